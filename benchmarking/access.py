@@ -1,0 +1,75 @@
+"""Who a user is to the bureau: their role and the office or enterprise they act for.
+
+Roles are Django groups (created by a data migration, so every database has
+them); a user's branch office or enterprise is a field of its profile.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from .choices import Role
+
+# Group name of each role, as staff see it in the admin.
+ROLE_GROUP_NAMES: dict[str, str] = {
+    Role.BUREAU_STAFF: "市局工作人员",
+    Role.BRANCH_STAFF: "基层所工作人员",
+    Role.MANAGER: "局领导",
+    Role.ENTERPRISE: "企业用户",
+}
+_ROLE_BY_GROUP = {name: role for role, name in ROLE_GROUP_NAMES.items()}
+# When a user is (wrongly) in several groups, the narrowest role wins, so an
+# accident of setup never widens what someone may do.
+_ROLE_PRECEDENCE = [Role.ENTERPRISE, Role.MANAGER, Role.BRANCH_STAFF, Role.BUREAU_STAFF]
+
+
+def role_of(user) -> Role | None:
+    """The user's role, or None for anonymous users and users in no role group.
+    A superuser counts as bureau staff."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, "_benchmarking_role", False)
+    if cached is not False:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    roles = {_ROLE_BY_GROUP[name] for name in names if name in _ROLE_BY_GROUP}
+    role = next((r for r in _ROLE_PRECEDENCE if r in roles), None)
+    if role is None and user.is_superuser:
+        role = Role.BUREAU_STAFF
+    user._benchmarking_role = role
+    return role
+
+
+def profile_of(user):
+    """The user's profile, or None if it has none."""
+    from .models import UserProfile
+
+    try:
+        return user.profile
+    except (UserProfile.DoesNotExist, AttributeError):
+        return None
+
+
+def enterprise_id_of(user) -> int | None:
+    profile = profile_of(user)
+    return profile.enterprise_id if profile else None
+
+
+def branch_office_id_of(user) -> int | None:
+    profile = profile_of(user)
+    return profile.branch_office_id if profile else None
+
+
+def is_reviewer_for(user, enterprise) -> bool:
+    """May this user review (publish, return, withdraw) the enterprise's declarations?
+    Bureau staff: every enterprise; branch-office staff: their own office's."""
+    role = role_of(user)
+    if role == Role.BUREAU_STAFF:
+        return True
+    if role == Role.BRANCH_STAFF:
+        office_id = branch_office_id_of(user)
+        return office_id is not None and office_id == enterprise.branch_office_id
+    return False
+
+
+def acts_for_enterprise(user, enterprise) -> bool:
+    """Is this an enterprise user of exactly this enterprise?"""
+    return role_of(user) == Role.ENTERPRISE and enterprise_id_of(user) == enterprise.pk

@@ -1,0 +1,39 @@
+"""Which branch office or enterprise a user acts for."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["UserProfile"]
+
+
+class UserProfile(models.Model):
+    """A user's place in the bureau: the branch office a branch-office user works
+    in, or the one enterprise an enterprise user acts for. The role itself is the
+    user's group (see ``benchmarking.access``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="profile"
+    )
+    branch_office = models.ForeignKey(
+        "BranchOffice", verbose_name=_("所属监管所"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="staff_profiles",
+    )
+    enterprise = models.ForeignKey(
+        "Enterprise", verbose_name=_("所属企业"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="user_profiles",
+    )
+
+    class Meta:
+        verbose_name = _("用户资料")
+        verbose_name_plural = _("用户资料")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(branch_office__isnull=True) | models.Q(enterprise__isnull=True),
+                name="%(app_label)s_%(class)s_office_or_enterprise",
+                violation_error_message=_("一个用户不能同时属于监管所和企业。"),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.user)

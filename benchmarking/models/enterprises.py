@@ -1,0 +1,74 @@
+"""Enterprises that benchmark their products."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..validators import credit_code_check_passes, validate_credit_code
+from .fields import CreditCodeField
+
+__all__ = ["Enterprise"]
+
+
+class Enterprise(models.Model):
+    """An enterprise (企业) in Yongkang, identified by its 统一社会信用代码."""
+
+    name = models.CharField(_("企业名称"), max_length=120)
+    credit_code = CreditCodeField(
+        _("统一社会信用代码"),
+        unique=True,
+        error_messages={"unique": _("统一社会信用代码已被另一家企业使用。")},
+        help_text=_("18 位，可直接粘贴；空格、小写和全角字符会自动规范。"),
+    )
+    credit_code_override_reason = models.TextField(
+        _("校验位例外理由"),
+        blank=True,
+        help_text=_("仅限工作人员：早期合法代码未通过校验位核验时，填写核实情况后方可保存。"),
+    )
+    credit_code_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("例外确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    branch_office = models.ForeignKey(
+        "BranchOffice", verbose_name=_("所属监管所"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    industry = models.ForeignKey(
+        "Industry", verbose_name=_("行业"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=40, blank=True)
+    contact_person = models.CharField(_("联系人"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    zhejiang_made = models.BooleanField(_("浙江制造/品字标认证"), default=False)
+    standard_leader = models.BooleanField(_("企业标准“领跑者”"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["branch_office", "industry"], name="benchmarking_ent_branch_ind")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        # Only a well-formed code reaches here (the field validates length and alphabet first).
+        if self.credit_code and len(self.credit_code) == 18 and not credit_code_check_passes(self.credit_code):
+            if not self.credit_code_override_reason.strip():
+                try:
+                    validate_credit_code(self.credit_code)
+                except ValidationError as error:
+                    raise ValidationError({"credit_code": error}) from None
+        elif self.credit_code_override_reason.strip():
+            raise ValidationError(
+                {"credit_code_override_reason": _("该代码已通过校验位核验，无需填写例外理由。")}
+            )

@@ -1,0 +1,62 @@
+"""Model fields that store one normalised form of what people type."""
+
+from django.db import models
+
+from ..validators import (
+    normalize_credit_code,
+    normalize_industry_code,
+    normalize_standard_number,
+    validate_credit_code_format,
+    validate_industry_code,
+    validate_standard_number,
+)
+
+
+class _NormalizedCharField(models.CharField):
+    """A CharField that normalises its value in ``to_python``, so ``full_clean``
+    (and with it every model form and the unique check) sees the stored form."""
+
+    normalizer = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.normalizer(value) if value else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value:
+            value = self.normalizer(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+class CreditCodeField(_NormalizedCharField):
+    """统一社会信用代码: normalised, format-checked. The check character is
+    verified by the model, where a staff override may apply."""
+
+    normalizer = staticmethod(normalize_credit_code)
+    default_validators = [validate_credit_code_format]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(*args, **kwargs)
+
+
+class StandardNumberField(_NormalizedCharField):
+    normalizer = staticmethod(normalize_standard_number)
+    default_validators = [validate_standard_number]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 80)
+        super().__init__(*args, **kwargs)
+
+
+class IndustryCodeField(_NormalizedCharField):
+    """GB/T 4754-2017 code: a 门类 letter and 0, 2, 3 or 4 digits."""
+
+    normalizer = staticmethod(normalize_industry_code)
+    default_validators = [validate_industry_code]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 5)
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,1 @@
+"""Everything that writes: each state change is a ``<entity>_<action>`` function."""

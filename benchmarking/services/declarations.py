@@ -1,0 +1,278 @@
+"""Writes on self-declared results: creation, values, and every workflow move.
+
+Each move runs in one transaction, locks the row, checks the move against
+``DECLARATION_TRANSITIONS``, validates, and writes its event row beside the
+change, so the history can never disagree with the status.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..access import acts_for_enterprise, is_reviewer_for, role_of
+from ..choices import DeclarationStatus, Direction, Grade, Role, SchemeStatus
+from ..models import (
+    DECLARATION_TRANSITIONS,
+    Declaration,
+    DeclarationAction,
+    DeclarationEvent,
+    DeclarationItem,
+    Enterprise,
+    Standard,
+    TechnicalScheme,
+)
+from ..rules import GradedItem, compare_indicator, grade_declaration
+from .errors import WorkflowError
+
+# An indicator's declared value: a number, or True/False for a pass/fail indicator.
+DeclaredValue = Decimal | bool | None
+
+_EDITABLE_FIELDS = ("product_name", "product_model", "executed_standard", "declared_on", "national_platform_url")
+
+
+def _check_may_edit(*, declaration: Declaration, actor) -> None:
+    if not (acts_for_enterprise(actor, declaration.enterprise) or is_reviewer_for(actor, declaration.enterprise)):
+        raise WorkflowError(_("您无权修改该企业的声明。"), code="not_allowed")
+    if not declaration.is_editable:
+        raise WorkflowError(
+            _("“%(status)s”状态的声明不能直接修改；已发布的声明请撤回后重新声明。"),
+            code="not_editable",
+            params={"status": declaration.get_status_display()},
+        )
+
+
+def _apply_values(declaration: Declaration, values: Mapping[int, DeclaredValue]) -> None:
+    """Store the declared values and recompute each comparison and the grade."""
+    items = list(declaration.items.select_related("indicator"))
+    by_indicator = {item.indicator_id: item for item in items}
+    unknown = set(values) - set(by_indicator)
+    if unknown:
+        raise WorkflowError(_("填写的指标不属于该声明的技术方案。"), code="unknown_indicator")
+    for indicator_id, raw in values.items():
+        item = by_indicator[indicator_id]
+        if item.indicator.direction == Direction.PASS_FAIL:
+            if raw is not None and not isinstance(raw, bool):
+                raise WorkflowError(
+                    _("指标“%(name)s”为合格/不合格指标，请选择“符合”或“不符合”。"),
+                    code="pass_fail_value",
+                    params={"name": item.indicator.name},
+                )
+            item.passed, item.value = raw, None
+        else:
+            if isinstance(raw, bool):
+                raise WorkflowError(
+                    _("指标“%(name)s”需要填写数值。"), code="numeric_value", params={"name": item.indicator.name}
+                )
+            item.value, item.passed = (Decimal(raw) if raw is not None else None), None
+    _recompute(declaration, items)
+
+
+def _recompute(declaration: Declaration, items: list[DeclarationItem]) -> None:
+    for item in items:
+        indicator = item.indicator
+        comparison = compare_indicator(
+            direction=indicator.direction,
+            value=item.value,
+            passed=item.passed,
+            benchmark=indicator.benchmark_value,
+            benchmark_min=indicator.benchmark_min,
+            benchmark_max=indicator.benchmark_max,
+        )
+        item.comparison = comparison or ""
+        item.full_clean(exclude=["declaration", "indicator"], validate_unique=False, validate_constraints=False)
+    DeclarationItem.objects.bulk_update(items, ["value", "passed", "comparison"])
+    computed = grade_declaration(
+        GradedItem(comparison=item.comparison or None, is_core=item.indicator.is_core) for item in items
+    )
+    declaration.computed_grade = computed or ""
+    declaration.grade = declaration.override_grade or declaration.computed_grade
+
+
+def _record(*, declaration, action, from_status, actor, at, comment="") -> DeclarationEvent:
+    return DeclarationEvent.objects.create(
+        declaration=declaration,
+        action=action,
+        from_status=from_status,
+        to_status=declaration.status,
+        actor=actor,
+        at=at,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def declaration_create(
+    *,
+    actor,
+    enterprise: Enterprise,
+    scheme: TechnicalScheme,
+    product_name: str,
+    product_model: str,
+    executed_standard: Standard,
+    declared_on: date | None = None,
+    national_platform_url: str = "",
+    values: Mapping[int, DeclaredValue] | None = None,
+    at: datetime | None = None,
+) -> Declaration:
+    """Start a draft with one item per indicator of the scheme. Staff creating one
+    for an enterprise enter a paper declaration, which they may publish directly."""
+    at = at or timezone.now()
+    on_paper = is_reviewer_for(actor, enterprise)
+    if not (on_paper or acts_for_enterprise(actor, enterprise)):
+        raise WorkflowError(_("您无权为该企业录入声明。"), code="not_allowed")
+    if scheme.status != SchemeStatus.PUBLISHED:
+        raise WorkflowError(
+            _("只能对已发布的技术方案作出声明，方案“%(code)s”当前为“%(status)s”。"),
+            code="scheme_not_published",
+            params={"code": scheme.code, "status": scheme.get_status_display()},
+        )
+    declaration = Declaration(
+        enterprise=enterprise,
+        scheme=scheme,
+        product_name=product_name,
+        product_model=product_model,
+        executed_standard=executed_standard,
+        declared_on=declared_on,
+        national_platform_url=national_platform_url,
+        entered_on_paper=on_paper,
+        created_by=actor,
+    )
+    declaration.full_clean()
+    declaration.save()
+    DeclarationItem.objects.bulk_create(
+        DeclarationItem(declaration=declaration, indicator=indicator) for indicator in scheme.indicators.all()
+    )
+    _apply_values(declaration, values or {})
+    declaration.save(update_fields=["computed_grade", "grade", "updated_at"])
+    _record(
+        declaration=declaration, action=DeclarationAction.CREATE, from_status="", actor=actor, at=at,
+        comment=_("纸质申报代录") if on_paper else "",
+    )
+    return declaration
+
+
+@transaction.atomic
+def declaration_update(
+    *,
+    declaration: Declaration,
+    actor,
+    values: Mapping[int, DeclaredValue] | None = None,
+    **fields,
+) -> Declaration:
+    """Change a draft or returned declaration's details and/or indicator values."""
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    _check_may_edit(declaration=declaration, actor=actor)
+    unknown = set(fields) - set(_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"declaration_update() cannot change {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(declaration, name, value)
+    declaration.full_clean()
+    if values:
+        _apply_values(declaration, values)
+    declaration.save()
+    return declaration
+
+
+@transaction.atomic
+def declaration_override_grade(*, declaration: Declaration, actor, grade: str, reason: str) -> Declaration:
+    """Staff replace the computed grade (or, with grade "", go back to it), with a reason."""
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if not is_reviewer_for(actor, declaration.enterprise):
+        raise WorkflowError(_("只有负责审核的工作人员可以调整对标水平。"), code="not_allowed")
+    if grade and grade not in Grade.values:
+        raise WorkflowError(_("未知的对标水平。"), code="unknown_grade")
+    if grade and not reason.strip():
+        raise WorkflowError(_("调整对标水平必须填写理由。"), code="reason_required")
+    declaration.override_grade = grade
+    declaration.override_reason = reason.strip() if grade else ""
+    declaration.grade = grade or declaration.computed_grade
+    declaration.full_clean()
+    declaration.save(update_fields=["override_grade", "override_reason", "grade", "updated_at"])
+    return declaration
+
+
+def _transition(*, declaration: Declaration, actor, action: str, comment: str, at: datetime | None) -> Declaration:
+    transition = DECLARATION_TRANSITIONS[action]
+    at = at or timezone.now()
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        # Lock first, then decide: two reviewers clicking at once must not both move it.
+        declaration = (
+            Declaration.objects.select_for_update()
+            .select_related("enterprise", "scheme")
+            .get(pk=declaration.pk)
+        )
+        action_label = DeclarationAction(action).label
+        is_owner = acts_for_enterprise(actor, declaration.enterprise)
+        is_reviewer = is_reviewer_for(actor, declaration.enterprise)
+        if not ((transition.by_enterprise and is_owner) or (transition.by_staff and is_reviewer)):
+            if role_of(actor) == Role.ENTERPRISE and is_owner:
+                message = _("企业用户不能%(action)s自己的声明，须由市场监管部门审核后%(action)s。")
+            else:
+                message = _("您无权%(action)s该声明。")
+            raise WorkflowError(message, code="not_allowed", params={"action": action_label})
+        sources = transition.sources | (transition.paper_sources if declaration.entered_on_paper else frozenset())
+        if declaration.status not in sources:
+            raise WorkflowError(
+                _("“%(status)s”状态的声明不能%(action)s。"),
+                code="illegal_transition",
+                params={"status": declaration.get_status_display(), "action": action_label},
+            )
+        if transition.reason_required and not comment:
+            raise WorkflowError(_("%(action)s声明必须填写理由。"), code="reason_required", params={"action": action_label})
+        if transition.target in (DeclarationStatus.SUBMITTED, DeclarationStatus.PUBLISHED):
+            _check_complete(declaration)
+
+        from_status = declaration.status
+        declaration.status = transition.target
+        if transition.target == DeclarationStatus.SUBMITTED:
+            declaration.submitted_at = at
+            declaration.declared_on = declaration.declared_on or timezone.localdate(at)
+        elif transition.target == DeclarationStatus.PUBLISHED:
+            declaration.published_at = at
+            declaration.declared_on = declaration.declared_on or timezone.localdate(at)
+        elif transition.target == DeclarationStatus.WITHDRAWN:
+            declaration.withdrawn_at = at
+        declaration.full_clean()
+        declaration.save()
+        _record(declaration=declaration, action=action, from_status=from_status, actor=actor, at=at, comment=comment)
+    return declaration
+
+
+def _check_complete(declaration: Declaration) -> None:
+    missing = [
+        item.indicator.name
+        for item in declaration.items.select_related("indicator")
+        if not item.comparison
+    ]
+    if missing:
+        raise WorkflowError(
+            _("以下指标尚未填写声明值：%(names)s。"), code="incomplete", params={"names": "、".join(missing)}
+        )
+    if not declaration.items.exists():
+        raise WorkflowError(_("该声明没有任何指标。"), code="incomplete")
+
+
+def declaration_submit(*, declaration: Declaration, actor, comment: str = "", at: datetime | None = None):
+    """The enterprise (or staff on its behalf) sends a draft or returned declaration for review."""
+    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.SUBMIT, comment=comment, at=at)
+
+
+def declaration_publish(*, declaration: Declaration, actor, comment: str = "", at: datetime | None = None):
+    """Staff publish a submitted declaration (or a paper one they entered): from now on it counts."""
+    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.PUBLISH, comment=comment, at=at)
+
+
+def declaration_return(*, declaration: Declaration, actor, comment: str, at: datetime | None = None):
+    """Staff send a submitted declaration back to the enterprise, with the reason."""
+    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.RETURN, comment=comment, at=at)
+
+
+def declaration_withdraw(*, declaration: Declaration, actor, comment: str, at: datetime | None = None):
+    """Staff withdraw a published declaration, with the reason; it stops counting from then."""
+    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.WITHDRAW, comment=comment, at=at)

@@ -1,0 +1,195 @@
+"""Normalisers and validators for the identifiers people type in.
+
+Each identifier is normalised first (people paste codes with spaces, lower case
+and full-width characters), then validated, so the same thing is always stored
+in one form.
+"""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import StandardKind
+
+# ---------------------------------------------------------------------------
+# 统一社会信用代码 (GB 32100-2015)
+# ---------------------------------------------------------------------------
+
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_LENGTH = 18
+# 3^(i-1) mod 31 for positions 1–17.
+CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+CREDIT_CODE_FORBIDDEN = "IOSVZ"
+
+
+def normalize_credit_code(value: str) -> str:
+    """NFKC (full-width to ASCII), drop every kind of whitespace, upper-case."""
+    if value is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(value))
+    return "".join(value.split()).upper()
+
+
+def credit_code_check_character(first17: str) -> str:
+    """The GB 32100 check character for the first 17 characters of a code."""
+    total = sum(CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code_format(value: str) -> None:
+    """Length and alphabet only; the check character is verified separately,
+    because staff may override it for the few legal early codes that fail it."""
+    code = normalize_credit_code(value)
+    if len(code) != CREDIT_CODE_LENGTH:
+        raise ValidationError(
+            _("统一社会信用代码应为 18 位，当前为 %(length)d 位。"),
+            code="credit_code_length",
+            params={"length": len(code)},
+        )
+    bad = [ch for ch in code if ch not in CREDIT_CODE_ALPHABET]
+    if bad:
+        forbidden = [ch for ch in bad if ch in CREDIT_CODE_FORBIDDEN]
+        if forbidden:
+            raise ValidationError(
+                _("统一社会信用代码不使用字母 I、O、S、V、Z，代码中出现了「%(chars)s」。"),
+                code="credit_code_forbidden_letter",
+                params={"chars": "、".join(dict.fromkeys(forbidden))},
+            )
+        raise ValidationError(
+            _("统一社会信用代码只能包含数字和大写字母（不含 I、O、S、V、Z），代码中出现了「%(chars)s」。"),
+            code="credit_code_character",
+            params={"chars": "、".join(dict.fromkeys(bad))},
+        )
+
+
+def credit_code_check_passes(value: str) -> bool:
+    code = normalize_credit_code(value)
+    return code[-1] == credit_code_check_character(code[:17])
+
+
+def validate_credit_code(value: str) -> None:
+    """Full GB 32100 check: format, then the check character."""
+    validate_credit_code_format(value)
+    code = normalize_credit_code(value)
+    expected = credit_code_check_character(code[:17])
+    if code[-1] != expected:
+        raise ValidationError(
+            _(
+                "统一社会信用代码校验位不正确：第 18 位应为「%(expected)s」，实际为「%(actual)s」。"
+                "请核对代码；如确为早期合法代码，可由工作人员填写核验例外理由。"
+            ),
+            code="credit_code_check",
+            params={"expected": expected, "actual": code[-1]},
+        )
+
+
+# ---------------------------------------------------------------------------
+# Standard numbers
+# ---------------------------------------------------------------------------
+
+# Codes of China's industry standards (行业标准代号), e.g. QB/T, JB/T.
+CHINESE_INDUSTRY_CODES = frozenset(
+    "AQ BB CB CH CJ CY DA DB DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY "
+    "MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SW SY TB TD TY WB WH WJ WM WS WW XB YB YC YD "
+    "YS YY YZ ZY".split()
+) - {"DB"}  # DB is the prefix of local standards, handled on its own.
+INTERNATIONAL_PREFIXES = ("ISO", "IEC", "ITU")
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D-]")
+_CHINESE_PREFIX = re.compile(
+    r"^(?:GB(?:/[TZ])?|DB\d{2}(?:/T)?|T/[A-Z0-9]+|Q/[A-Z0-9]+|(?P<industry>[A-Z]{2})(?:/[TZ])?)(?=[ \d]|$)"
+)
+_LETTER_PREFIX = re.compile(r"^((?:DB\d{2}|[A-Z]+)(?:/[A-Z]+)*) ?(?=\d)")
+CHINESE_YEAR_DASH = "—"  # em dash, as Chinese standard numbers write the year: GB/T 1.1—2020
+
+
+def _is_chinese_number(number: str) -> bool:
+    match = _CHINESE_PREFIX.match(number)
+    if not match:
+        return False
+    industry = match.group("industry")
+    return industry is None or industry in CHINESE_INDUSTRY_CODES
+
+
+def normalize_standard_number(value: str) -> str:
+    """One stored form per standard: NFKC, upper-case, single spaces, no spaces
+    around "/" or ":", one space after the letter prefix, "-" between parts and,
+    for Chinese standards, an em dash before the year (GB/T 1.1—2020)."""
+    if value is None:
+        return ""
+    number = unicodedata.normalize("NFKC", str(value)).upper()
+    number = _DASHES.sub("-", number)
+    number = " ".join(number.split())
+    number = re.sub(r" ?([/:]) ?", r"\1", number)
+    number = re.sub(r" ?- ?", "-", number)
+    number = _LETTER_PREFIX.sub(r"\1 ", number, count=1)
+    if _is_chinese_number(number):
+        number = re.sub(r"-(\d{4})$", CHINESE_YEAR_DASH + r"\1", number)
+    return number
+
+
+def standard_kind_for(number: str) -> str:
+    """The kind a standard number's prefix implies. Anything that is neither
+    international nor Chinese is taken as a foreign advanced standard (EN, DIN,
+    ASTM, JIS, UL, ANSI, …); staff may correct the kind by hand."""
+    number = normalize_standard_number(number)
+    head = number.split(" ", 1)[0]
+    if head.startswith(INTERNATIONAL_PREFIXES):
+        return StandardKind.INTERNATIONAL
+    if head in {"GB", "GB/T", "GB/Z"}:
+        return StandardKind.NATIONAL
+    if re.match(r"^DB\d{2}(/T)?$", head):
+        return StandardKind.LOCAL
+    if head.startswith("T/"):
+        return StandardKind.GROUP
+    if head.startswith("Q/"):
+        return StandardKind.ENTERPRISE
+    if re.match(r"^[A-Z]{2}(/[TZ])?$", head) and head[:2] in CHINESE_INDUSTRY_CODES:
+        return StandardKind.INDUSTRY
+    return StandardKind.FOREIGN
+
+
+# A code of letters (and "/"), then somewhere a digit; only the characters standard numbers use.
+_STANDARD_NUMBER_SHAPE = re.compile(r"^[A-Z][A-Z0-9 /.:()+—-]*\d[A-Z0-9 /.:()+—-]*$")
+
+
+def validate_standard_number(value: str) -> None:
+    number = normalize_standard_number(value)
+    if not number:
+        raise ValidationError(_("请填写标准编号。"), code="standard_number_empty")
+    if not _STANDARD_NUMBER_SHAPE.match(number):
+        raise ValidationError(
+            _("标准编号「%(number)s」格式不正确：应以标准代号开头，后接顺序号，例如 GB/T 1.1—2020、ISO 8442-1:2008。"),
+            code="standard_number_shape",
+            params={"number": number},
+        )
+
+
+# ---------------------------------------------------------------------------
+# GB/T 4754-2017 industry classification codes
+# ---------------------------------------------------------------------------
+
+GB4754_SECTIONS = "ABCDEFGHIJKLMNOPQRST"
+_GB4754_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
+
+
+def normalize_industry_code(value: str) -> str:
+    if value is None:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+
+
+def validate_industry_code(value: str) -> None:
+    """门类 letter A–T, optionally followed by 2, 3 or 4 digits (大类/中类/小类)."""
+    code = normalize_industry_code(value)
+    if not _GB4754_CODE.match(code):
+        raise ValidationError(
+            _(
+                "国民经济行业代码「%(code)s」格式不正确：应为门类字母 A–T，"
+                "可后接 2 位（大类）、3 位（中类）或 4 位（小类）数字，例如 C、C33、C338、C3381。"
+            ),
+            code="industry_code_shape",
+            params={"code": code},
+        )

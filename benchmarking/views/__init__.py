@@ -1,0 +1,1 @@
+"""Thin views over the selectors and services."""
