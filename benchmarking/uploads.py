@@ -37,7 +37,9 @@ def validate_document_upload(upload) -> None:
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in _SIGNATURES:
         raise ValidationError(
-            _("不支持的文件类型「%(suffix)s」，请上传 PDF、OFD、Word（.docx）、Excel（.xlsx）或图片（.png、.jpg）。"),
+            _(
+                "不支持的文件类型「%(suffix)s」，请上传 PDF、OFD、Word（.docx）、Excel（.xlsx）或图片（.png、.jpg）。"
+            ),
             code="file_type",
             params={"suffix": suffix or _("无扩展名")},
         )

@@ -34,7 +34,9 @@ def normalize_credit_code(value: str) -> str:
 
 def credit_code_check_character(first17: str) -> str:
     """The GB 32100 check character for the first 17 characters of a code."""
-    total = sum(CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -90,11 +92,13 @@ def validate_credit_code(value: str) -> None:
 # ---------------------------------------------------------------------------
 
 # Codes of China's industry standards (行业标准代号), e.g. QB/T, JB/T.
-CHINESE_INDUSTRY_CODES = frozenset(
-    "AQ BB CB CH CJ CY DA DB DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY "
-    "MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SW SY TB TD TY WB WH WJ WM WS WW XB YB YC YD "
-    "YS YY YZ ZY".split()
-) - {"DB"}  # DB is the prefix of local standards, handled on its own.
+# DB is not here: it is the prefix of local standards, handled on its own.
+_INDUSTRY_CODES_TEXT = """
+AQ BB CB CH CJ CY DA DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY
+MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SW SY TB TD TY WB WH WJ WM WS WW XB YB YC YD
+YS YY YZ ZY
+"""
+CHINESE_INDUSTRY_CODES = frozenset(_INDUSTRY_CODES_TEXT.split())
 INTERNATIONAL_PREFIXES = ("ISO", "IEC", "ITU")
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D-]")
@@ -161,7 +165,9 @@ def validate_standard_number(value: str) -> None:
         raise ValidationError(_("请填写标准编号。"), code="standard_number_empty")
     if not _STANDARD_NUMBER_SHAPE.match(number):
         raise ValidationError(
-            _("标准编号「%(number)s」格式不正确：应以标准代号开头，后接顺序号，例如 GB/T 1.1—2020、ISO 8442-1:2008。"),
+            _(
+                "标准编号「%(number)s」格式不正确：应以标准代号开头，后接顺序号，例如 GB/T 1.1—2020、ISO 8442-1:2008。"
+            ),
             code="standard_number_shape",
             params={"number": number},
         )

@@ -25,17 +25,25 @@ GROUPS = {
 }
 
 
+# Bureau staff create users (enterprise logins, branch staff) and give them their role group.
+AUTH_GRANTS = {"市局工作人员": ["add_user", "change_user", "view_user", "view_group"]}
+
+
 def create_groups(apps, schema_editor):
-    app_config = apps.get_app_config("benchmarking")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    for label in ("auth", "benchmarking"):
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         codenames = [f"{action}_{model}" for model, actions in grants.items() for action in actions]
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label="benchmarking", codename__in=codenames)
+            [
+                *Permission.objects.filter(content_type__app_label="benchmarking", codename__in=codenames),
+                *Permission.objects.filter(content_type__app_label="auth", codename__in=AUTH_GRANTS.get(name, [])),
+            ]
         )
 
 

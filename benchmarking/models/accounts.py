@@ -16,11 +16,19 @@ class UserProfile(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="profile"
     )
     branch_office = models.ForeignKey(
-        "BranchOffice", verbose_name=_("所属监管所"), on_delete=models.PROTECT, null=True, blank=True,
+        "BranchOffice",
+        verbose_name=_("所属监管所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="staff_profiles",
     )
     enterprise = models.ForeignKey(
-        "Enterprise", verbose_name=_("所属企业"), on_delete=models.PROTECT, null=True, blank=True,
+        "Enterprise",
+        verbose_name=_("所属企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="user_profiles",
     )
 

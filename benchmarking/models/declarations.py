@@ -56,10 +56,18 @@ DECLARATION_TRANSITIONS: dict[str, DeclarationTransition] = {
         paper_sources=frozenset({S.DRAFT}),
     ),
     DeclarationAction.RETURN: DeclarationTransition(
-        sources=frozenset({S.SUBMITTED}), target=S.RETURNED, by_enterprise=False, by_staff=True, reason_required=True
+        sources=frozenset({S.SUBMITTED}),
+        target=S.RETURNED,
+        by_enterprise=False,
+        by_staff=True,
+        reason_required=True,
     ),
     DeclarationAction.WITHDRAW: DeclarationTransition(
-        sources=frozenset({S.PUBLISHED}), target=S.WITHDRAWN, by_enterprise=False, by_staff=True, reason_required=True
+        sources=frozenset({S.PUBLISHED}),
+        target=S.WITHDRAWN,
+        by_enterprise=False,
+        by_staff=True,
+        reason_required=True,
     ),
 }
 # Statuses in which the content (product, values, evidence) may still be edited.
@@ -86,7 +94,9 @@ class Declaration(models.Model):
     )
     declared_on = models.DateField(_("声明日期"), null=True, blank=True)
     national_platform_url = models.URLField(
-        _("企业标准信息公共服务平台链接"), blank=True, help_text=_("该声明在全国企业标准信息公共服务平台上的记录地址（可选）。")
+        _("企业标准信息公共服务平台链接"),
+        blank=True,
+        help_text=_("该声明在全国企业标准信息公共服务平台上的记录地址（可选）。"),
     )
     entered_on_paper = models.BooleanField(
         _("纸质申报代录"),
@@ -95,7 +105,11 @@ class Declaration(models.Model):
         help_text=_("工作人员代企业录入的纸质申报，可直接发布。"),
     )
     status = models.CharField(
-        _("状态"), max_length=12, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, editable=False
+        _("状态"),
+        max_length=12,
+        choices=DeclarationStatus.choices,
+        default=DeclarationStatus.DRAFT,
+        editable=False,
     )
     computed_grade = models.CharField(
         _("计算等级"), max_length=10, choices=Grade.choices, blank=True, editable=False
@@ -105,7 +119,11 @@ class Declaration(models.Model):
     )
     override_reason = models.TextField(_("调整理由"), blank=True, editable=False)
     grade = models.CharField(
-        _("对标水平"), max_length=10, choices=Grade.choices, blank=True, editable=False,
+        _("对标水平"),
+        max_length=10,
+        choices=Grade.choices,
+        blank=True,
+        editable=False,
         help_text=_("人工调整等级优先，否则为按核心指标计算的等级。"),
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
@@ -131,7 +149,9 @@ class Declaration(models.Model):
                 fields=["enterprise", "scheme", "product_model"],
                 condition=~models.Q(status=DeclarationStatus.WITHDRAWN),
                 name="%(app_label)s_%(class)s_one_per_product",
-                violation_error_message=_("该企业已就此技术方案为同一产品型号作出声明（如需更正，请撤回后重新声明）。"),
+                violation_error_message=_(
+                    "该企业已就此技术方案为同一产品型号作出声明（如需更正，请撤回后重新声明）。"
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(override_grade="") | ~models.Q(override_reason=""),
@@ -145,7 +165,11 @@ class Declaration(models.Model):
                 violation_error_message=_("对标水平与计算等级或人工调整等级不一致。"),
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=[S.DRAFT, S.SUBMITTED, S.RETURNED], published_at__isnull=True, withdrawn_at__isnull=True)
+                condition=models.Q(
+                    status__in=[S.DRAFT, S.SUBMITTED, S.RETURNED],
+                    published_at__isnull=True,
+                    withdrawn_at__isnull=True,
+                )
                 | models.Q(status=S.PUBLISHED, published_at__isnull=False, withdrawn_at__isnull=True)
                 | models.Q(status=S.WITHDRAWN, published_at__isnull=False, withdrawn_at__isnull=False),
                 name="%(app_label)s_%(class)s_status_dates",
@@ -202,7 +226,11 @@ class DeclarationItem(models.Model):
 
     def clean(self):
         super().clean()
-        if self.indicator_id and self.declaration_id and self.indicator.scheme_id != self.declaration.scheme_id:
+        if (
+            self.indicator_id
+            and self.declaration_id
+            and self.indicator.scheme_id != self.declaration.scheme_id
+        ):
             raise ValidationError({"indicator": _("该指标不属于本声明所对标的技术方案。")})
 
 
@@ -247,4 +275,6 @@ class DeclarationEvent(models.Model):
         indexes = [models.Index(fields=["declaration", "at"], name="benchmarking_event_decl_at")]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.get_from_status_display()} → {self.get_to_status_display()}"
+        return (
+            f"{self.get_action_display()} {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )

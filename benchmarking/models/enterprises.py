@@ -62,7 +62,11 @@ class Enterprise(models.Model):
     def clean(self):
         super().clean()
         # Only a well-formed code reaches here (the field validates length and alphabet first).
-        if self.credit_code and len(self.credit_code) == 18 and not credit_code_check_passes(self.credit_code):
+        if (
+            self.credit_code
+            and len(self.credit_code) == 18
+            and not credit_code_check_passes(self.credit_code)
+        ):
             if not self.credit_code_override_reason.strip():
                 try:
                     validate_credit_code(self.credit_code)

@@ -16,7 +16,9 @@ class Plan(models.Model):
     target_schemes = models.PositiveIntegerField(_("发布对标技术方案目标"), default=100)
     target_enterprises = models.PositiveIntegerField(_("完成对标企业目标"), default=300)
     target_results = models.PositiveIntegerField(_("发布对标结果目标"), default=600)
-    is_active = models.BooleanField(_("当前计划"), default=False, help_text=_("进度页面展示当前计划；同一时间只能有一个。"))
+    is_active = models.BooleanField(
+        _("当前计划"), default=False, help_text=_("进度页面展示当前计划；同一时间只能有一个。")
+    )
 
     class Meta:
         verbose_name = _("千项计划")
@@ -68,4 +70,6 @@ class PlanQuota(models.Model):
     def clean(self):
         super().clean()
         if self.results is not None and self.enterprises is not None and self.results < self.enterprises:
-            raise ValidationError(_("对标结果任务数不应少于对标企业任务数：每家完成对标的企业至少发布一项结果。"))
+            raise ValidationError(
+                _("对标结果任务数不应少于对标企业任务数：每家完成对标的企业至少发布一项结果。")
+            )

@@ -38,7 +38,9 @@ class TechnicalScheme(models.Model):
         "Industry", verbose_name=_("行业"), on_delete=models.PROTECT, related_name="schemes"
     )
     publisher = models.CharField(
-        _("发布机构"), max_length=120, help_text=_("编制并发布方案的专业机构，如标准化研究院、行业协会、检测机构。")
+        _("发布机构"),
+        max_length=120,
+        help_text=_("编制并发布方案的专业机构，如标准化研究院、行业协会、检测机构。"),
     )
     benchmark_standards = models.ManyToManyField(
         "Standard",
@@ -66,13 +68,18 @@ class TechnicalScheme(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status=SchemeStatus.DRAFT)
-                | models.Q(status=SchemeStatus.PUBLISHED, published_at__isnull=False, withdrawn_at__isnull=True)
-                | models.Q(status=SchemeStatus.WITHDRAWN, published_at__isnull=False, withdrawn_at__isnull=False),
+                | models.Q(
+                    status=SchemeStatus.PUBLISHED, published_at__isnull=False, withdrawn_at__isnull=True
+                )
+                | models.Q(
+                    status=SchemeStatus.WITHDRAWN, published_at__isnull=False, withdrawn_at__isnull=False
+                ),
                 name="%(app_label)s_%(class)s_status_dates",
                 violation_error_message=_("方案状态与发布、撤销时间不一致。"),
             ),
             models.CheckConstraint(
-                condition=models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_at__gte=models.F("published_at")),
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("published_at")),
                 name="%(app_label)s_%(class)s_withdrawn_after_published",
                 violation_error_message=_("撤销时间不能早于发布时间。"),
             ),
@@ -124,7 +131,11 @@ class Indicator(models.Model):
     is_core = models.BooleanField(_("核心指标"), default=False)
     direction = models.CharField(_("比较方式"), max_length=12, choices=Direction.choices)
     benchmark_value = models.DecimalField(
-        _("对标值"), max_digits=18, decimal_places=6, null=True, blank=True,
+        _("对标值"),
+        max_digits=18,
+        decimal_places=6,
+        null=True,
+        blank=True,
         help_text=_("“越高越好”“越低越好”时必填：对标的先进水平。"),
     )
     benchmark_min = models.DecimalField(_("区间下限"), max_digits=18, decimal_places=6, null=True, blank=True)
@@ -178,6 +189,7 @@ class Indicator(models.Model):
     @property
     def benchmark_display(self) -> str:
         """The benchmark as a reader expects to see it: ≥ 50, ≤ 0.3, 10–20, 合格."""
+
         def fmt(value):
             return format(value.normalize(), "f") if value is not None else ""
 

@@ -14,7 +14,7 @@ from ..models import Declaration, Enterprise, TechnicalScheme
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
-    """"As of a date" means the end of that Shanghai calendar day."""
+    """ "As of a date" means the end of that Shanghai calendar day."""
     start_next = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
     return timezone.make_aware(start_next, timezone.get_default_timezone()) - dt.timedelta(microseconds=1)
 

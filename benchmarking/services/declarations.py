@@ -31,11 +31,19 @@ from .errors import WorkflowError
 # An indicator's declared value: a number, or True/False for a pass/fail indicator.
 DeclaredValue = Decimal | bool | None
 
-_EDITABLE_FIELDS = ("product_name", "product_model", "executed_standard", "declared_on", "national_platform_url")
+_EDITABLE_FIELDS = (
+    "product_name",
+    "product_model",
+    "executed_standard",
+    "declared_on",
+    "national_platform_url",
+)
 
 
 def _check_may_edit(*, declaration: Declaration, actor) -> None:
-    if not (acts_for_enterprise(actor, declaration.enterprise) or is_reviewer_for(actor, declaration.enterprise)):
+    if not (
+        acts_for_enterprise(actor, declaration.enterprise) or is_reviewer_for(actor, declaration.enterprise)
+    ):
         raise WorkflowError(_("您无权修改该企业的声明。"), code="not_allowed")
     if not declaration.is_editable:
         raise WorkflowError(
@@ -65,7 +73,9 @@ def _apply_values(declaration: Declaration, values: Mapping[int, DeclaredValue])
         else:
             if isinstance(raw, bool):
                 raise WorkflowError(
-                    _("指标“%(name)s”需要填写数值。"), code="numeric_value", params={"name": item.indicator.name}
+                    _("指标“%(name)s”需要填写数值。"),
+                    code="numeric_value",
+                    params={"name": item.indicator.name},
                 )
             item.value, item.passed = (Decimal(raw) if raw is not None else None), None
     _recompute(declaration, items)
@@ -83,7 +93,9 @@ def _recompute(declaration: Declaration, items: list[DeclarationItem]) -> None:
             benchmark_max=indicator.benchmark_max,
         )
         item.comparison = comparison or ""
-        item.full_clean(exclude=["declaration", "indicator"], validate_unique=False, validate_constraints=False)
+        item.full_clean(
+            exclude=["declaration", "indicator"], validate_unique=False, validate_constraints=False
+        )
     DeclarationItem.objects.bulk_update(items, ["value", "passed", "comparison"])
     computed = grade_declaration(
         GradedItem(comparison=item.comparison or None, is_core=item.indicator.is_core) for item in items
@@ -149,7 +161,11 @@ def declaration_create(
     _apply_values(declaration, values or {})
     declaration.save(update_fields=["computed_grade", "grade", "updated_at"])
     _record(
-        declaration=declaration, action=DeclarationAction.CREATE, from_status="", actor=actor, at=at,
+        declaration=declaration,
+        action=DeclarationAction.CREATE,
+        from_status="",
+        actor=actor,
+        at=at,
         comment=_("纸质申报代录") if on_paper else "",
     )
     return declaration
@@ -196,7 +212,9 @@ def declaration_override_grade(*, declaration: Declaration, actor, grade: str, r
     return declaration
 
 
-def _transition(*, declaration: Declaration, actor, action: str, comment: str, at: datetime | None) -> Declaration:
+def _transition(
+    *, declaration: Declaration, actor, action: str, comment: str, at: datetime | None
+) -> Declaration:
     transition = DECLARATION_TRANSITIONS[action]
     at = at or timezone.now()
     comment = (comment or "").strip()
@@ -216,7 +234,9 @@ def _transition(*, declaration: Declaration, actor, action: str, comment: str, a
             else:
                 message = _("您无权%(action)s该声明。")
             raise WorkflowError(message, code="not_allowed", params={"action": action_label})
-        sources = transition.sources | (transition.paper_sources if declaration.entered_on_paper else frozenset())
+        sources = transition.sources | (
+            transition.paper_sources if declaration.entered_on_paper else frozenset()
+        )
         if declaration.status not in sources:
             raise WorkflowError(
                 _("“%(status)s”状态的声明不能%(action)s。"),
@@ -224,7 +244,9 @@ def _transition(*, declaration: Declaration, actor, action: str, comment: str, a
                 params={"status": declaration.get_status_display(), "action": action_label},
             )
         if transition.reason_required and not comment:
-            raise WorkflowError(_("%(action)s声明必须填写理由。"), code="reason_required", params={"action": action_label})
+            raise WorkflowError(
+                _("%(action)s声明必须填写理由。"), code="reason_required", params={"action": action_label}
+            )
         if transition.target in (DeclarationStatus.SUBMITTED, DeclarationStatus.PUBLISHED):
             _check_complete(declaration)
 
@@ -240,15 +262,20 @@ def _transition(*, declaration: Declaration, actor, action: str, comment: str, a
             declaration.withdrawn_at = at
         declaration.full_clean()
         declaration.save()
-        _record(declaration=declaration, action=action, from_status=from_status, actor=actor, at=at, comment=comment)
+        _record(
+            declaration=declaration,
+            action=action,
+            from_status=from_status,
+            actor=actor,
+            at=at,
+            comment=comment,
+        )
     return declaration
 
 
 def _check_complete(declaration: Declaration) -> None:
     missing = [
-        item.indicator.name
-        for item in declaration.items.select_related("indicator")
-        if not item.comparison
+        item.indicator.name for item in declaration.items.select_related("indicator") if not item.comparison
     ]
     if missing:
         raise WorkflowError(
@@ -260,19 +287,27 @@ def _check_complete(declaration: Declaration) -> None:
 
 def declaration_submit(*, declaration: Declaration, actor, comment: str = "", at: datetime | None = None):
     """The enterprise (or staff on its behalf) sends a draft or returned declaration for review."""
-    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.SUBMIT, comment=comment, at=at)
+    return _transition(
+        declaration=declaration, actor=actor, action=DeclarationAction.SUBMIT, comment=comment, at=at
+    )
 
 
 def declaration_publish(*, declaration: Declaration, actor, comment: str = "", at: datetime | None = None):
     """Staff publish a submitted declaration (or a paper one they entered): from now on it counts."""
-    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.PUBLISH, comment=comment, at=at)
+    return _transition(
+        declaration=declaration, actor=actor, action=DeclarationAction.PUBLISH, comment=comment, at=at
+    )
 
 
 def declaration_return(*, declaration: Declaration, actor, comment: str, at: datetime | None = None):
     """Staff send a submitted declaration back to the enterprise, with the reason."""
-    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.RETURN, comment=comment, at=at)
+    return _transition(
+        declaration=declaration, actor=actor, action=DeclarationAction.RETURN, comment=comment, at=at
+    )
 
 
 def declaration_withdraw(*, declaration: Declaration, actor, comment: str, at: datetime | None = None):
     """Staff withdraw a published declaration, with the reason; it stops counting from then."""
-    return _transition(declaration=declaration, actor=actor, action=DeclarationAction.WITHDRAW, comment=comment, at=at)
+    return _transition(
+        declaration=declaration, actor=actor, action=DeclarationAction.WITHDRAW, comment=comment, at=at
+    )

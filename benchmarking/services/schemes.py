@@ -49,6 +49,8 @@ def scheme_publish(*, scheme: TechnicalScheme, actor, at: datetime | None = None
     return _scheme_transition(scheme=scheme, actor=actor, action="publish", at=at)
 
 
-def scheme_withdraw(*, scheme: TechnicalScheme, actor, reason: str, at: datetime | None = None) -> TechnicalScheme:
+def scheme_withdraw(
+    *, scheme: TechnicalScheme, actor, reason: str, at: datetime | None = None
+) -> TechnicalScheme:
     """Withdraw a published scheme, with the reason; it stops counting from then."""
     return _scheme_transition(scheme=scheme, actor=actor, action="withdraw", reason=reason, at=at)

@@ -1,0 +1,7 @@
+"""Admin data entry for bureau staff, one module per part of the domain.
+
+Workflow moves are admin actions that call the services; no admin form ever
+edits a status field (they are not editable).
+"""
+
+from . import accounts, declarations, enterprises, organisation, plans, schemes, standards  # noqa: F401
