@@ -270,6 +270,9 @@ class DeclarationAdmin(admin.ModelAdmin):
                     values[item.indicator_id] = item_form.cleaned_data["passed" if is_pass_fail else "value"]
             if values:
                 declaration_update(declaration=form.instance, actor=request.user, values=values)
+            # The admin's change message reads these; the service did the saving.
+            formset.new_objects, formset.deleted_objects = [], []
+            formset.changed_objects = [(f.instance, f.changed_data) for f in formset.forms if f.has_changed()]
             return
         super().save_formset(request, form, formset, change)
 

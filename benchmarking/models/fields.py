@@ -1,5 +1,7 @@
 """Model fields that store one normalised form of what people type."""
 
+from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from ..validators import (
@@ -12,6 +14,19 @@ from ..validators import (
 )
 
 
+class NormalizedFormField(forms.CharField):
+    """Form side: normalise before the length check, so a code pasted with spaces
+    or full-width characters is judged by what will be stored."""
+
+    def __init__(self, *args, normalizer, **kwargs):
+        self.normalizer = normalizer
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.normalizer(value) if value else value
+
+
 class _NormalizedCharField(models.CharField):
     """A CharField that normalises its value in ``to_python``, so ``full_clean``
     (and with it every model form and the unique check) sees the stored form."""
@@ -21,6 +36,16 @@ class _NormalizedCharField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return self.normalizer(value) if value else value
+
+    def formfield(self, **kwargs):
+        field = super().formfield(
+            **{"form_class": NormalizedFormField, "normalizer": self.normalizer, **kwargs}
+        )
+        # The model field checks the stored form's length; raw input may be longer (spaces).
+        field.max_length = None
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.widget.attrs.pop("maxlength", None)
+        return field
 
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.attname)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from benchmarking import models
 from benchmarking.choices import Direction, Role
-from benchmarking.services.declarations import declaration_create, declaration_publish, declaration_submit
+from benchmarking.services.declarations import declaration_create, declaration_publish
 from benchmarking.services.schemes import scheme_publish
 from tests.factories import (
     BranchOfficeFactory,
@@ -52,8 +52,13 @@ def add_rows(n: int, staff) -> None:
         models.IndicatorReferenceValue.objects.create(indicator=indicator, standard=standard, value="≥ 8")
         scheme = scheme_publish(scheme=scheme, actor=staff)
         declaration = declaration_create(
-            actor=staff, enterprise=enterprise, scheme=scheme, product_name="保温杯", product_model="YK-1",
-            executed_standard=standard, values={indicator.pk: Decimal("11")},
+            actor=staff,
+            enterprise=enterprise,
+            scheme=scheme,
+            product_name="保温杯",
+            product_model="YK-1",
+            executed_standard=standard,
+            values={indicator.pk: Decimal("11")},
         )
         models.DeclarationEvidence.objects.create(
             declaration=declaration, title="检测报告", file=SimpleUploadedFile("r.pdf", PDF)
@@ -119,7 +124,9 @@ def _scheme_with_indicators(k: int, staff, *, publish: bool):
     for i in range(k):
         standard = StandardFactory()
         models.SchemeBenchmark.objects.create(scheme=scheme, standard=standard, order=i)
-        indicator = IndicatorFactory(scheme=scheme, direction=Direction.HIGHER_BETTER, benchmark_value=Decimal(i))
+        indicator = IndicatorFactory(
+            scheme=scheme, direction=Direction.HIGHER_BETTER, benchmark_value=Decimal(i)
+        )
         models.IndicatorReferenceValue.objects.create(indicator=indicator, standard=standard, value=str(i))
     if publish:
         scheme = scheme_publish(scheme=scheme, actor=staff)
@@ -130,7 +137,11 @@ def _declaration_with_items(k: int, staff):
     scheme = _scheme_with_indicators(k, staff, publish=True)
     enterprise = EnterpriseFactory()
     declaration = declaration_create(
-        actor=staff, enterprise=enterprise, scheme=scheme, product_name="保温杯", product_model=f"M{k}",
+        actor=staff,
+        enterprise=enterprise,
+        scheme=scheme,
+        product_name="保温杯",
+        product_model=f"M{k}",
         executed_standard=StandardFactory(),
         values={pk: Decimal("5") for pk in scheme.indicators.values_list("pk", flat=True)},
     )
@@ -144,7 +155,9 @@ def _declaration_with_items(k: int, staff):
 def _plan_with_quotas(k: int, staff):
     plan = models.Plan.objects.create(name=f"计划{k}", starts_on="2024-01-01", ends_on="2026-12-31")
     for _ in range(k):
-        models.PlanQuota.objects.create(plan=plan, branch_office=BranchOfficeFactory(), enterprises=1, results=2)
+        models.PlanQuota.objects.create(
+            plan=plan, branch_office=BranchOfficeFactory(), enterprises=1, results=2
+        )
     return plan
 
 
@@ -154,10 +167,12 @@ def _indicator_with_references(k: int, staff):
 
 CHILDREN_BUILDERS = {
     "draft scheme with k indicators and benchmarks": (
-        "benchmarking_technicalscheme", lambda k, staff: _scheme_with_indicators(k, staff, publish=False)
+        "benchmarking_technicalscheme",
+        lambda k, staff: _scheme_with_indicators(k, staff, publish=False),
     ),
     "published scheme with k indicators": (
-        "benchmarking_technicalscheme", lambda k, staff: _scheme_with_indicators(k, staff, publish=True)
+        "benchmarking_technicalscheme",
+        lambda k, staff: _scheme_with_indicators(k, staff, publish=True),
     ),
     "declaration with k items and k evidence files": ("benchmarking_declaration", _declaration_with_items),
     "plan with k branch quotas": ("benchmarking_plan", _plan_with_quotas),
@@ -166,7 +181,9 @@ CHILDREN_BUILDERS = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CHILDREN_BUILDERS)
-def test_change_page_cost_does_not_grow_with_inline_rows(client, bureau_staff, django_assert_max_num_queries, case):
+def test_change_page_cost_does_not_grow_with_inline_rows(
+    client, bureau_staff, django_assert_max_num_queries, case
+):
     url_name, build = CHILDREN_BUILDERS[case]
     client.force_login(bureau_staff)
     small = build(5, bureau_staff)
