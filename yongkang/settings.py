@@ -130,7 +130,8 @@ STORAGES = {
 # Uploaded scheme documents and evidence files. Kept outside STATIC_ROOT and never
 # served as static files.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "/media/"
+# Served by benchmarking.views.files.protected_file, which checks who may read each file.
+MEDIA_URL = "/files/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Largest scheme document or evidence file accepted, in bytes.
