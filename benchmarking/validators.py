@@ -103,9 +103,9 @@ INTERNATIONAL_PREFIXES = ("ISO", "IEC", "ITU")
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D-]")
 _CHINESE_PREFIX = re.compile(
-    r"^(?:GB(?:/[TZ])?|DB\d{2}(?:/T)?|T/[A-Z0-9]+|Q/[A-Z0-9]+|(?P<industry>[A-Z]{2})(?:/[TZ])?)(?=[ \d]|$)"
+    r"^(?:GB(?:/[TZ])?|DB\d{2}(?:\d{2})?(?:/T)?|T/[A-Z0-9]+|Q/[A-Z0-9]+|(?P<industry>[A-Z]{2})(?:/[TZ])?)(?=[ \d]|$)"
 )
-_LETTER_PREFIX = re.compile(r"^((?:DB\d{2}|[A-Z]+)(?:/[A-Z]+)*) ?(?=\d)")
+_LETTER_PREFIX = re.compile(r"^((?:DB\d{2}(?:\d{2})?|[A-Z]+)(?:/[A-Z]+)*) ?(?=\d)")
 CHINESE_YEAR_DASH = "—"  # em dash, as Chinese standard numbers write the year: GB/T 1.1—2020
 
 
@@ -126,6 +126,8 @@ def normalize_standard_number(value: str) -> str:
     number = unicodedata.normalize("NFKC", str(value)).upper()
     number = _DASHES.sub("-", number)
     number = " ".join(number.split())
+    # Local standards' code is one token: "DB 33/T" is DB33/T.
+    number = re.sub(r"^DB (?=\d)", "DB", number)
     number = re.sub(r" ?([/:]) ?", r"\1", number)
     number = re.sub(r" ?- ?", "-", number)
     number = _LETTER_PREFIX.sub(r"\1 ", number, count=1)
@@ -144,7 +146,7 @@ def standard_kind_for(number: str) -> str:
         return StandardKind.INTERNATIONAL
     if head in {"GB", "GB/T", "GB/Z"}:
         return StandardKind.NATIONAL
-    if re.match(r"^DB\d{2}(/T)?$", head):
+    if re.match(r"^DB\d{2}(\d{2})?(/T)?$", head):
         return StandardKind.LOCAL
     if head.startswith("T/"):
         return StandardKind.GROUP

@@ -29,6 +29,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashers are deliberately slow; tests create many users and never attack their hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def office(db):
     return BranchOfficeFactory(name="东城市场监管所", code="DC")
@@ -88,12 +94,33 @@ def executed_standard(db):
 def scheme(bureau_staff):
     """A published scheme with three indicators: two core numeric ones and a pass/fail one."""
     scheme = SchemeFactory()
-    IndicatorFactory(scheme=scheme, name="保温效能", unit="h", order=1, is_core=True,
-                     direction=Direction.HIGHER_BETTER, benchmark_value=Decimal("12"))
-    IndicatorFactory(scheme=scheme, name="铅迁移量", unit="mg/dm²", order=2, is_core=True,
-                     direction=Direction.LOWER_BETTER, benchmark_value=Decimal("0.01"))
-    IndicatorFactory(scheme=scheme, name="外观", unit="", order=3, direction=Direction.PASS_FAIL,
-                     benchmark_value=None, requirement="无毛刺、无划痕")
+    IndicatorFactory(
+        scheme=scheme,
+        name="保温效能",
+        unit="h",
+        order=1,
+        is_core=True,
+        direction=Direction.HIGHER_BETTER,
+        benchmark_value=Decimal("12"),
+    )
+    IndicatorFactory(
+        scheme=scheme,
+        name="铅迁移量",
+        unit="mg/dm²",
+        order=2,
+        is_core=True,
+        direction=Direction.LOWER_BETTER,
+        benchmark_value=Decimal("0.01"),
+    )
+    IndicatorFactory(
+        scheme=scheme,
+        name="外观",
+        unit="",
+        order=3,
+        direction=Direction.PASS_FAIL,
+        benchmark_value=None,
+        requirement="无毛刺、无划痕",
+    )
     return scheme_publish(scheme=scheme, actor=bureau_staff)
 
 

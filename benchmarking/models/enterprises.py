@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import credit_code_check_passes, validate_credit_code
+from ..validators import (
+    credit_code_check_passes,
+    normalize_credit_code,
+    validate_credit_code,
+    validate_credit_code_format,
+)
 from .fields import CreditCodeField
 
 __all__ = ["Enterprise"]
@@ -61,18 +66,19 @@ class Enterprise(models.Model):
 
     def clean(self):
         super().clean()
-        # Only a well-formed code reaches here (the field validates length and alphabet first).
-        if (
-            self.credit_code
-            and len(self.credit_code) == 18
-            and not credit_code_check_passes(self.credit_code)
-        ):
-            if not self.credit_code_override_reason.strip():
-                try:
-                    validate_credit_code(self.credit_code)
-                except ValidationError as error:
-                    raise ValidationError({"credit_code": error}) from None
-        elif self.credit_code_override_reason.strip():
-            raise ValidationError(
-                {"credit_code_override_reason": _("该代码已通过校验位核验，无需填写例外理由。")}
-            )
+        code = normalize_credit_code(self.credit_code)
+        try:
+            validate_credit_code_format(code)
+        except ValidationError:
+            # Malformed: the field has already said what is wrong; there is no check to speak of.
+            return
+        if credit_code_check_passes(code):
+            if self.credit_code_override_reason.strip():
+                raise ValidationError(
+                    {"credit_code_override_reason": _("该代码已通过校验位核验，无需填写例外理由。")}
+                )
+        elif not self.credit_code_override_reason.strip():
+            try:
+                validate_credit_code(code)
+            except ValidationError as error:
+                raise ValidationError({"credit_code": error}) from None
