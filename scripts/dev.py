@@ -32,7 +32,7 @@ def run(*args, env=None) -> None:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 -- this script runs under whatever python3 the machine has
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} …", flush=True)

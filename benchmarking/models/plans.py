@@ -1,6 +1,5 @@
 """The thousand-item plan (千项计划) and each branch office's quota under it."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,15 +60,15 @@ class PlanQuota(models.Model):
                 fields=["plan", "branch_office"],
                 name="%(app_label)s_%(class)s_one_per_branch",
                 violation_error_message=_("该监管所在本计划中已有任务分解。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(results__gte=models.F("enterprises")),
+                name="%(app_label)s_%(class)s_results_cover_enterprises",
+                violation_error_message=_(
+                    "对标结果任务数不应少于对标企业任务数：每家完成对标的企业至少发布一项结果。"
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.plan} · {self.branch_office}"
-
-    def clean(self):
-        super().clean()
-        if self.results is not None and self.enterprises is not None and self.results < self.enterprises:
-            raise ValidationError(
-                _("对标结果任务数不应少于对标企业任务数：每家完成对标的企业至少发布一项结果。")
-            )

@@ -136,6 +136,8 @@ def declaration_create(
     on_paper = is_reviewer_for(actor, enterprise)
     if not (on_paper or acts_for_enterprise(actor, enterprise)):
         raise WorkflowError(_("您无权为该企业录入声明。"), code="not_allowed")
+    # Judge the scheme as stored now, not as the caller's copy last saw it.
+    scheme = TechnicalScheme.objects.get(pk=scheme.pk)
     if scheme.status != SchemeStatus.PUBLISHED:
         raise WorkflowError(
             _("只能对已发布的技术方案作出声明，方案“%(code)s”当前为“%(status)s”。"),

@@ -1,0 +1,396 @@
+"""Write the demo plan of ``build`` to the database, idempotently.
+
+Every record is matched on its natural key (office code, industry name, credit
+code, standard number, scheme code, scheme × indicator name, enterprise × scheme
+× product model, username, plan name, plan × office) and only what is missing
+is created, so a second run creates nothing. Reference data goes in with
+``bulk_create``; every workflow move (publishing and withdrawing schemes,
+creating, submitting, returning, publishing and withdrawing declarations) goes
+through the services, with the plan's past timestamps, so the history is
+recorded exactly as if staff and enterprises had done it.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from django.utils import timezone
+
+from ..access import ROLE_GROUP_NAMES
+from ..choices import DeclarationStatus, Role, SchemeStatus
+from ..models import (
+    BranchOffice,
+    Declaration,
+    DeclarationEvent,
+    DeclarationItem,
+    Enterprise,
+    Indicator,
+    IndicatorReferenceValue,
+    Industry,
+    Plan,
+    PlanQuota,
+    SchemeBenchmark,
+    Standard,
+    TechnicalScheme,
+    UserProfile,
+)
+from ..selectors.progress import Progress, progress_as_of
+from ..services.declarations import (
+    declaration_create,
+    declaration_publish,
+    declaration_return,
+    declaration_submit,
+    declaration_withdraw,
+)
+from ..services.schemes import scheme_publish, scheme_withdraw
+from .build import build_demo
+from .specs import LAST_EVENT, SHANGHAI, Demo
+
+User = get_user_model()
+
+# The models whose rows the command reports, in the order a reader meets them.
+REPORTED_MODELS: tuple[type[models.Model], ...] = (
+    BranchOffice,
+    Industry,
+    Enterprise,
+    Standard,
+    TechnicalScheme,
+    SchemeBenchmark,
+    Indicator,
+    IndicatorReferenceValue,
+    Declaration,
+    DeclarationItem,
+    DeclarationEvent,
+    Plan,
+    PlanQuota,
+    User,
+    UserProfile,
+)
+
+_MOVES: dict[str, Callable] = {
+    "submit": declaration_submit,
+    "return": declaration_return,
+    "publish": declaration_publish,
+    "withdraw": declaration_withdraw,
+}
+
+
+class DemoClockError(RuntimeError):
+    """The system clock is earlier than the demo's history, which would then lie in the future."""
+
+
+@dataclass
+class SeedResult:
+    before: dict[type[models.Model], int]
+    after: dict[type[models.Model], int]
+    progress: Progress
+    demo: Demo
+    # What happened besides rows being created (passwords reset, a plan left inactive, …).
+    notes: list[str] = field(default_factory=list)
+
+    def created(self, model: type[models.Model]) -> int:
+        return self.after[model] - self.before[model]
+
+    @property
+    def created_anything(self) -> bool:
+        return any(self.created(model) for model in REPORTED_MODELS)
+
+
+def _counts() -> dict[type[models.Model], int]:
+    return {model: model.objects.count() for model in REPORTED_MODELS}
+
+
+def _create_missing(
+    model: type[models.Model],
+    rows: Iterable[models.Model],
+    existing: set,
+    key: Callable[[models.Model], object],
+    *,
+    exclude: tuple[str, ...] = (),
+) -> None:
+    """Validate and bulk-insert the rows whose key is not among ``existing``."""
+    missing = [row for row in rows if key(row) not in existing]
+    for row in missing:
+        # Field validators and the model's clean() (e.g. the credit-code check); foreign keys
+        # and uniqueness are the database's job here, as the keys were matched above.
+        row.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    model.objects.bulk_create(missing)
+
+
+def seed_demo(demo: Demo | None = None) -> SeedResult:
+    """Create whatever of the demo Yongkang is missing, in one transaction."""
+    demo = demo or build_demo()
+    last_event = dt.datetime.combine(LAST_EVENT, dt.time.max, tzinfo=SHANGHAI)
+    if timezone.now() < last_event:
+        raise DemoClockError(
+            f"系统时间早于演示数据的最后一条记录（{LAST_EVENT:%Y-%m-%d}），演示数据会出现在“未来”。请检查系统时钟。"
+        )
+    notes: list[str] = []
+    before = _counts()
+    with transaction.atomic():
+        offices = _offices(demo)
+        industries = _industries(demo)
+        standards = _standards(demo)
+        enterprises = _enterprises(demo, offices, industries)
+        users = _logins(demo, offices, enterprises, notes)
+        schemes = _schemes(demo, industries, standards, users["bureau"])
+        _declarations(demo, enterprises, schemes, standards, users)
+        _plan(demo, offices, notes)
+    return SeedResult(before=before, after=_counts(), progress=progress_as_of(), demo=demo, notes=notes)
+
+
+def _offices(demo: Demo) -> dict[str, BranchOffice]:
+    existing = BranchOffice.objects.in_bulk(field_name="code")
+    rows = [BranchOffice(code=o.code, name=o.name, order=n) for n, o in enumerate(demo.offices, start=1)]
+    _create_missing(BranchOffice, rows, set(existing), lambda o: o.code)
+    return BranchOffice.objects.in_bulk([o.code for o in demo.offices], field_name="code")
+
+
+def _industries(demo: Demo) -> dict[str, Industry]:
+    existing = Industry.objects.in_bulk(field_name="name")
+    rows = [Industry(name=t.name, gb_code=t.gb_code, order=n) for n, t in enumerate(demo.industries, start=1)]
+    _create_missing(Industry, rows, set(existing), lambda i: i.name)
+    return Industry.objects.in_bulk([t.name for t in demo.industries], field_name="name")
+
+
+def _standards(demo: Demo) -> dict[str, Standard]:
+    numbers = [s.number for s in demo.standards]
+    existing = set(Standard.objects.filter(number__in=numbers).values_list("number", flat=True))
+    rows = [Standard(number=s.number, title=s.title, kind=s.kind) for s in demo.standards]
+    _create_missing(Standard, rows, existing, lambda s: s.number)
+    return Standard.objects.in_bulk(numbers, field_name="number")
+
+
+def _enterprises(demo: Demo, offices, industries) -> dict[str, Enterprise]:
+    codes = [e.credit_code for e in demo.enterprises]
+    existing = set(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True))
+    rows = [
+        Enterprise(
+            name=e.name,
+            credit_code=e.credit_code,
+            branch_office=offices[e.office],
+            industry=industries[e.industry],
+            address=e.address,
+            legal_representative=e.legal_representative,
+            contact_person=e.contact_person,
+            phone=e.phone,
+            email=e.email,
+            zhejiang_made=e.zhejiang_made,
+            standard_leader=e.standard_leader,
+        )
+        for e in demo.enterprises
+    ]
+    _create_missing(
+        Enterprise,
+        rows,
+        existing,
+        lambda e: e.credit_code,
+        exclude=("branch_office", "industry", "credit_code_override_by"),
+    )
+    return Enterprise.objects.in_bulk(codes, field_name="credit_code")
+
+
+def _logins(demo: Demo, offices, enterprises, notes: list[str]) -> dict[str, models.Model]:
+    """One login per role. An existing demo login keeps its row; its password, role group
+    and office/enterprise are put back to the demo's if someone changed them."""
+    groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUP_NAMES.items()}
+    users = {}
+    for login in demo.logins:
+        user = User.objects.filter(username=login.username).first()
+        if user is None:
+            user = User(
+                username=login.username,
+                last_name=login.last_name,
+                first_name=login.first_name,
+                email=f"{login.username}@example.com",
+                is_staff=login.role != Role.ENTERPRISE,
+            )
+            user.set_password(login.password)
+            user.save()
+        else:
+            changed = []
+            if not user.check_password(login.password):
+                user.set_password(login.password)
+                changed.append("password")
+            if not user.is_active:
+                user.is_active = True
+                changed.append("is_active")
+            if changed:
+                user.save(update_fields=changed)
+                notes.append(f"已将演示账号 {login.username} 的密码/状态恢复为演示值。")
+        user.groups.remove(*[g for role, g in groups.items() if role != login.role])
+        user.groups.add(groups[login.role])
+        office = offices[login.acts_for] if login.role == Role.BRANCH_STAFF else None
+        enterprise = None
+        if login.role == Role.ENTERPRISE:
+            enterprise = enterprises[demo.login_enterprises[login.username]]
+        profile, _ = UserProfile.objects.get_or_create(user=user)
+        if (profile.branch_office_id, profile.enterprise_id) != (
+            office.pk if office else None,
+            enterprise.pk if enterprise else None,
+        ):
+            profile.branch_office, profile.enterprise = office, enterprise
+            profile.save()
+        # The role is cached on the instance by access.role_of; a fresh one sees the groups above.
+        users[login.username] = User.objects.select_related("profile").get(pk=user.pk)
+    return users
+
+
+def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalScheme]:
+    codes = [s.code for s in demo.schemes]
+    existing = set(TechnicalScheme.objects.filter(code__in=codes).values_list("code", flat=True))
+    rows = [
+        TechnicalScheme(
+            code=s.code,
+            title=s.title,
+            product_category=s.product_category,
+            industry=industries[s.industry],
+            publisher=s.publisher,
+        )
+        for s in demo.schemes
+    ]
+    _create_missing(TechnicalScheme, rows, existing, lambda s: s.code, exclude=("industry",))
+    schemes = TechnicalScheme.objects.in_bulk(codes, field_name="code")
+
+    have = set(
+        SchemeBenchmark.objects.filter(scheme__code__in=codes).values_list("scheme__code", "standard__number")
+    )
+    rows = [
+        SchemeBenchmark(scheme=schemes[s.code], standard=standards[number], order=n)
+        for s in demo.schemes
+        for n, number in enumerate(s.benchmarks, start=1)
+    ]
+    _create_missing(
+        SchemeBenchmark,
+        rows,
+        have,
+        lambda b: (b.scheme.code, b.standard.number),
+        exclude=("scheme", "standard"),
+    )
+
+    have = set(Indicator.objects.filter(scheme__code__in=codes).values_list("scheme__code", "name"))
+    rows = [
+        Indicator(
+            scheme=schemes[s.code],
+            name=i.name,
+            unit=i.unit,
+            test_method=i.test_method,
+            order=i.order,
+            is_core=i.is_core,
+            direction=i.direction,
+            benchmark_value=i.benchmark_value,
+            benchmark_min=i.benchmark_min,
+            benchmark_max=i.benchmark_max,
+            requirement=i.requirement,
+        )
+        for s in demo.schemes
+        for i in s.indicators
+    ]
+    _create_missing(Indicator, rows, have, lambda i: (i.scheme.code, i.name), exclude=("scheme",))
+    indicators = {
+        (code, name): pk
+        for pk, code, name in Indicator.objects.filter(scheme__code__in=codes).values_list(
+            "pk", "scheme__code", "name"
+        )
+    }
+
+    have = set(
+        IndicatorReferenceValue.objects.filter(indicator__scheme__code__in=codes).values_list(
+            "indicator_id", "standard__number"
+        )
+    )
+    rows = [
+        IndicatorReferenceValue(
+            indicator_id=indicators[s.code, i.name], standard=standards[number], value=value
+        )
+        for s in demo.schemes
+        for i in s.indicators
+        for number, value in i.references
+    ]
+    _create_missing(
+        IndicatorReferenceValue,
+        rows,
+        have,
+        lambda r: (r.indicator_id, r.standard.number),
+        exclude=("indicator", "standard"),
+    )
+
+    # Publish in the order they were published, then withdraw the replaced editions.
+    for spec in sorted((s for s in demo.schemes if s.published_at), key=lambda s: s.published_at):
+        if schemes[spec.code].status == SchemeStatus.DRAFT:
+            scheme_publish(scheme=schemes[spec.code], actor=bureau, at=spec.published_at)
+    for spec in sorted((s for s in demo.schemes if s.withdrawn_at), key=lambda s: s.withdrawn_at):
+        scheme = TechnicalScheme.objects.get(pk=schemes[spec.code].pk)
+        if scheme.status == SchemeStatus.PUBLISHED:
+            scheme_withdraw(scheme=scheme, actor=bureau, reason=spec.withdraw_reason, at=spec.withdrawn_at)
+    return TechnicalScheme.objects.in_bulk(codes, field_name="code")
+
+
+def _declarations(demo: Demo, enterprises, schemes, standards, users) -> None:
+    """Each declaration the plan has and the database lacks, moved step by step through
+    the services. A withdrawn declaration and the live one for the same product are told
+    apart by status, as the database's one-live-declaration-per-product rule does."""
+    have = {
+        (enterprise_id, scheme_id, model, status == DeclarationStatus.WITHDRAWN)
+        for enterprise_id, scheme_id, model, status in Declaration.objects.filter(
+            enterprise__in=enterprises.values()
+        ).values_list("enterprise_id", "scheme_id", "product_model", "status")
+    }
+    indicator_ids = {
+        (scheme_id, name): pk
+        for pk, scheme_id, name in Indicator.objects.filter(scheme__in=schemes.values()).values_list(
+            "pk", "scheme_id", "name"
+        )
+    }
+    for spec in demo.declarations:  # already in the order they were started
+        enterprise, scheme = enterprises[spec.enterprise], schemes[spec.scheme]
+        key = (enterprise.pk, scheme.pk, spec.product_model, spec.status == DeclarationStatus.WITHDRAWN)
+        if key in have:
+            continue
+        first, *moves = spec.steps
+        declaration = declaration_create(
+            actor=users[first.actor],
+            enterprise=enterprise,
+            scheme=scheme,
+            product_name=spec.product_name,
+            product_model=spec.product_model,
+            executed_standard=standards[spec.executed_standard],
+            declared_on=spec.declared_on,
+            values={indicator_ids[scheme.pk, name]: value for name, value in spec.values.items()},
+            at=first.at,
+        )
+        for step in moves:
+            declaration = _MOVES[step.action](
+                declaration=declaration, actor=users[step.actor], comment=step.comment, at=step.at
+            )
+        have.add(key)
+
+
+def _plan(demo: Demo, offices, notes: list[str]) -> None:
+    spec = demo.plan
+    plan = Plan.objects.filter(name=spec.name).first()
+    if plan is None:
+        other_active = Plan.objects.filter(is_active=True).first()
+        plan = Plan(
+            name=spec.name,
+            starts_on=spec.starts_on,
+            ends_on=spec.ends_on,
+            target_schemes=spec.target_schemes,
+            target_enterprises=spec.target_enterprises,
+            target_results=spec.target_results,
+            # Only one plan may be current; an existing current plan is the bureau's, not ours to demote.
+            is_active=other_active is None,
+        )
+        plan.full_clean(validate_constraints=False)
+        plan.save()
+        if other_active:
+            notes.append(f"已有当前计划“{other_active}”，演示计划未设为当前计划。")
+    have = set(plan.quotas.values_list("branch_office__code", flat=True))
+    rows = [
+        PlanQuota(plan=plan, branch_office=offices[q.office], enterprises=q.enterprises, results=q.results)
+        for q in spec.quotas
+    ]
+    _create_missing(PlanQuota, rows, have, lambda q: q.branch_office.code, exclude=("plan", "branch_office"))

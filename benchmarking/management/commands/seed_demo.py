@@ -1,0 +1,86 @@
+"""``manage.py seed_demo``: the demo Yongkang (benchmarking.demo), safe to run again."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from benchmarking.access import ROLE_GROUP_NAMES
+from benchmarking.demo.seed import REPORTED_MODELS, DemoClockError, seed_demo
+from benchmarking.demo.specs import EXPECTED_ENTERPRISES, EXPECTED_RESULTS, EXPECTED_SCHEMES
+
+
+class Command(BaseCommand):
+    help = (
+        "创建演示数据：永康的基层所、行业、企业、标准、对标技术方案、自我声明对标结果、千项计划和各角色演示账号。"
+        "按自然键匹配，重复运行不会重复创建。Demo data only."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        try:
+            result = seed_demo()
+        except DemoClockError as error:
+            raise CommandError(str(error)) from error
+        elapsed = time.monotonic() - started
+        out = self.stdout
+
+        out.write(self.style.MIGRATE_HEADING("演示数据 / demo data"))
+        labels = {model: f"{model._meta.verbose_name_plural} {model.__name__}" for model in REPORTED_MODELS}
+        width = max(_width(label) for label in labels.values()) + 2
+        out.write(
+            f"  {_pad('对象 model', width)}{_pad('原有 before', 12, right=True)}"
+            f"{_pad('新建 created', 14, right=True)}{_pad('合计 total', 12, right=True)}"
+        )
+        for model, label in labels.items():
+            out.write(
+                f"  {_pad(label, width)}{result.before[model]:>12}{result.created(model):>14}{result.after[model]:>12}"
+            )
+        if not result.created_anything:
+            out.write(
+                self.style.SUCCESS(
+                    "  数据已齐全，本次未新建任何记录。Nothing created: the demo data was already there."
+                )
+            )
+        for note in result.notes:
+            out.write(self.style.WARNING(f"  {note}"))
+
+        progress = result.progress
+        plan = result.demo.plan
+        out.write(
+            self.style.MIGRATE_HEADING(
+                f"千项计划进度（截至 {timezone.localtime(progress.as_of):%Y-%m-%d %H:%M}）"
+            )
+        )
+        for label, count, target, expected in (
+            ("发布对标技术方案 schemes", progress.schemes, plan.target_schemes, EXPECTED_SCHEMES),
+            ("完成对标企业 enterprises", progress.enterprises, plan.target_enterprises, EXPECTED_ENTERPRISES),
+            ("发布对标结果 results", progress.results, plan.target_results, EXPECTED_RESULTS),
+        ):
+            line = f"  {_pad(label, 30)}{count:>5} / {target}"
+            if count != expected:
+                line += f"  （演示数据本身为 {expected}；数据库中另有其他记录）"
+            out.write(line)
+
+        out.write(self.style.MIGRATE_HEADING("演示账号 / demo logins"))
+        out.write(f"  {_pad('角色 role', 18)}{_pad('用户名 username', 18)}密码 password")
+        for login in result.demo.logins:
+            out.write(f"  {_pad(ROLE_GROUP_NAMES[login.role], 18)}{login.username:<18}{login.password}")
+        out.write(
+            self.style.WARNING(
+                "  以上账号和密码仅供本地演示，切勿在真实环境中使用。"
+                "Demo-only logins: never use these passwords on a real server."
+            )
+        )
+        out.write(f"用时 {elapsed:.1f} 秒 / took {elapsed:.1f} s")
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes: CJK characters and full-width punctuation take two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (on the left if ``right``)."""
+    spaces = " " * max(0, width - _width(text))
+    return spaces + text if right else text + spaces
