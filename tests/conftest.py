@@ -35,6 +35,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    # Uploads made by a test land in its own folder, never in the project's media/.
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def office(db):
     return BranchOfficeFactory(name="东城市场监管所", code="DC")

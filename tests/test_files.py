@@ -10,11 +10,6 @@ from tests.factories import SchemeFactory
 PDF = b"%PDF-1.4\n%test report\n"
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def evidence(enterprise, enterprise_user, scheme, executed_standard):
     declaration = declaration_create(
@@ -63,7 +58,7 @@ def test_anonymous_is_sent_to_login(client, evidence):
 
 
 @pytest.mark.django_db
-def test_a_file_no_record_owns_is_404_even_if_stored(client, bureau_staff, settings, tmp_path):
+def test_a_file_no_record_owns_is_404_even_if_stored(client, bureau_staff, tmp_path):
     (tmp_path / "stray.pdf").write_bytes(PDF)
     client.force_login(bureau_staff)
     assert client.get("/files/stray.pdf").status_code == 404

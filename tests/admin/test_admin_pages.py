@@ -29,11 +29,6 @@ QUERY_CEILING = 40
 PDF = b"%PDF-1.4\n%demo evidence\n"
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def registered_models():
     return sorted(admin.site._registry, key=lambda model: model._meta.label)
 
