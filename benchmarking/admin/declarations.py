@@ -33,15 +33,18 @@ class DeclarationItemForm(forms.ModelForm):
         model = DeclarationItem
         fields = ("value", "passed")
 
-    def clean(self):
-        cleaned = super().clean()
-        indicator = self.instance.indicator
-        if indicator.direction == Direction.PASS_FAIL:
-            if cleaned.get("value") is not None:
-                self.add_error("value", _("这是合格/不合格指标，请在“定性结论”中选择，不填数值。"))
-        elif cleaned.get("passed") is not None:
-            self.add_error("passed", _("这是数值指标，请填写实测值，不选定性结论。"))
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.indicator_id is None:
+            return
+        # Each indicator takes one kind of answer: disable the other field on its row.
+        if self.instance.indicator.direction == Direction.PASS_FAIL:
+            self.fields["value"].disabled = True
+        else:
+            self.fields["passed"].disabled = True
+            if self.instance.value is not None:
+                # 92, not 92.000000.
+                self.initial["value"] = format(self.instance.value.normalize(), "f")
 
 
 class DeclarationItemInline(admin.TabularInline):

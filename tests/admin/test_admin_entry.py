@@ -37,8 +37,10 @@ def enterprise_form(office, industry, **overrides):
 
 
 @pytest.mark.django_db
-def test_admin_speaks_chinese(staff_client):
-    page = staff_client.get(reverse("admin:benchmarking_enterprise_add")).content.decode()
+def test_admin_speaks_chinese_whatever_the_browser_asks(staff_client):
+    page = staff_client.get(
+        reverse("admin:benchmarking_enterprise_add"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
     assert "统一社会信用代码" in page
     assert "所属监管所" in page
     assert "保存" in page  # Django's own admin strings, in zh-hans
@@ -256,7 +258,7 @@ def test_paper_declaration_entered_by_staff_gets_a_row_per_indicator(
 
 
 @pytest.mark.django_db
-def test_value_in_the_wrong_field_is_a_form_error(
+def test_each_indicator_row_takes_only_its_kind_of_answer(
     staff_client, enterprise, scheme, executed_standard, bureau_staff
 ):
     declaration = declaration_create(
@@ -288,9 +290,18 @@ def test_value_in_the_wrong_field_is_a_form_error(
     response = staff_client.post(
         reverse("admin:benchmarking_declaration_change", args=[declaration.pk]), data
     )
-    assert response.status_code == 200
-    assert "这是合格/不合格指标" in response.content.decode()
+    # The value box of a pass/fail row is disabled: a number forced into it is ignored.
+    assert response.status_code == 302
     assert declaration.items.get(pk=item.pk).value is None
+    page = staff_client.get(reverse("admin:benchmarking_declaration_change", args=[declaration.pk]))
+    items_formset = next(
+        f.formset for f in page.context["inline_admin_formsets"] if f.formset.prefix == "items"
+    )
+    rows = {form.instance.pk: form for form in items_formset.forms}
+    assert rows[item.pk].fields["value"].disabled and not rows[item.pk].fields["passed"].disabled
+    assert all(
+        rows[o.pk].fields["passed"].disabled and not rows[o.pk].fields["value"].disabled for o in others
+    )
 
 
 @pytest.fixture
