@@ -6,9 +6,13 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from ..models import EditConflict
 
 
 class ReasonForm(forms.Form):
@@ -112,3 +116,52 @@ class NoPerRowQueriesFormSet(BaseInlineFormSet):
                     shared[name] = list(field.choices)
                 field.choices = shared[name]
         return form
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the editor loaded; saving over someone else's later
+    save is refused at validation, so the editor's input stays on the page."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["seen_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            seen = cleaned.get("seen_version")
+            stored = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values("version", "updated_at")
+                .first()
+            )
+            if stored is None or seen != stored["version"]:
+                when = timezone.localtime(stored["updated_at"]) if stored else None
+                raise EditConflict(
+                    gettext_lazy(
+                        "保存未生效：您打开这条记录之后，它已于 %(when)s 被其他人修改并保存。"
+                        "为避免覆盖对方的修改，本次没有保存；您填写的内容仍保留在下方。"
+                        "请在新窗口打开这条记录核对最新内容，再把需要的修改重新保存。"
+                    )
+                    % {"when": f"{when:%Y-%m-%d %H:%M}" if when else "—"}
+                )
+            # The save compares against what the editor saw, not what was loaded just now.
+            self.instance.version = seen
+        return cleaned
+
+
+class ServiceErrorsAsMessagesMixin:
+    """A refusal only the save itself can see (a concurrent save slipping in between
+    validation and saving, a workflow rule) rolls the whole save back and comes
+    back as a message on the page, never a 500."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

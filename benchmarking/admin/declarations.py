@@ -17,7 +17,15 @@ from ..services.declarations import (
     declaration_update,
     declaration_withdraw,
 )
-from .base import NoPerRowQueriesFormSet, ReadOnlyAdmin, ReasonForm, prompt_then_run, run_for_each
+from .base import (
+    NoPerRowQueriesFormSet,
+    ReadOnlyAdmin,
+    ReasonForm,
+    ServiceErrorsAsMessagesMixin,
+    VersionedModelForm,
+    prompt_then_run,
+    run_for_each,
+)
 
 _DETAIL_FIELDS = (
     "product_name",
@@ -45,6 +53,20 @@ class DeclarationItemForm(forms.ModelForm):
             if self.instance.value is not None:
                 # 92, not 92.000000.
                 self.initial["value"] = format(self.instance.value.normalize(), "f")
+
+
+def _declared_values(formset) -> dict:
+    """The edited rows' values, keyed by indicator, as declaration_update takes them. Sets
+    what the admin's change message reads, since the service does the saving."""
+    values = {}
+    for item_form in formset.forms:
+        if item_form.has_changed():
+            item = item_form.instance
+            is_pass_fail = item.indicator.direction == Direction.PASS_FAIL
+            values[item.indicator_id] = item_form.cleaned_data["passed" if is_pass_fail else "value"]
+    formset.new_objects, formset.deleted_objects = [], []
+    formset.changed_objects = [(f.instance, f.changed_data) for f in formset.forms if f.has_changed()]
+    return values
 
 
 class DeclarationItemInline(admin.TabularInline):
@@ -110,7 +132,7 @@ def _https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class DeclarationAdminForm(forms.ModelForm):
+class DeclarationAdminForm(VersionedModelForm):
     class Meta:
         model = Declaration
         fields = ("enterprise", "scheme", *_DETAIL_FIELDS)
@@ -144,7 +166,7 @@ class GradeOverrideForm(forms.Form):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
     list_display = (
         "enterprise",
         "product_name",
@@ -185,7 +207,7 @@ class DeclarationAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("enterprise", "scheme", *_DETAIL_FIELDS)}),
+        (None, {"fields": ("enterprise", "scheme", *_DETAIL_FIELDS, "seen_version")}),
         (
             _("状态与等级"),
             {
@@ -249,11 +271,9 @@ class DeclarationAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        details = {name: form.cleaned_data[name] for name in _DETAIL_FIELDS}
-        if change:
-            changed = {name: value for name, value in details.items() if name in form.changed_data}
-            declaration_update(declaration=obj, actor=request.user, **changed)
-        else:
+        # A change is saved with its indicator values in save_related, as one service call.
+        if not change:
+            details = {name: form.cleaned_data[name] for name in _DETAIL_FIELDS}
             created = declaration_create(
                 actor=request.user,
                 enterprise=form.cleaned_data["enterprise"],
@@ -263,30 +283,22 @@ class DeclarationAdmin(admin.ModelAdmin):
             obj.pk = created.pk
             obj.refresh_from_db()
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is DeclarationItem:
+    def save_related(self, request, form, formsets, change):
+        item_formsets = [formset for formset in formsets if formset.model is DeclarationItem]
+        if change:
             values = {}
-            for item_form in formset.forms:
-                if item_form.has_changed():
-                    item = item_form.instance
-                    is_pass_fail = item.indicator.direction == Direction.PASS_FAIL
-                    values[item.indicator_id] = item_form.cleaned_data["passed" if is_pass_fail else "value"]
-            if values:
-                declaration_update(declaration=form.instance, actor=request.user, values=values)
-            # The admin's change message reads these; the service did the saving.
-            formset.new_objects, formset.deleted_objects = [], []
-            formset.changed_objects = [(f.instance, f.changed_data) for f in formset.forms if f.has_changed()]
-            return
-        super().save_formset(request, form, formset, change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form validates what it can; a refusal only the service can see (scope, a
-        # concurrent move) rolls the whole save back and comes back as a message, never a 500.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, "；".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            for formset in item_formsets:
+                values |= _declared_values(formset)
+            declaration_update(
+                declaration=form.instance,
+                actor=request.user,
+                expected_version=form.cleaned_data["seen_version"],
+                values=values,
+                **{name: form.cleaned_data[name] for name in _DETAIL_FIELDS if name in form.changed_data},
+            )
+        for formset in formsets:
+            if formset.model is not DeclarationItem:
+                self.save_formset(request, form, formset, change)
 
     def response_add(self, request, obj, post_url_continue=None):
         # Straight to the new declaration, where a row per indicator now waits for its value.

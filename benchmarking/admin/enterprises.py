@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Enterprise
 from ..validators import normalize_credit_code
+from .base import ServiceErrorsAsMessagesMixin, VersionedModelForm
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+    form = VersionedModelForm
     list_display = (
         "name",
         "credit_code",
@@ -26,7 +28,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ("credit_code_override_by", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "credit_code", "branch_office", "industry")}),
+        (None, {"fields": ("name", "credit_code", "branch_office", "industry", "seen_version")}),
         (_("联系方式"), {"fields": ("address", "legal_representative", "contact_person", "phone", "email")}),
         (_("浙江省品牌与标准"), {"fields": ("zhejiang_made", "standard_leader")}),
         (

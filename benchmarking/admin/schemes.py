@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import SchemeStatus
 from ..models import Indicator, IndicatorReferenceValue, SchemeBenchmark, TechnicalScheme
 from ..services.schemes import scheme_publish, scheme_withdraw
-from .base import NoPerRowQueriesFormSet, ReasonForm, prompt_then_run, run_for_each
+from .base import (
+    NoPerRowQueriesFormSet,
+    ReasonForm,
+    ServiceErrorsAsMessagesMixin,
+    VersionedModelForm,
+    prompt_then_run,
+    run_for_each,
+)
 
 
 class _DraftOnlyInline:
@@ -64,7 +71,8 @@ class IndicatorInline(_DraftOnlyInline, admin.TabularInline):
 
 
 @admin.register(TechnicalScheme)
-class TechnicalSchemeAdmin(admin.ModelAdmin):
+class TechnicalSchemeAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+    form = VersionedModelForm
     list_display = (
         "code",
         "title",
@@ -90,7 +98,20 @@ class TechnicalSchemeAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("code", "title", "product_category", "industry", "publisher", "document")}),
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    "title",
+                    "product_category",
+                    "industry",
+                    "publisher",
+                    "document",
+                    "seen_version",
+                )
+            },
+        ),
         (_("状态"), {"fields": ("status", "published_at", "withdrawn_at", "withdraw_reason")}),
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Comparison, DeclarationStatus, Grade
 from ..uploads import validate_document_upload
+from .base import VersionedModel
 
 __all__ = [
     "DECLARATION_TRANSITIONS",
@@ -74,7 +75,7 @@ DECLARATION_TRANSITIONS: dict[str, DeclarationTransition] = {
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.RETURNED})
 
 
-class Declaration(models.Model):
+class Declaration(VersionedModel):
     """An enterprise's statement, for one product, of how it measures up to one scheme."""
 
     enterprise = models.ForeignKey(

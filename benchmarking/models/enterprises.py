@@ -11,12 +11,13 @@ from ..validators import (
     validate_credit_code,
     validate_credit_code_format,
 )
+from .base import VersionedModel
 from .fields import CreditCodeField
 
 __all__ = ["Enterprise"]
 
 
-class Enterprise(models.Model):
+class Enterprise(VersionedModel):
     """An enterprise (企业) in Yongkang, identified by its 统一社会信用代码."""
 
     name = models.CharField(_("企业名称"), max_length=120)

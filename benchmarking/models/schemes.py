@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Direction, SchemeStatus
 from ..uploads import validate_document_upload
+from .base import VersionedModel
 
 __all__ = [
     "SCHEME_TRANSITIONS",
@@ -22,7 +23,7 @@ SCHEME_TRANSITIONS = {
 }
 
 
-class TechnicalScheme(models.Model):
+class TechnicalScheme(VersionedModel):
     """A scheme written by a professional body for one product category: the standards
     the product is benchmarked against and the key indicators to compare."""
 

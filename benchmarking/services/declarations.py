@@ -21,6 +21,7 @@ from ..models import (
     DeclarationAction,
     DeclarationEvent,
     DeclarationItem,
+    EditConflict,
     Enterprise,
     Standard,
     TechnicalScheme,
@@ -53,15 +54,18 @@ def _check_may_edit(*, declaration: Declaration, actor) -> None:
         )
 
 
-def _apply_values(declaration: Declaration, values: Mapping[int, DeclaredValue]) -> None:
-    """Store the declared values and recompute each comparison and the grade."""
-    items = list(declaration.items.select_related("indicator"))
+def _apply_values(
+    declaration: Declaration, items: list[DeclarationItem], values: Mapping[int, DeclaredValue]
+) -> list[DeclarationItem]:
+    """Set the declared values on ``items`` (in memory), recompute every comparison
+    and the declaration's grade, and return the items whose stored row must change."""
     by_indicator = {item.indicator_id: item for item in items}
-    unknown = set(values) - set(by_indicator)
-    if unknown:
+    if set(values) - set(by_indicator):
         raise WorkflowError(_("填写的指标不属于该声明的技术方案。"), code="unknown_indicator")
+    changed = []
     for indicator_id, raw in values.items():
         item = by_indicator[indicator_id]
+        before = (item.value, item.passed)
         if item.indicator.direction == Direction.PASS_FAIL:
             if raw is not None and not isinstance(raw, bool):
                 raise WorkflowError(
@@ -78,30 +82,30 @@ def _apply_values(declaration: Declaration, values: Mapping[int, DeclaredValue])
                     params={"name": item.indicator.name},
                 )
             item.value, item.passed = (Decimal(raw) if raw is not None else None), None
-    _recompute(declaration, items)
-
-
-def _recompute(declaration: Declaration, items: list[DeclarationItem]) -> None:
+        if (item.value, item.passed) != before:
+            changed.append(item)
     for item in items:
         indicator = item.indicator
-        comparison = compare_indicator(
-            direction=indicator.direction,
-            value=item.value,
-            passed=item.passed,
-            benchmark=indicator.benchmark_value,
-            benchmark_min=indicator.benchmark_min,
-            benchmark_max=indicator.benchmark_max,
+        item.comparison = (
+            compare_indicator(
+                direction=indicator.direction,
+                value=item.value,
+                passed=item.passed,
+                benchmark=indicator.benchmark_value,
+                benchmark_min=indicator.benchmark_min,
+                benchmark_max=indicator.benchmark_max,
+            )
+            or ""
         )
-        item.comparison = comparison or ""
         item.full_clean(
             exclude=["declaration", "indicator"], validate_unique=False, validate_constraints=False
         )
-    DeclarationItem.objects.bulk_update(items, ["value", "passed", "comparison"])
     computed = grade_declaration(
         GradedItem(comparison=item.comparison or None, is_core=item.indicator.is_core) for item in items
     )
     declaration.computed_grade = computed or ""
     declaration.grade = declaration.override_grade or declaration.computed_grade
+    return changed
 
 
 def _record(*, declaration, action, from_status, actor, at, comment="") -> DeclarationEvent:
@@ -155,13 +159,13 @@ def declaration_create(
         entered_on_paper=on_paper,
         created_by=actor,
     )
+    items = [DeclarationItem(indicator=indicator) for indicator in scheme.indicators.all()]
+    _apply_values(declaration, items, values or {})
     declaration.full_clean()
     declaration.save()
-    DeclarationItem.objects.bulk_create(
-        DeclarationItem(declaration=declaration, indicator=indicator) for indicator in scheme.indicators.all()
-    )
-    _apply_values(declaration, values or {})
-    declaration.save(update_fields=["computed_grade", "grade", "updated_at"])
+    for item in items:
+        item.declaration = declaration
+    DeclarationItem.objects.bulk_create(items)
     _record(
         declaration=declaration,
         action=DeclarationAction.CREATE,
@@ -179,20 +183,30 @@ def declaration_update(
     declaration: Declaration,
     actor,
     values: Mapping[int, DeclaredValue] | None = None,
+    expected_version: int | None = None,
     **fields,
 ) -> Declaration:
-    """Change a draft or returned declaration's details and/or indicator values."""
+    """Change a draft or returned declaration's details and/or indicator values.
+    ``expected_version`` is the version the editor saw; a different stored one
+    means someone else saved in between, and nothing is written."""
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if expected_version is not None and declaration.version != expected_version:
+        raise EditConflict()
     _check_may_edit(declaration=declaration, actor=actor)
     unknown = set(fields) - set(_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"declaration_update() cannot change {sorted(unknown)}")
     for name, value in fields.items():
         setattr(declaration, name, value)
-    declaration.full_clean()
+    changed_items = []
     if values:
-        _apply_values(declaration, values)
+        items = list(declaration.items.select_related("indicator"))
+        changed_items = _apply_values(declaration, items, values)
+    declaration.full_clean()
     declaration.save()
+    if changed_items:
+        # A row's comparison depends only on its own value, so only edited rows change.
+        DeclarationItem.objects.bulk_update(changed_items, ["value", "passed", "comparison"])
     return declaration
 
 

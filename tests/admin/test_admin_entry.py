@@ -219,6 +219,7 @@ def test_paper_declaration_entered_by_staff_gets_a_row_per_indicator(
     # Fill the values on the change page: the comparisons and the grade are computed.
     items = list(declaration.items.select_related("indicator").order_by("indicator__order"))
     data = {
+        "seen_version": declaration.version,
         "product_name": "不锈钢真空杯",
         "product_model": "YK-500",
         "executed_standard": executed_standard.pk,
@@ -272,6 +273,7 @@ def test_each_indicator_row_takes_only_its_kind_of_answer(
     item = declaration.items.get(indicator__name="外观")
     others = list(declaration.items.exclude(pk=item.pk))
     data = {
+        "seen_version": declaration.version,
         "product_name": "杯",
         "product_model": "M1",
         "executed_standard": executed_standard.pk,
