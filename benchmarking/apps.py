@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class BenchmarkingConfig(AppConfig):
     name = "benchmarking"
     verbose_name = _("对标达标")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .security import grant_axes_permissions_to_bureau_staff
+
+        post_migrate.connect(
+            grant_axes_permissions_to_bureau_staff, dispatch_uid="benchmarking.grant_axes_permissions"
+        )

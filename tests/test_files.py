@@ -1,5 +1,7 @@
 """Uploaded files are served only to those who may see their record."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -72,3 +74,32 @@ def test_draft_scheme_document_is_for_staff_only(client, enterprise_user, bureau
     assert client.get(scheme.document.url).status_code == 404
     client.force_login(bureau_staff)
     assert client.get(scheme.document.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_download_is_named_after_the_evidence_not_the_random_stored_name(client, evidence, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.get(evidence.file.url)
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert quote("检测报告.pdf") in disposition
+    assert evidence.file.name.rsplit("/", 1)[-1] not in disposition
+
+
+@pytest.mark.django_db
+def test_download_name_drops_characters_a_file_name_cannot_hold(client, evidence, enterprise_user):
+    evidence.title = '报告 No.1/2024: "复检"'
+    evidence.save()
+    client.force_login(enterprise_user)
+    disposition = client.get(evidence.file.url)["Content-Disposition"]
+    assert quote('报告 No.1_2024_ _复检_.pdf') in disposition
+
+
+@pytest.mark.django_db
+def test_scheme_document_download_is_named_by_code_and_title(client, bureau_staff):
+    scheme = SchemeFactory(
+        code="YKDB-2024-001", title="不锈钢真空杯对标技术方案", document=SimpleUploadedFile("x.pdf", PDF)
+    )
+    client.force_login(bureau_staff)
+    disposition = client.get(scheme.document.url)["Content-Disposition"]
+    assert quote("YKDB-2024-001 不锈钢真空杯对标技术方案.pdf") in disposition

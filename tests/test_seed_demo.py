@@ -8,6 +8,7 @@ rolled back when the module ends; each test runs in its own savepoint on top.
 
 import datetime as dt
 import io
+from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -18,20 +19,27 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from benchmarking.access import role_of
 from benchmarking.choices import DeclarationStatus, Direction, Grade, Role, SchemeStatus, StandardKind
 from benchmarking.demo.build import build_demo
+from benchmarking.demo.seed import SEED_REASON
 from benchmarking.models import (
     BranchOffice,
     Declaration,
     DeclarationEvent,
+    DeclarationItem,
     Enterprise,
+    Indicator,
+    IndicatorReferenceValue,
     Industry,
     Plan,
+    PlanQuota,
+    SchemeBenchmark,
     Standard,
     TechnicalScheme,
+    UserProfile,
 )
 from benchmarking.selectors.progress import progress_as_of
 from benchmarking.validators import validate_credit_code, validate_industry_code
@@ -194,7 +202,9 @@ def test_one_login_per_role_with_the_printed_password(demo):
     assert "仅供本地演示" in demo.first_output
     passwords = printed_passwords(demo.second_output)
     assert set(passwords) == set(EXPECTED_ROLES)
-    users = {name: authenticate(username=name, password=pw) for name, pw in passwords.items()}
+    # A login request, as django-axes checks every authentication against its source address.
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="127.0.0.1")
+    users = {name: authenticate(request, username=name, password=pw) for name, pw in passwords.items()}
     for name, role in EXPECTED_ROLES.items():
         assert users[name] is not None, name
         assert role_of(users[name]) == role
@@ -220,3 +230,51 @@ def test_refuses_to_seed_a_history_that_would_lie_in_the_future(db, monkeypatch)
 
 def test_the_plan_is_the_same_every_time():
     assert build_demo() == build_demo()
+
+
+def test_every_seeded_record_has_its_history(demo):
+    """Rows the seeder writes itself: one "created" record each, naming the bureau demo login
+    and the seeding. Schemes and declarations: one record per workflow move on top, naming
+    whoever made the move, in the order of the declaration's events."""
+    bureau = get_user_model().objects.get(username="bureau").pk
+    for model in (
+        BranchOffice,
+        Industry,
+        Standard,
+        Enterprise,
+        SchemeBenchmark,
+        Indicator,
+        IndicatorReferenceValue,
+        Plan,
+        PlanQuota,
+        UserProfile,
+    ):
+        per_row = Counter(model.history.values_list("id", flat=True))
+        assert set(per_row) == set(model.objects.values_list("pk", flat=True)), model
+        assert set(per_row.values()) == {1}, model
+        assert set(model.history.values_list("history_type", "history_user", "history_change_reason")) == {
+            ("+", bureau, SEED_REASON)
+        }, model
+
+    schemes = TechnicalScheme.objects.values_list("pk", "published_at", "withdrawn_at")
+    # Created, then published and withdrawn where it was.
+    moves = {pk: 1 + (p is not None) + (w is not None) for pk, p, w in schemes}
+    assert Counter(TechnicalScheme.history.values_list("id", flat=True)) == moves
+    assert set(TechnicalScheme.history.values_list("history_user", flat=True)) == {bureau}
+
+    actors: dict[int, list] = {}
+    for declaration_id, actor in DeclarationEvent.objects.order_by("at", "id").values_list(
+        "declaration_id", "actor"
+    ):
+        actors.setdefault(declaration_id, []).append(actor)
+    recorded: dict[int, list] = {}
+    for declaration_id, user in Declaration.history.order_by("history_date", "history_id").values_list(
+        "id", "history_user"
+    ):
+        recorded.setdefault(declaration_id, []).append(user)
+    assert recorded == actors
+
+    creators = dict(Declaration.objects.values_list("pk", "created_by"))
+    items = list(DeclarationItem.history.values_list("id", "declaration_id", "history_type", "history_user"))
+    assert Counter(pk for pk, *_ in items) == Counter(DeclarationItem.objects.values_list("pk", flat=True))
+    assert all(kind == "+" and user == creators[declaration] for _, declaration, kind, user in items)

@@ -31,3 +31,71 @@ def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "production-like-" + "k" * 50,
+    "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
+}
+
+
+def run_manage(*args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "yongkang.settings", **env_overrides}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_under_production_settings_has_no_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_cookies_are_secure_and_http_only():
+    names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_HTTPONLY"]
+    code = f"from django.conf import settings; print(*[getattr(settings, n) for n in {names!r}])"
+    result = run_manage("shell", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True"] * 4
+
+
+def test_the_configured_default_password_hasher_is_argon2(settings):
+    from django.contrib.auth.hashers import check_password, get_hasher, make_password
+
+    from yongkang import settings as configured
+
+    # tests/conftest.py swaps in MD5 for speed; put the project's real list back.
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    assert get_hasher("default").algorithm == "argon2"
+    encoded = make_password("Demo-Bureau-2026")
+    assert encoded.startswith("argon2$argon2id$")
+    assert check_password("Demo-Bureau-2026", encoded)
+
+
+def test_uploads_live_outside_the_static_files():
+    from yongkang import settings as configured
+
+    media = configured.MEDIA_ROOT.resolve()
+    for static in [configured.STATIC_ROOT, *configured.STATICFILES_DIRS]:
+        static = Path(static).resolve()
+        assert not media.is_relative_to(static) and not static.is_relative_to(media)
+
+
+def test_an_older_pbkdf2_password_is_upgraded_to_argon2_at_login(settings, client, enterprise_user):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from yongkang import settings as configured
+
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    # A hash as an earlier deployment stored it (few iterations, to keep the test quick).
+    enterprise_user.password = PBKDF2PasswordHasher().encode("Old-Password-1", "somesalt", iterations=1000)
+    enterprise_user.save()
+    response = client.post(
+        "/accounts/login/", {"username": enterprise_user.username, "password": "Old-Password-1"}
+    )
+    assert response.status_code == 302
+    enterprise_user.refresh_from_db()
+    assert enterprise_user.password.startswith("argon2$")

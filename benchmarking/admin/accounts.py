@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from ..models import UserProfile
+from .base import HistoryAdmin, ScopedAdminMixin
 
 User = get_user_model()
 
@@ -15,7 +16,7 @@ class UserProfileInline(admin.StackedInline):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("user", "branch_office", "enterprise")
     # user, branch_office and enterprise columns.
     list_select_related = ("user", "branch_office", "enterprise")
@@ -28,7 +29,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Django's user admin, with the user's branch office or enterprise on the same page."""
 
     inlines = (UserProfileInline,)

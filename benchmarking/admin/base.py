@@ -3,16 +3,21 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelDelta
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from ..models import EditConflict
+from ..models import EditConflict, Enterprise
+from ..scoping import editable_by, may_change, visible_to
 
 
 class ReasonForm(forms.Form):
@@ -165,3 +170,117 @@ class ServiceErrorsAsMessagesMixin:
         except ValidationError as error:
             self.message_user(request, "；".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+class _LabelledChanges(HistoricalRecordContextHelper):
+    """Shows a changed choice by its label (已提交), not its stored value (submitted)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's "history" page on each object: who changed what, when, and from
+    which value to which. For reading only, and only for objects the user may see."""
+
+    # Bookkeeping that every save changes; the page lists what people changed.
+    history_delta_excluded_fields = ("version", "updated_at")
+
+    def revert_disabled(self, request, obj=None):
+        # Reverting saves an old copy straight back, status and dates included: past the
+        # workflow services and the version check. A change is undone by editing the record.
+        return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _LabelledChanges(self.model, historical_record)
+
+    def _object_or_404(self, request, object_id):
+        # simple-history would otherwise show the stored history of a row that get_queryset
+        # leaves out; outside the user's scope must be a 404 here as on every other page.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version, shown for reading; its form would save that version back.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        self._object_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each record's changes against the one before it. simple-history's diff compares
+        editable fields only, which would hide every workflow move (status, dates and grades
+        are written by the services alone), so those are compared here as well. Also gives
+        each record's shown object the related rows the page already loaded, so naming it
+        (its __str__) costs no query per row."""
+        tracked = self.model.history.model.tracked_fields
+        order = {field.name: n for n, field in enumerate(tracked)}
+        hidden = set(self.history_delta_excluded_fields)
+        not_editable = [f for f in tracked if not f.editable and f.name not in hidden]
+        previous = None  # the newer record: the page lists the newest first
+        for current in historical_records:
+            shown = current.history_object
+            shown._state.fields_cache.update(
+                (name, related)
+                for name, related in current._state.fields_cache.items()
+                if name != "history_user"
+            )
+            current.history_object = shown
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                changes = [
+                    *delta.changes,
+                    *(
+                        ModelChange(f.name, getattr(current, f.attname), getattr(previous, f.attname))
+                        for f in not_editable
+                        if getattr(current, f.attname) != getattr(previous, f.attname)
+                    ),
+                ]
+                changes.sort(key=lambda change: order[change.field])
+                delta = ModelDelta(changes, [c.field for c in changes], current, previous)
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+class ScopedAdminMixin:
+    """Admin pages show only the rows the user may see, change only those they may
+    change (benchmarking.scoping), and answer 404 for anything else."""
+
+    def get_queryset(self, request):
+        return visible_to(request.user, super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's admin checks permissions before it notices a missing object, and then
+        # redirects with "does not exist". Out of scope must look exactly like absent: 404, first.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs:
+            # A declaration is entered for an enterprise one may change; other choices one may see.
+            pick = editable_by if related is Enterprise else visible_to
+            kwargs["queryset"] = pick(request.user, related)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -18,9 +18,11 @@ from ..services.declarations import (
     declaration_withdraw,
 )
 from .base import (
+    HistoryAdmin,
     NoPerRowQueriesFormSet,
     ReadOnlyAdmin,
     ReasonForm,
+    ScopedAdminMixin,
     ServiceErrorsAsMessagesMixin,
     VersionedModelForm,
     prompt_then_run,
@@ -166,7 +168,7 @@ class GradeOverrideForm(forms.Form):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+class DeclarationAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
     list_display = (
         "enterprise",
         "product_name",
@@ -363,7 +365,7 @@ class DeclarationAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
 
 
 @admin.register(DeclarationItem)
-class DeclarationItemAdmin(ReadOnlyAdmin):
+class DeclarationItemAdmin(ScopedAdminMixin, ReadOnlyAdmin, HistoryAdmin):
     """Values are entered on their declaration, where the grade is recomputed."""
 
     list_display = ("declaration", "indicator", "value", "passed", "comparison")
@@ -374,7 +376,7 @@ class DeclarationItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeclarationEvidence)
-class DeclarationEvidenceAdmin(ReadOnlyAdmin):
+class DeclarationEvidenceAdmin(ScopedAdminMixin, ReadOnlyAdmin, HistoryAdmin):
     """Evidence is uploaded on its declaration."""
 
     list_display = ("title", "declaration", "uploaded_at")
@@ -385,7 +387,7 @@ class DeclarationEvidenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeclarationEvent)
-class DeclarationEventAdmin(ReadOnlyAdmin):
+class DeclarationEventAdmin(ScopedAdminMixin, ReadOnlyAdmin):
     """The workflow history across all declarations."""
 
     list_display = ("at", "declaration", "action", "from_status", "to_status", "actor", "comment")

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Enterprise
+from ..access import branch_office_id_of, role_of
+from ..choices import Role
+from ..models import BranchOffice, Enterprise
 from ..validators import normalize_credit_code
-from .base import ServiceErrorsAsMessagesMixin, VersionedModelForm
+from .base import HistoryAdmin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, VersionedModelForm
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
     form = VersionedModelForm
     list_display = (
         "name",
@@ -45,6 +47,12 @@ class EnterpriseAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
         if normalized and normalized != search_term and len(normalized) >= 4:
             results |= queryset.filter(credit_code__icontains=normalized)
         return results, may_have_duplicates
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Branch-office staff register enterprises in their own office only.
+        if db_field.name == "branch_office" and role_of(request.user) == Role.BRANCH_STAFF:
+            kwargs["queryset"] = BranchOffice.objects.filter(pk=branch_office_id_of(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         # The override is a staff decision: record who made it, and clear it when the reason goes.

@@ -3,10 +3,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ..models import BranchOffice, Industry
+from .base import HistoryAdmin, ScopedAdminMixin
 
 
 @admin.register(BranchOffice)
-class BranchOfficeAdmin(admin.ModelAdmin):
+class BranchOfficeAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("name", "code", "enterprise_count", "order")
     list_editable = ("order",)
     search_fields = ("name", "code")
@@ -22,7 +23,7 @@ class BranchOfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("name", "gb_code", "order")
     list_editable = ("order",)
     search_fields = ("name", "gb_code")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ..models import Plan, PlanQuota
-from .base import NoPerRowQueriesFormSet
+from .base import HistoryAdmin, NoPerRowQueriesFormSet, ScopedAdminMixin
 
 
 class PlanQuotaInline(admin.TabularInline):
@@ -15,7 +15,7 @@ class PlanQuotaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = (
         "name",
         "starts_on",
@@ -32,7 +32,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanQuota)
-class PlanQuotaAdmin(admin.ModelAdmin):
+class PlanQuotaAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("plan", "branch_office", "enterprises", "results")
     # plan and branch_office columns.
     list_select_related = ("plan", "branch_office")

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +6,10 @@ from ..choices import SchemeStatus
 from ..models import Indicator, IndicatorReferenceValue, SchemeBenchmark, TechnicalScheme
 from ..services.schemes import scheme_publish, scheme_withdraw
 from .base import (
+    HistoryAdmin,
     NoPerRowQueriesFormSet,
     ReasonForm,
+    ScopedAdminMixin,
     ServiceErrorsAsMessagesMixin,
     VersionedModelForm,
     prompt_then_run,
@@ -65,13 +66,11 @@ class IndicatorInline(_DraftOnlyInline, admin.TabularInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in {"name", "unit", "requirement", "test_method"} and field is not None:
             field.widget.attrs["size"] = {"name": 16, "unit": 6}.get(db_field.name, 20)
-        if db_field.name == "order" and field is not None:
-            field.widget = forms.NumberInput(attrs={"style": "width: 4em"})
         return field
 
 
 @admin.register(TechnicalScheme)
-class TechnicalSchemeAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+class TechnicalSchemeAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
     form = VersionedModelForm
     list_display = (
         "code",
@@ -168,7 +167,7 @@ class IndicatorReferenceValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("name", "scheme", "direction", "benchmark", "unit", "is_core", "order")
     # scheme column.
     list_select_related = ("scheme",)
@@ -201,7 +200,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchemeBenchmark)
-class SchemeBenchmarkAdmin(admin.ModelAdmin):
+class SchemeBenchmarkAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("scheme", "standard", "kind", "order")
     # scheme and standard columns.
     list_select_related = ("scheme", "standard")
@@ -215,7 +214,7 @@ class SchemeBenchmarkAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorReferenceValue)
-class IndicatorReferenceValueAdmin(admin.ModelAdmin):
+class IndicatorReferenceValueAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("indicator", "scheme", "standard", "value")
     # indicator, its scheme and standard columns.
     list_select_related = ("indicator__scheme", "standard")

@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from ..models import Standard
 from ..validators import normalize_standard_number
+from .base import HistoryAdmin, ScopedAdminMixin
 
 
 @admin.register(Standard)
-class StandardAdmin(admin.ModelAdmin):
+class StandardAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("number", "title", "kind")
     list_filter = ("kind",)
     search_fields = ("number", "title")

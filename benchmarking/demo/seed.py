@@ -4,10 +4,13 @@ Every record is matched on its natural key (office code, industry name, credit
 code, standard number, scheme code, scheme × indicator name, enterprise × scheme
 × product model, username, plan name, plan × office) and only what is missing
 is created, so a second run creates nothing. Reference data goes in with
-``bulk_create``; every workflow move (publishing and withdrawing schemes,
-creating, submitting, returning, publishing and withdrawing declarations) goes
-through the services, with the plan's past timestamps, so the history is
-recorded exactly as if staff and enterprises had done it.
+simple-history's ``bulk_create_with_history``, so each row gets its one
+"created" history record, naming the bureau demo login (created first for
+that) and the seeding as the reason; every workflow move (publishing and
+withdrawing schemes, creating, submitting, returning, publishing and
+withdrawing declarations) goes through the services, with the plan's past
+timestamps, so the history is recorded exactly as if staff and enterprises
+had done it.
 """
 
 import datetime as dt
@@ -18,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from ..access import ROLE_GROUP_NAMES
 from ..choices import DeclarationStatus, Role, SchemeStatus
@@ -70,6 +74,11 @@ REPORTED_MODELS: tuple[type[models.Model], ...] = (
     UserProfile,
 )
 
+# The reason on the history records of rows the seeder writes itself (not through a service).
+SEED_REASON = "演示数据（seed_demo）"
+# The demo login named as the user on those records.
+SEEDER = "bureau"
+
 _MOVES: dict[str, Callable] = {
     "submit": declaration_submit,
     "return": declaration_return,
@@ -109,15 +118,17 @@ def _create_missing(
     existing: set,
     key: Callable[[models.Model], object],
     *,
+    seeder,
     exclude: tuple[str, ...] = (),
 ) -> None:
-    """Validate and bulk-insert the rows whose key is not among ``existing``."""
+    """Validate and bulk-insert the rows whose key is not among ``existing``, each with
+    its "created" history record naming ``seeder``."""
     missing = [row for row in rows if key(row) not in existing]
     for row in missing:
         # Field validators and the model's clean() (e.g. the credit-code check); foreign keys
         # and uniqueness are the database's job here, as the keys were matched above.
         row.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    model.objects.bulk_create(missing)
+    bulk_create_with_history(missing, model, default_user=seeder, default_change_reason=SEED_REASON)
 
 
 def seed_demo(demo: Demo | None = None) -> SeedResult:
@@ -131,40 +142,42 @@ def seed_demo(demo: Demo | None = None) -> SeedResult:
     notes: list[str] = []
     before = _counts()
     with transaction.atomic():
-        offices = _offices(demo)
-        industries = _industries(demo)
-        standards = _standards(demo)
-        enterprises = _enterprises(demo, offices, industries)
-        users = _logins(demo, offices, enterprises, notes)
+        users = _logins(demo, notes)
+        seeder = users[SEEDER]
+        offices = _offices(demo, seeder)
+        industries = _industries(demo, seeder)
+        standards = _standards(demo, seeder)
+        enterprises = _enterprises(demo, offices, industries, seeder)
+        users = _profiles(demo, users, offices, enterprises, seeder)
         schemes = _schemes(demo, industries, standards, users["bureau"])
         _declarations(demo, enterprises, schemes, standards, users)
-        _plan(demo, offices, notes)
+        _plan(demo, offices, notes, seeder)
     return SeedResult(before=before, after=_counts(), progress=progress_as_of(), demo=demo, notes=notes)
 
 
-def _offices(demo: Demo) -> dict[str, BranchOffice]:
+def _offices(demo: Demo, seeder) -> dict[str, BranchOffice]:
     existing = BranchOffice.objects.in_bulk(field_name="code")
     rows = [BranchOffice(code=o.code, name=o.name, order=n) for n, o in enumerate(demo.offices, start=1)]
-    _create_missing(BranchOffice, rows, set(existing), lambda o: o.code)
+    _create_missing(BranchOffice, rows, set(existing), lambda o: o.code, seeder=seeder)
     return BranchOffice.objects.in_bulk([o.code for o in demo.offices], field_name="code")
 
 
-def _industries(demo: Demo) -> dict[str, Industry]:
+def _industries(demo: Demo, seeder) -> dict[str, Industry]:
     existing = Industry.objects.in_bulk(field_name="name")
     rows = [Industry(name=t.name, gb_code=t.gb_code, order=n) for n, t in enumerate(demo.industries, start=1)]
-    _create_missing(Industry, rows, set(existing), lambda i: i.name)
+    _create_missing(Industry, rows, set(existing), lambda i: i.name, seeder=seeder)
     return Industry.objects.in_bulk([t.name for t in demo.industries], field_name="name")
 
 
-def _standards(demo: Demo) -> dict[str, Standard]:
+def _standards(demo: Demo, seeder) -> dict[str, Standard]:
     numbers = [s.number for s in demo.standards]
     existing = set(Standard.objects.filter(number__in=numbers).values_list("number", flat=True))
     rows = [Standard(number=s.number, title=s.title, kind=s.kind) for s in demo.standards]
-    _create_missing(Standard, rows, existing, lambda s: s.number)
+    _create_missing(Standard, rows, existing, lambda s: s.number, seeder=seeder)
     return Standard.objects.in_bulk(numbers, field_name="number")
 
 
-def _enterprises(demo: Demo, offices, industries) -> dict[str, Enterprise]:
+def _enterprises(demo: Demo, offices, industries, seeder) -> dict[str, Enterprise]:
     codes = [e.credit_code for e in demo.enterprises]
     existing = set(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True))
     rows = [
@@ -188,14 +201,15 @@ def _enterprises(demo: Demo, offices, industries) -> dict[str, Enterprise]:
         rows,
         existing,
         lambda e: e.credit_code,
+        seeder=seeder,
         exclude=("branch_office", "industry", "credit_code_override_by"),
     )
     return Enterprise.objects.in_bulk(codes, field_name="credit_code")
 
 
-def _logins(demo: Demo, offices, enterprises, notes: list[str]) -> dict[str, models.Model]:
-    """One login per role. An existing demo login keeps its row; its password, role group
-    and office/enterprise are put back to the demo's if someone changed them."""
+def _logins(demo: Demo, notes: list[str]) -> dict[str, models.Model]:
+    """One login per role. An existing demo login keeps its row; its password and role
+    group are put back to the demo's if someone changed them."""
     groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUP_NAMES.items()}
     users = {}
     for login in demo.logins:
@@ -223,20 +237,31 @@ def _logins(demo: Demo, offices, enterprises, notes: list[str]) -> dict[str, mod
                 notes.append(f"已将演示账号 {login.username} 的密码/状态恢复为演示值。")
         user.groups.remove(*[g for role, g in groups.items() if role != login.role])
         user.groups.add(groups[login.role])
+        users[login.username] = user
+    return users
+
+
+def _profiles(demo: Demo, users, offices, enterprises, seeder) -> dict[str, models.Model]:
+    """Each login's office or enterprise, put back to the demo's if someone changed it.
+    A new profile is saved once, with its office or enterprise: one history record."""
+    for login in demo.logins:
+        user = users[login.username]
         office = offices[login.acts_for] if login.role == Role.BRANCH_STAFF else None
         enterprise = None
         if login.role == Role.ENTERPRISE:
             enterprise = enterprises[demo.login_enterprises[login.username]]
-        profile, _ = UserProfile.objects.get_or_create(user=user)
-        if (profile.branch_office_id, profile.enterprise_id) != (
+        profile = UserProfile.objects.filter(user=user).first() or UserProfile(user=user)
+        if profile._state.adding or (profile.branch_office_id, profile.enterprise_id) != (
             office.pk if office else None,
             enterprise.pk if enterprise else None,
         ):
             profile.branch_office, profile.enterprise = office, enterprise
+            profile._history_user, profile._change_reason = seeder, SEED_REASON
             profile.save()
-        # The role is cached on the instance by access.role_of; a fresh one sees the groups above.
-        users[login.username] = User.objects.select_related("profile").get(pk=user.pk)
-    return users
+    # The role is cached on the instance by access.role_of; fresh ones see the groups set in _logins.
+    return {
+        username: User.objects.select_related("profile").get(pk=user.pk) for username, user in users.items()
+    }
 
 
 def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalScheme]:
@@ -252,7 +277,7 @@ def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalSc
         )
         for s in demo.schemes
     ]
-    _create_missing(TechnicalScheme, rows, existing, lambda s: s.code, exclude=("industry",))
+    _create_missing(TechnicalScheme, rows, existing, lambda s: s.code, seeder=bureau, exclude=("industry",))
     schemes = TechnicalScheme.objects.in_bulk(codes, field_name="code")
 
     have = set(
@@ -268,6 +293,7 @@ def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalSc
         rows,
         have,
         lambda b: (b.scheme.code, b.standard.number),
+        seeder=bureau,
         exclude=("scheme", "standard"),
     )
 
@@ -289,7 +315,9 @@ def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalSc
         for s in demo.schemes
         for i in s.indicators
     ]
-    _create_missing(Indicator, rows, have, lambda i: (i.scheme.code, i.name), exclude=("scheme",))
+    _create_missing(
+        Indicator, rows, have, lambda i: (i.scheme.code, i.name), seeder=bureau, exclude=("scheme",)
+    )
     indicators = {
         (code, name): pk
         for pk, code, name in Indicator.objects.filter(scheme__code__in=codes).values_list(
@@ -315,6 +343,7 @@ def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalSc
         rows,
         have,
         lambda r: (r.indicator_id, r.standard.number),
+        seeder=bureau,
         exclude=("indicator", "standard"),
     )
 
@@ -369,7 +398,7 @@ def _declarations(demo: Demo, enterprises, schemes, standards, users) -> None:
         have.add(key)
 
 
-def _plan(demo: Demo, offices, notes: list[str]) -> None:
+def _plan(demo: Demo, offices, notes: list[str], seeder) -> None:
     spec = demo.plan
     plan = Plan.objects.filter(name=spec.name).first()
     if plan is None:
@@ -385,6 +414,7 @@ def _plan(demo: Demo, offices, notes: list[str]) -> None:
             is_active=other_active is None,
         )
         plan.full_clean(validate_constraints=False)
+        plan._history_user, plan._change_reason = seeder, SEED_REASON
         plan.save()
         if other_active:
             notes.append(f"已有当前计划“{other_active}”，演示计划未设为当前计划。")
@@ -393,4 +423,11 @@ def _plan(demo: Demo, offices, notes: list[str]) -> None:
         PlanQuota(plan=plan, branch_office=offices[q.office], enterprises=q.enterprises, results=q.results)
         for q in spec.quotas
     ]
-    _create_missing(PlanQuota, rows, have, lambda q: q.branch_office.code, exclude=("plan", "branch_office"))
+    _create_missing(
+        PlanQuota,
+        rows,
+        have,
+        lambda q: q.branch_office.code,
+        seeder=seeder,
+        exclude=("plan", "branch_office"),
+    )

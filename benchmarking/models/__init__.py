@@ -1,4 +1,9 @@
-"""The domain models, one module per part of the domain (shared/domain.md)."""
+"""The domain models, one module per part of the domain (shared/domain.md).
+
+Every domain model keeps its change history in ``history`` (django-simple-history):
+who changed a row, when, and from which values to which. The one exception is
+DeclarationEvent, which is itself the immutable log of the declaration workflow.
+"""
 
 from .accounts import *  # noqa: F403
 from .base import *  # noqa: F403

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 __all__ = ["UserProfile"]
 
@@ -31,6 +32,8 @@ class UserProfile(models.Model):
         blank=True,
         related_name="user_profiles",
     )
+
+    history = HistoricalRecords(verbose_name=_("用户资料变更记录"), verbose_name_plural=_("用户资料变更记录"))
 
     class Meta:
         verbose_name = _("用户资料")

@@ -36,7 +36,8 @@ class VersionedModel(models.Model):
             return super().save(*args, **kwargs)
         with transaction.atomic():
             # Compare-and-swap: the UPDATE also locks the row until commit, so of two
-            # concurrent saves from the same version exactly one gets through.
+            # concurrent saves from the same version exactly one gets through. (It sends no
+            # signal: the save below writes the one change-history record, with the new version.)
             bumped = (
                 type(self)
                 ._base_manager.filter(pk=self.pk, version=self.version)

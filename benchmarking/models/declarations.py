@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..choices import Comparison, DeclarationStatus, Grade
 from ..uploads import validate_document_upload
@@ -140,6 +141,10 @@ class Declaration(VersionedModel):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    history = HistoricalRecords(
+        verbose_name=_("自我声明对标结果变更记录"), verbose_name_plural=_("自我声明对标结果变更记录")
+    )
+
     class Meta:
         verbose_name = _("自我声明对标结果")
         verbose_name_plural = _("自我声明对标结果")
@@ -210,6 +215,10 @@ class DeclarationItem(models.Model):
         _("比较结果"), max_length=8, choices=Comparison.choices, blank=True, editable=False
     )
 
+    history = HistoricalRecords(
+        verbose_name=_("指标声明值变更记录"), verbose_name_plural=_("指标声明值变更记录")
+    )
+
     class Meta:
         verbose_name = _("指标声明值")
         verbose_name_plural = _("指标声明值")
@@ -245,6 +254,8 @@ class DeclarationEvidence(models.Model):
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/", validators=[validate_document_upload])
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
+    history = HistoricalRecords(verbose_name=_("证明材料变更记录"), verbose_name_plural=_("证明材料变更记录"))
+
     class Meta:
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
@@ -256,6 +267,10 @@ class DeclarationEvidence(models.Model):
 
 class DeclarationEvent(models.Model):
     """One step of a declaration's history: who moved it, when, from where to where, and why."""
+
+    # No ``history`` here, unlike every other domain model: events are written once by the
+    # workflow services and never changed (the admin shows them read-only), so each row already
+    # is its own change record; a history table would only duplicate it.
 
     declaration = models.ForeignKey(
         Declaration, verbose_name=_("声明"), on_delete=models.CASCADE, related_name="events"

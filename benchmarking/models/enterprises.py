@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..validators import (
     credit_code_check_passes,
@@ -55,6 +56,8 @@ class Enterprise(VersionedModel):
     standard_leader = models.BooleanField(_("企业标准“领跑者”"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("企业变更记录"), verbose_name_plural=_("企业变更记录"))
 
     class Meta:
         verbose_name = _("企业")

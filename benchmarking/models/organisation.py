@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import IndustryCodeField
 
@@ -19,6 +20,10 @@ class BranchOffice(models.Model):
         help_text=_("简短代码，用于导入导出和报表，例如 DC（东城所）。"),
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords(
+        verbose_name=_("基层市场监管所变更记录"), verbose_name_plural=_("基层市场监管所变更记录")
+    )
 
     class Meta:
         verbose_name = _("基层市场监管所")
@@ -39,6 +44,8 @@ class Industry(models.Model):
         help_text=_("GB/T 4754-2017 代码：门类字母加 2、3 或 4 位数字，例如 C3381。"),
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("行业变更记录"), verbose_name_plural=_("行业变更记录"))
 
     class Meta:
         verbose_name = _("行业")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 __all__ = ["Plan", "PlanQuota"]
 
@@ -18,6 +19,8 @@ class Plan(models.Model):
     is_active = models.BooleanField(
         _("当前计划"), default=False, help_text=_("进度页面展示当前计划；同一时间只能有一个。")
     )
+
+    history = HistoricalRecords(verbose_name=_("千项计划变更记录"), verbose_name_plural=_("千项计划变更记录"))
 
     class Meta:
         verbose_name = _("千项计划")
@@ -50,6 +53,10 @@ class PlanQuota(models.Model):
     )
     enterprises = models.PositiveIntegerField(_("对标企业任务数"))
     results = models.PositiveIntegerField(_("对标结果任务数"))
+
+    history = HistoricalRecords(
+        verbose_name=_("监管所任务分解变更记录"), verbose_name_plural=_("监管所任务分解变更记录")
+    )
 
     class Meta:
         verbose_name = _("监管所任务分解")

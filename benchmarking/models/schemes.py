@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..choices import Direction, SchemeStatus
 from ..uploads import validate_document_upload
@@ -62,6 +63,10 @@ class TechnicalScheme(VersionedModel):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    history = HistoricalRecords(
+        verbose_name=_("对标技术方案变更记录"), verbose_name_plural=_("对标技术方案变更记录")
+    )
+
     class Meta:
         verbose_name = _("对标技术方案")
         verbose_name_plural = _("对标技术方案")
@@ -102,6 +107,8 @@ class SchemeBenchmark(models.Model):
     scheme = models.ForeignKey(TechnicalScheme, verbose_name=_("技术方案"), on_delete=models.CASCADE)
     standard = models.ForeignKey("Standard", verbose_name=_("对标标准"), on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("对标标准变更记录"), verbose_name_plural=_("对标标准变更记录"))
 
     class Meta:
         verbose_name = _("对标标准")
@@ -144,6 +151,8 @@ class Indicator(models.Model):
     requirement = models.CharField(
         _("要求说明"), max_length=200, blank=True, help_text=_("定性指标的合格要求，或对标值的文字说明。")
     )
+
+    history = HistoricalRecords(verbose_name=_("关键指标变更记录"), verbose_name_plural=_("关键指标变更记录"))
 
     class Meta:
         verbose_name = _("关键指标")
@@ -216,6 +225,10 @@ class IndicatorReferenceValue(models.Model):
     )
     standard = models.ForeignKey("Standard", verbose_name=_("标准"), on_delete=models.PROTECT)
     value = models.CharField(_("标准规定值"), max_length=100)
+
+    history = HistoricalRecords(
+        verbose_name=_("各标准规定值变更记录"), verbose_name_plural=_("各标准规定值变更记录")
+    )
 
     class Meta:
         verbose_name = _("各标准规定值")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..choices import StandardKind
 from ..validators import standard_kind_for
@@ -31,6 +32,8 @@ class Standard(models.Model):
         blank=True,
         help_text=_("留空时按编号前缀自动判断。"),
     )
+
+    history = HistoricalRecords(verbose_name=_("标准变更记录"), verbose_name_plural=_("标准变更记录"))
 
     class Meta:
         verbose_name = _("标准")

@@ -3,6 +3,10 @@
 Each move runs in one transaction, locks the row, checks the move against
 ``DECLARATION_TRANSITIONS``, validates, and writes its event row beside the
 change, so the history can never disagree with the status.
+
+Every write names ``actor`` as the user of its change-history record
+(``_history_user``; items through simple-history's bulk utilities), so the
+history says who did it even outside a request (seed_demo, a shell).
 """
 
 from collections.abc import Mapping
@@ -12,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..access import acts_for_enterprise, is_reviewer_for, role_of
 from ..choices import DeclarationStatus, Direction, Grade, Role, SchemeStatus
@@ -162,10 +167,11 @@ def declaration_create(
     items = [DeclarationItem(indicator=indicator) for indicator in scheme.indicators.all()]
     _apply_values(declaration, items, values or {})
     declaration.full_clean()
+    declaration._history_user = actor
     declaration.save()
     for item in items:
         item.declaration = declaration
-    DeclarationItem.objects.bulk_create(items)
+    bulk_create_with_history(items, DeclarationItem, default_user=actor)
     _record(
         declaration=declaration,
         action=DeclarationAction.CREATE,
@@ -203,10 +209,13 @@ def declaration_update(
         items = list(declaration.items.select_related("indicator"))
         changed_items = _apply_values(declaration, items, values)
     declaration.full_clean()
+    declaration._history_user = actor
     declaration.save()
     if changed_items:
         # A row's comparison depends only on its own value, so only edited rows change.
-        DeclarationItem.objects.bulk_update(changed_items, ["value", "passed", "comparison"])
+        bulk_update_with_history(
+            changed_items, DeclarationItem, ["value", "passed", "comparison"], default_user=actor
+        )
     return declaration
 
 
@@ -224,6 +233,7 @@ def declaration_override_grade(*, declaration: Declaration, actor, grade: str, r
     declaration.override_reason = reason.strip() if grade else ""
     declaration.grade = grade or declaration.computed_grade
     declaration.full_clean()
+    declaration._history_user = actor
     declaration.save(update_fields=["override_grade", "override_reason", "grade", "updated_at"])
     return declaration
 
@@ -277,6 +287,7 @@ def _transition(
         elif transition.target == DeclarationStatus.WITHDRAWN:
             declaration.withdrawn_at = at
         declaration.full_clean()
+        declaration._history_user = actor
         declaration.save()
         _record(
             declaration=declaration,

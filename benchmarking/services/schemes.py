@@ -1,4 +1,7 @@
-"""Writes on technical schemes: publishing and withdrawing them."""
+"""Writes on technical schemes: publishing and withdrawing them.
+
+Each save names ``actor`` as the user of its change-history record, request or not.
+"""
 
 from datetime import datetime
 
@@ -40,6 +43,7 @@ def _scheme_transition(*, scheme: TechnicalScheme, actor, action: str, reason: s
             scheme.withdraw_reason = reason.strip()
         scheme.status = target
         scheme.full_clean()
+        scheme._history_user = actor
         scheme.save()
     return scheme
 

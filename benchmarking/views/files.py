@@ -1,30 +1,33 @@
 """Uploaded files, served only to those who may see the record they belong to."""
 
+import re
+from pathlib import PurePath
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 
-from ..access import acts_for_enterprise, is_reviewer_for, role_of
-from ..choices import Role, SchemeStatus
 from ..models import DeclarationEvidence, TechnicalScheme
+from ..scoping import visible_to
+
+# Characters Windows or a browser would refuse in a saved file's name.
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
 
 
-def _may_read(user, path: str) -> bool:
-    role = role_of(user)
-    scheme = TechnicalScheme.objects.filter(document=path).only("status").first()
+def _visible_owner(user, path: str):
+    """The scheme or evidence record that owns the stored file, if this user may see it."""
+    scheme = visible_to(user, TechnicalScheme).filter(document=path).only("code", "title").first()
     if scheme is not None:
-        # A published scheme is the city's public reference; drafts are the bureau's working papers.
-        return scheme.status != SchemeStatus.DRAFT or role in (
-            Role.BUREAU_STAFF,
-            Role.BRANCH_STAFF,
-            Role.MANAGER,
-        )
-    evidence = DeclarationEvidence.objects.filter(file=path).select_related("declaration__enterprise").first()
-    if evidence is not None:
-        enterprise = evidence.declaration.enterprise
-        return (
-            role == Role.MANAGER or is_reviewer_for(user, enterprise) or acts_for_enterprise(user, enterprise)
-        )
-    return False
+        return scheme
+    return visible_to(user, DeclarationEvidence).filter(file=path).only("title").first()
+
+
+def download_name(record, path: str) -> str:
+    """The name the browser saves the file under: what the record calls it, with the stored
+    file's extension, since the stored name itself is random."""
+    suffix = PurePath(path).suffix.lower()
+    label = f"{record.code} {record.title}" if isinstance(record, TechnicalScheme) else record.title
+    label = _UNSAFE_IN_FILE_NAME.sub("_", label).strip(" .")[:100]
+    return f"{label}{suffix}" if label else PurePath(path).name
 
 
 def protected_file(request, path: str):
@@ -32,9 +35,10 @@ def protected_file(request, path: str):
     owns, is a 404 — the same answer as a file that does not exist."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not _may_read(request.user, path):
+    record = _visible_owner(request.user, path)
+    if record is None:
         raise Http404
     storage = DeclarationEvidence.file.field.storage
     if not storage.exists(path):
         raise Http404
-    return FileResponse(storage.open(path, "rb"), as_attachment=True, filename=path.rsplit("/", 1)[-1])
+    return FileResponse(storage.open(path, "rb"), as_attachment=True, filename=download_name(record, path))

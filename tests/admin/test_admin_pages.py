@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -63,6 +64,11 @@ def add_rows(n: int, staff) -> None:
             name=f"计划{scheme.code}", starts_on="2024-01-01", ends_on="2026-12-31"
         )
         models.PlanQuota.objects.create(plan=plan, branch_office=office, enterprises=1, results=2)
+        # django-axes' login records, which bureau staff read (and delete, to unlock) in the admin.
+        who = {"username": f"user-of-{scheme.code}", "ip_address": "10.0.0.1", "user_agent": "pytest"}
+        AccessAttempt.objects.create(**who, failures_since_start=5, get_data="", post_data="")
+        AccessFailureLog.objects.create(**who, locked_out=True)
+        AccessLog.objects.create(**who)
 
 
 def page_urls(model, user) -> dict[str, str]:
