@@ -69,8 +69,20 @@ def _standard_q(user, *, write: bool) -> Q:
     if write:
         if role == Role.BUREAU_STAFF:
             return EVERYTHING
-        # Branch-office staff enter the Q/ standards their enterprises execute, nothing else.
-        return Q(kind=StandardKind.ENTERPRISE) if role == Role.BRANCH_STAFF else NOTHING
+        if role != Role.BRANCH_STAFF:
+            return NOTHING
+        # Branch-office staff keep the Q/ standards their own enterprises execute: not one that
+        # another office's declaration or any scheme relies on.
+        office_id = branch_office_id_of(user)
+        used_elsewhere = Declaration.objects.exclude(enterprise__branch_office_id=office_id).values(
+            "executed_standard_id"
+        )
+        return (
+            Q(kind=StandardKind.ENTERPRISE)
+            & ~Q(pk__in=used_elsewhere)
+            & ~Q(pk__in=SchemeBenchmark.objects.values("standard_id"))
+            & ~Q(pk__in=IndicatorReferenceValue.objects.values("standard_id"))
+        )
     # Enterprises pick the standard they execute from the same list.
     return EVERYTHING if role in STAFF_ROLES or role == Role.ENTERPRISE else NOTHING
 
@@ -87,6 +99,13 @@ def _scheme_q(user, *, prefix: str = "", write: bool) -> Q:
     return NOTHING
 
 
+def _scheme_part_q(user, *, prefix: str, write: bool) -> Q:
+    """A scheme's benchmarks and indicators are the published document: changed only while a draft."""
+    if write:
+        return _scheme_q(user, prefix=prefix, write=True) & Q(**{f"{prefix}status": SchemeStatus.DRAFT})
+    return _scheme_q(user, prefix=prefix, write=False)
+
+
 # model -> function(user, write) -> Q over that model
 _SCOPES: dict[type[Model], Callable[..., Q]] = {
     BranchOffice: lambda user, write: _reference_q(user, write=write),
@@ -95,9 +114,11 @@ _SCOPES: dict[type[Model], Callable[..., Q]] = {
     Plan: lambda user, write: _reference_q(user, write=write),
     PlanQuota: lambda user, write: _reference_q(user, write=write),
     TechnicalScheme: lambda user, write: _scheme_q(user, write=write),
-    SchemeBenchmark: lambda user, write: _scheme_q(user, prefix="scheme__", write=write),
-    Indicator: lambda user, write: _scheme_q(user, prefix="scheme__", write=write),
-    IndicatorReferenceValue: lambda user, write: _scheme_q(user, prefix="indicator__scheme__", write=write),
+    SchemeBenchmark: lambda user, write: _scheme_part_q(user, prefix="scheme__", write=write),
+    Indicator: lambda user, write: _scheme_part_q(user, prefix="scheme__", write=write),
+    IndicatorReferenceValue: lambda user, write: _scheme_part_q(
+        user, prefix="indicator__scheme__", write=write
+    ),
     Enterprise: lambda user, write: _enterprise_q(user, write=write),
     Declaration: lambda user, write: _enterprise_q(user, prefix="enterprise__", write=write),
     DeclarationItem: lambda user, write: _enterprise_q(user, prefix="declaration__enterprise__", write=write),

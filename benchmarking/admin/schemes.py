@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import SchemeStatus
 from ..models import Indicator, IndicatorReferenceValue, SchemeBenchmark, TechnicalScheme
+from ..scoping import editable_by
 from ..services.schemes import scheme_publish, scheme_withdraw
 from .base import (
     HistoryAdmin,
@@ -67,6 +68,17 @@ class IndicatorInline(_DraftOnlyInline, admin.TabularInline):
         if db_field.name in {"name", "unit", "requirement", "test_method"} and field is not None:
             field.widget.attrs["size"] = {"name": 16, "unit": 6}.get(db_field.name, 20)
         return field
+
+
+class _DraftSchemeChoices:
+    """A benchmark, indicator or reference value is added to (or moved into) draft schemes only."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is TechnicalScheme:
+            kwargs["queryset"] = editable_by(request.user, TechnicalScheme).filter(status=SchemeStatus.DRAFT)
+        elif db_field.related_model is Indicator:
+            kwargs["queryset"] = editable_by(request.user, Indicator)  # indicators of draft schemes
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(TechnicalScheme)
@@ -167,7 +179,7 @@ class IndicatorReferenceValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, HistoryAdmin):
+class IndicatorAdmin(_DraftSchemeChoices, ScopedAdminMixin, HistoryAdmin):
     list_display = ("name", "scheme", "direction", "benchmark", "unit", "is_core", "order")
     # scheme column.
     list_select_related = ("scheme",)
@@ -200,7 +212,7 @@ class IndicatorAdmin(ScopedAdminMixin, HistoryAdmin):
 
 
 @admin.register(SchemeBenchmark)
-class SchemeBenchmarkAdmin(ScopedAdminMixin, HistoryAdmin):
+class SchemeBenchmarkAdmin(_DraftSchemeChoices, ScopedAdminMixin, HistoryAdmin):
     list_display = ("scheme", "standard", "kind", "order")
     # scheme and standard columns.
     list_select_related = ("scheme", "standard")
@@ -214,7 +226,7 @@ class SchemeBenchmarkAdmin(ScopedAdminMixin, HistoryAdmin):
 
 
 @admin.register(IndicatorReferenceValue)
-class IndicatorReferenceValueAdmin(ScopedAdminMixin, HistoryAdmin):
+class IndicatorReferenceValueAdmin(_DraftSchemeChoices, ScopedAdminMixin, HistoryAdmin):
     list_display = ("indicator", "scheme", "standard", "value")
     # indicator, its scheme and standard columns.
     list_select_related = ("indicator__scheme", "standard")

@@ -225,6 +225,13 @@ def declaration_override_grade(*, declaration: Declaration, actor, grade: str, r
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if not is_reviewer_for(actor, declaration.enterprise):
         raise WorkflowError(_("只有负责审核的工作人员可以调整对标水平。"), code="not_allowed")
+    if declaration.status in (DeclarationStatus.PUBLISHED, DeclarationStatus.WITHDRAWN):
+        # A published result is not changed in place: withdraw it and declare again.
+        raise WorkflowError(
+            _("“%(status)s”的声明不能再调整对标水平；如需更正，请撤回后重新声明。"),
+            code="not_editable",
+            params={"status": declaration.get_status_display()},
+        )
     if grade and grade not in Grade.values:
         raise WorkflowError(_("未知的对标水平。"), code="unknown_grade")
     if grade and not reason.strip():
@@ -275,6 +282,15 @@ def _transition(
             )
         if transition.target in (DeclarationStatus.SUBMITTED, DeclarationStatus.PUBLISHED):
             _check_complete(declaration)
+            if declaration.scheme.status != SchemeStatus.PUBLISHED:
+                raise WorkflowError(
+                    _("技术方案“%(code)s”当前为“%(status)s”，不能再据此提交或发布声明。"),
+                    code="scheme_not_published",
+                    params={
+                        "code": declaration.scheme.code,
+                        "status": declaration.scheme.get_status_display(),
+                    },
+                )
 
         from_status = declaration.status
         declaration.status = transition.target
@@ -301,14 +317,18 @@ def _transition(
 
 
 def _check_complete(declaration: Declaration) -> None:
+    answered = {
+        item.indicator_id for item in declaration.items.only("indicator_id", "comparison") if item.comparison
+    }
+    # Against the scheme's indicators, not the rows that happen to exist.
     missing = [
-        item.indicator.name for item in declaration.items.select_related("indicator") if not item.comparison
+        indicator.name for indicator in declaration.scheme.indicators.all() if indicator.pk not in answered
     ]
     if missing:
         raise WorkflowError(
             _("以下指标尚未填写声明值：%(names)s。"), code="incomplete", params={"names": "、".join(missing)}
         )
-    if not declaration.items.exists():
+    if not answered:
         raise WorkflowError(_("该声明没有任何指标。"), code="incomplete")
 
 

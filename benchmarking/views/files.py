@@ -35,6 +35,8 @@ def protected_file(request, path: str):
     owns, is a 404 — the same answer as a file that does not exist."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if _UNSAFE_IN_FILE_NAME.search(path.replace("/", "")):
+        raise Http404  # no stored name has these; PostgreSQL would refuse a NUL outright
     record = _visible_owner(request.user, path)
     if record is None:
         raise Http404

@@ -56,9 +56,10 @@ MODEL_RULES = {
     models.Standard: ModelRule("standard", changelist=ALL_STAFF, add=B | BRANCH, change=ALL_STAFF, delete=B),
     # A published scheme is never deleted (it counts), not even by bureau staff.
     models.TechnicalScheme: ModelRule("scheme", changelist=ALL_STAFF, add=B, change=ALL_STAFF, delete=NONE),
-    models.SchemeBenchmark: ModelRule("scheme_benchmark", **REFERENCE),
-    models.Indicator: ModelRule("indicator", **REFERENCE),
-    models.IndicatorReferenceValue: ModelRule("reference_value", **REFERENCE),
+    # The sample scheme is published: its benchmarks and indicators are fixed, not even deletable.
+    models.SchemeBenchmark: ModelRule("scheme_benchmark", **{**REFERENCE, "delete": NONE}),
+    models.Indicator: ModelRule("indicator", **{**REFERENCE, "delete": NONE}),
+    models.IndicatorReferenceValue: ModelRule("reference_value", **{**REFERENCE, "delete": NONE}),
     models.Plan: ModelRule("plan", **REFERENCE),
     models.PlanQuota: ModelRule("quota", **REFERENCE),
     models.Enterprise: ModelRule("enterprise_a", add=B | BRANCH, delete=B, **OF_A),

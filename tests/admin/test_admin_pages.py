@@ -194,4 +194,4 @@ def test_change_page_cost_does_not_grow_with_inline_rows(
         response = client.get(reverse(f"admin:{url_name}_change", args=[large.pk]))
     assert response.status_code == 200
     # The page really shows the 50 rows it was measured with.
-    assert response.content.decode().count('class="form-row') >= 50 or b"50" in response.content
+    assert response.content.decode().count('class="form-row') >= 50
