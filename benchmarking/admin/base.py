@@ -271,6 +271,14 @@ class ScopedAdminMixin:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or may_change(request.user, obj))
 
+    def response_action(self, request, queryset):
+        # A tampered selection ("abc" for an id) is a message, not a 500 inside Django.
+        try:
+            return super().response_action(request, queryset)
+        except (ValueError, ValidationError):
+            self.message_user(request, _("所选记录无效，请刷新页面后重新选择。"), messages.ERROR)
+            return None
+
     def get_object(self, request, object_id, from_field=None):
         # Django's admin checks permissions before it notices a missing object, and then
         # redirects with "does not exist". Out of scope must look exactly like absent: 404, first.

@@ -112,3 +112,15 @@ def test_a_non_numeric_history_version_is_404(client, bureau_staff, declared):
     client.force_login(bureau_staff)
     url = reverse("admin:benchmarking_declaration_changelist") + f"{declared.pk}/history/abc/"
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_tampered_action_selection_is_a_message(client, bureau_staff, declared):
+    client.force_login(bureau_staff)
+    response = client.post(
+        reverse("admin:benchmarking_declaration_changelist"),
+        {"action": "publish_selected", "_selected_action": ["abc"]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "所选记录无效" in response.content.decode()
