@@ -36,7 +36,13 @@ def ensure_venv() -> None:
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} …", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        except subprocess.CalledProcessError:
+            # Debian and Ubuntu ship venv's pip bootstrap separately from python3.
+            sys.exit(
+                "Could not create the virtual environment: install python3-venv (apt install python3-venv)."
+            )
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")

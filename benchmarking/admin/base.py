@@ -256,6 +256,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
             previous = current
 
 
+class DraftsOnlyDeleteMixin:
+    """Only drafts are deleted, one at a time: deleting a published scheme or declaration
+    would remove a counted record, so there is no bulk delete either."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != "draft":  # SchemeStatus.DRAFT and DeclarationStatus.DRAFT alike
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 class ScopedAdminMixin:
     """Admin pages show only the rows the user may see, change only those they may
     change (benchmarking.scoping), and answer 404 for anything else."""
@@ -265,11 +280,20 @@ class ScopedAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or may_change(request.user, obj))
+        return allowed and (obj is None or self._may_change(request, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or may_change(request.user, obj))
+        return allowed and (obj is None or self._may_change(request, obj))
+
+    @staticmethod
+    def _may_change(request, obj) -> bool:
+        # The admin asks several times while rendering one page; ask the database once per request.
+        answers = request.__dict__.setdefault("_benchmarking_may_change", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = may_change(request.user, obj)
+        return answers[key]
 
     def response_action(self, request, queryset):
         # A tampered selection ("abc" for an id) is a message, not a 500 inside Django.

@@ -1,13 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import DeclarationStatus, Direction, Grade, SchemeStatus
+from ..choices import Direction, Grade
 from ..models import Declaration, DeclarationEvent, DeclarationEvidence, DeclarationItem
 from ..services.declarations import (
     declaration_create,
@@ -16,8 +15,10 @@ from ..services.declarations import (
     declaration_return,
     declaration_update,
     declaration_withdraw,
+    require_scheme_published,
 )
 from .base import (
+    DraftsOnlyDeleteMixin,
     HistoryAdmin,
     NoPerRowQueriesFormSet,
     ReadOnlyAdmin,
@@ -141,12 +142,9 @@ class DeclarationAdminForm(VersionedModelForm):
         formfield_callback = _https_urls
 
     def clean_scheme(self):
+        # Checked here as well as in the service, so the refusal sits on the form with the input kept.
         scheme = self.cleaned_data["scheme"]
-        if scheme.status != SchemeStatus.PUBLISHED:
-            raise ValidationError(
-                _("只能对已发布的技术方案作出声明，方案“%(code)s”当前为“%(status)s”。"),
-                params={"code": scheme.code, "status": scheme.get_status_display()},
-            )
+        require_scheme_published(scheme)
         return scheme
 
 
@@ -168,7 +166,7 @@ class GradeOverrideForm(forms.Form):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
+class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
     list_display = (
         "enterprise",
         "product_name",
@@ -255,22 +253,11 @@ class DeclarationAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAd
             return ("enterprise", "scheme", *self.readonly_fields)
         return self.readonly_fields
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        # Deleting published declarations would remove counted results; drafts are deleted one at a time.
-        actions.pop("delete_selected", None)
-        return actions
-
     def has_change_permission(self, request, obj=None):
         # Submitted, published and withdrawn declarations are not edited in place.
         if obj is not None and not obj.is_editable:
             return False
         return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status != DeclarationStatus.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         # A change is saved with its indicator values in save_related, as one service call.

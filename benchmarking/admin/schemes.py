@@ -7,6 +7,7 @@ from ..models import Indicator, IndicatorReferenceValue, SchemeBenchmark, Techni
 from ..scoping import editable_by
 from ..services.schemes import scheme_publish, scheme_withdraw
 from .base import (
+    DraftsOnlyDeleteMixin,
     HistoryAdmin,
     NoPerRowQueriesFormSet,
     ReasonForm,
@@ -82,7 +83,9 @@ class _DraftSchemeChoices:
 
 
 @admin.register(TechnicalScheme)
-class TechnicalSchemeAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
+class TechnicalSchemeAdmin(
+    DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin
+):
     form = VersionedModelForm
     list_display = (
         "code",
@@ -136,17 +139,6 @@ class TechnicalSchemeAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, Histo
     @admin.display(description=_("指标数"), ordering="indicator_total")
     def indicator_count(self, obj):
         return obj.indicator_total
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        # Deleting a published scheme would remove a counted record; drafts are deleted one at a time.
-        actions.pop("delete_selected", None)
-        return actions
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status != SchemeStatus.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
 
     @admin.action(description=_("发布所选方案"), permissions=["change"])
     def publish_selected(self, request, queryset):

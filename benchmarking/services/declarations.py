@@ -113,6 +113,16 @@ def _apply_values(
     return changed
 
 
+def require_scheme_published(scheme: TechnicalScheme, *, message: str | None = None) -> None:
+    """Declarations are made, submitted and published against published schemes only."""
+    if scheme.status != SchemeStatus.PUBLISHED:
+        raise WorkflowError(
+            message or _("只能对已发布的技术方案作出声明，方案“%(code)s”当前为“%(status)s”。"),
+            code="scheme_not_published",
+            params={"code": scheme.code, "status": scheme.get_status_display()},
+        )
+
+
 def _record(*, declaration, action, from_status, actor, at, comment="") -> DeclarationEvent:
     return DeclarationEvent.objects.create(
         declaration=declaration,
@@ -147,12 +157,7 @@ def declaration_create(
         raise WorkflowError(_("您无权为该企业录入声明。"), code="not_allowed")
     # Judge the scheme as stored now, not as the caller's copy last saw it.
     scheme = TechnicalScheme.objects.get(pk=scheme.pk)
-    if scheme.status != SchemeStatus.PUBLISHED:
-        raise WorkflowError(
-            _("只能对已发布的技术方案作出声明，方案“%(code)s”当前为“%(status)s”。"),
-            code="scheme_not_published",
-            params={"code": scheme.code, "status": scheme.get_status_display()},
-        )
+    require_scheme_published(scheme)
     declaration = Declaration(
         enterprise=enterprise,
         scheme=scheme,
@@ -282,15 +287,10 @@ def _transition(
             )
         if transition.target in (DeclarationStatus.SUBMITTED, DeclarationStatus.PUBLISHED):
             _check_complete(declaration)
-            if declaration.scheme.status != SchemeStatus.PUBLISHED:
-                raise WorkflowError(
-                    _("技术方案“%(code)s”当前为“%(status)s”，不能再据此提交或发布声明。"),
-                    code="scheme_not_published",
-                    params={
-                        "code": declaration.scheme.code,
-                        "status": declaration.scheme.get_status_display(),
-                    },
-                )
+            require_scheme_published(
+                declaration.scheme,
+                message=_("技术方案“%(code)s”当前为“%(status)s”，不能再据此提交或发布声明。"),
+            )
 
         from_status = declaration.status
         declaration.status = transition.target

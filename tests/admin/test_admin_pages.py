@@ -162,10 +162,6 @@ def _plan_with_quotas(k: int, staff):
     return plan
 
 
-def _indicator_with_references(k: int, staff):
-    return _scheme_with_indicators(1, staff, publish=False).indicators.get()
-
-
 CHILDREN_BUILDERS = {
     "draft scheme with k indicators and benchmarks": (
         "benchmarking_technicalscheme",
