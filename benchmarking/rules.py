@@ -1,10 +1,13 @@
-"""The bureau's default rules for comparing an indicator and grading a declaration.
+"""The bureau's default rules: comparing an indicator, grading a declaration, and
+judging progress against the plan (pace, projection, an office's completion).
 
 shared/domain.md calls these "default rules" that the bureau may change: each
 lives in exactly one function here, and everything else (services, admin,
 imports, tests) calls it.
 """
 
+import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,3 +86,53 @@ def grade_declaration(items: Iterable[GradedItem]) -> Grade | None:
     if 2 * meeting >= total:
         return Grade.AVERAGE
     return Grade.BEHIND
+
+
+# -- Progress against the plan (千项计划) ------------------------------------------
+
+
+def plan_elapsed(*, starts_on: dt.date, ends_on: dt.date, on: dt.date) -> float:
+    """How far through the plan's period the end of day ``on`` is, from 0 to 1."""
+    total_days = (ends_on - starts_on).days + 1
+    return min(max(((on - starts_on).days + 1) / total_days, 0.0), 1.0)
+
+
+def expected_by_pace(*, baseline: int, target: int, elapsed: float) -> int:
+    """Where a count should stand on the straight line from the plan's start to its target.
+
+    The targets are cumulative and the plan began from what was already published, so the
+    line starts at the count on the day before the plan started (``baseline``), not at 0.
+    """
+    if baseline >= target:
+        return target
+    return round(baseline + (target - baseline) * elapsed)
+
+
+# The window whose rate projects the completion date.
+PROJECTION_WINDOW_DAYS = 90
+
+
+def projected_completion(*, count: int, count_window_ago: int, target: int, on: dt.date) -> dt.date | None:
+    """The day the target is reached at the rate of the last ``PROJECTION_WINDOW_DAYS`` days;
+    ``on`` itself once it is reached, None when nothing was added in the window."""
+    if count >= target:
+        return on
+    per_day = (count - count_window_ago) / PROJECTION_WINDOW_DAYS
+    if per_day <= 0:
+        return None
+    return on + dt.timedelta(days=math.ceil((target - count) / per_day))
+
+
+def office_completion(
+    *, enterprises: int, enterprise_quota: int, results: int, result_quota: int
+) -> float | None:
+    """A branch office's completion for 考核: the mean of its enterprise and result quotas met,
+    each capped at 100% so surplus results never hide missing enterprises. None without a quota."""
+    shares = [
+        min(done / quota, 1.0)
+        for done, quota in ((enterprises, enterprise_quota), (results, result_quota))
+        if quota
+    ]
+    if not shares:
+        return None
+    return sum(shares) / len(shares)

@@ -1,11 +1,21 @@
-"""The bureau's default rules: how one indicator compares, and how a declaration is graded."""
+"""The bureau's default rules: how one indicator compares, how a declaration is graded,
+and how progress is judged against the plan."""
 
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
 
 from benchmarking.choices import Comparison, Direction, Grade
-from benchmarking.rules import GradedItem, compare_indicator, grade_declaration
+from benchmarking.rules import (
+    GradedItem,
+    compare_indicator,
+    expected_by_pace,
+    grade_declaration,
+    office_completion,
+    plan_elapsed,
+    projected_completion,
+)
 
 B, E, W, P, F = Comparison.BETTER, Comparison.EQUAL, Comparison.WORSE, Comparison.PASS, Comparison.FAIL
 
@@ -192,3 +202,54 @@ def test_comparisons_as_stored_strings_grade_the_same():
 def test_accepts_any_iterable_once():
     generator = (item for item in core(B, B, E, E))
     assert grade_declaration(generator) == Grade.LEADING
+
+
+# -- progress against the plan ---------------------------------------------------
+
+PLAN_START, PLAN_END = dt.date(2024, 1, 1), dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("on", "elapsed"),
+    [
+        (dt.date(2023, 12, 31), 0.0),  # before the plan: nothing has gone by
+        (dt.date(2024, 1, 1), 1 / 1096),  # the end of the first day
+        (dt.date(2025, 7, 2), 549 / 1096),
+        (dt.date(2026, 12, 31), 1.0),
+        (dt.date(2027, 3, 1), 1.0),  # after the deadline it stays at 100%
+    ],
+)
+def test_plan_elapsed(on, elapsed):
+    assert plan_elapsed(starts_on=PLAN_START, ends_on=PLAN_END, on=on) == pytest.approx(elapsed)
+
+
+def test_pace_line_runs_from_the_count_at_the_start_to_the_target():
+    assert expected_by_pace(baseline=20, target=100, elapsed=0.0) == 20
+    assert expected_by_pace(baseline=20, target=100, elapsed=0.5) == 60
+    assert expected_by_pace(baseline=20, target=100, elapsed=1.0) == 100
+    # A target already met when the plan began stays met.
+    assert expected_by_pace(baseline=120, target=100, elapsed=0.3) == 100
+
+
+def test_projection_at_the_rate_of_the_last_90_days():
+    on = dt.date(2026, 1, 1)
+    # 9 added in 90 days = 0.1 a day; 10 to go → 100 days.
+    assert projected_completion(count=90, count_window_ago=81, target=100, on=on) == on + dt.timedelta(
+        days=100
+    )
+    # A fraction of a day still needs that day.
+    assert projected_completion(count=90, count_window_ago=83, target=100, on=on) == on + dt.timedelta(
+        days=129
+    )
+    assert projected_completion(count=100, count_window_ago=90, target=100, on=on) == on  # reached
+    assert projected_completion(count=90, count_window_ago=90, target=100, on=on) is None  # no progress
+    assert projected_completion(count=88, count_window_ago=90, target=100, on=on) is None  # going back
+
+
+def test_office_completion_caps_each_quota_and_averages_them():
+    assert office_completion(enterprises=5, enterprise_quota=10, results=10, result_quota=20) == 0.5
+    # Surplus results do not hide missing enterprises.
+    assert office_completion(enterprises=5, enterprise_quota=10, results=40, result_quota=20) == 0.75
+    assert office_completion(enterprises=12, enterprise_quota=10, results=25, result_quota=20) == 1.0
+    assert office_completion(enterprises=3, enterprise_quota=0, results=5, result_quota=10) == 0.5
+    assert office_completion(enterprises=3, enterprise_quota=0, results=5, result_quota=0) is None

@@ -239,12 +239,36 @@ def _admin_only(staff_outcome=OK):
     return {role: (staff_outcome if role in STAFF else ADMIN_LOGIN) for role in ROLES}
 
 
+def _staff_pages():
+    """The site's staff pages: anonymous → login, enterprise users → 403, every kind of staff → 200."""
+    return {
+        "anonymous": LOGIN,
+        "enterprise_a": FORBIDDEN,
+        "enterprise_b": FORBIDDEN,
+        **dict.fromkeys(STAFF, OK),
+    }
+
+
 def site_checks(world, name):
     """(url, {role: expected}) for the named non-model URLs. None: no rule (the test fails)."""
     samples = world["samples"]
     evidence_url = samples["evidence_a"].file.url
     rules = {
         "home": [(reverse("home"), _everyone(OK))],
+        # Progress is for staff; enterprises are refused; branch staff see their own office's share.
+        "progress-dashboard": [(reverse("progress-dashboard"), _staff_pages())],
+        "progress-report": [(reverse("progress-report"), _staff_pages())],
+        # The lists and their exports: staff only; each shows only the rows the user may see.
+        **{
+            f"{kind}-list": [(reverse(f"{kind}-list") + "?counted_on=2024-06-30", _staff_pages())]
+            for kind in ("scheme", "enterprise", "declaration")
+        },
+        **{
+            f"{kind}-export": [
+                (reverse(f"{kind}-export", args=[fmt]), _staff_pages()) for fmt in ("xlsx", "csv")
+            ]
+            for kind in ("scheme", "enterprise", "declaration")
+        },
         "protected-file": [
             (
                 evidence_url,

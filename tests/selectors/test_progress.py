@@ -7,11 +7,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from benchmarking.selectors.progress import (
+    GroupCounts,
     benchmarked_enterprises,
     counted_declarations,
     counted_schemes,
+    counts_by_branch_office,
+    counts_by_industry,
     end_of_day,
+    monthly_progress,
     progress_as_of,
+    progress_at,
 )
 from benchmarking.services.declarations import (
     declaration_create,
@@ -239,3 +244,118 @@ def test_moving_an_enterprise_to_another_branch_leaves_the_totals_alone(
     enterprise.save()
 
     assert (counts(D), counts(None)) == before
+
+
+def test_an_enterprise_and_its_results_count_under_its_current_office_even_as_of_the_past(
+    enterprise, office, other_office, make_published
+):
+    make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
+    make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-2")
+    assert counts_by_branch_office(D) == {office.pk: GroupCounts(enterprises=1, results=2)}
+
+    enterprise.branch_office = other_office
+    enterprise.save()
+
+    # The rule counts under the *current* office: last month's figures move with the enterprise.
+    assert counts_by_branch_office(D) == {other_office.pk: GroupCounts(enterprises=1, results=2)}
+    assert progress_as_of(D, branch_office_id=office.pk).results == 0
+    assert progress_as_of(D, branch_office_id=other_office.pk).results == 2
+
+
+# ---------------------------------------------------------------------------
+# breakdowns and several instants at once
+# ---------------------------------------------------------------------------
+
+
+def test_counts_by_industry_put_schemes_under_theirs_and_results_under_the_enterprises(
+    base_scheme, enterprise, other_enterprise, make_published
+):
+    make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
+    make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-2")
+    make_published(other_enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
+    by_industry = counts_by_industry(D)
+
+    assert by_industry[base_scheme.industry_id].schemes == 1
+    assert by_industry[enterprise.industry_id].enterprises == 1
+    assert by_industry[enterprise.industry_id].results == 2
+    assert by_industry[other_enterprise.industry_id].results == 1
+    assert sum(c.results for c in by_industry.values()) == counts(D)[2]
+
+
+def test_progress_at_several_instants_equals_one_at_a_time(enterprise, bureau_staff, make_published):
+    published = make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
+    declaration_withdraw(
+        declaration=published, actor=bureau_staff, comment="更正", at=sh(dt.date(2024, 5, 1), 10)
+    )
+    instants = [end_of_day(day) for day in (dt.date(2024, 1, 31), dt.date(2024, 3, 1), dt.date(2024, 6, 1))]
+
+    together = progress_at(instants)
+
+    assert together == [progress_as_of(at) for at in instants]
+    assert [p.results for p in together] == [0, 1, 0]
+
+
+# ---------------------------------------------------------------------------
+# the monthly trend
+# ---------------------------------------------------------------------------
+
+MONTHS = [dt.date(2024, m, 1) for m in range(1, 13)]
+
+
+def assert_trend_matches_the_rule(as_of, **scope):
+    trend = monthly_progress(MONTHS, as_of, **scope)
+    assert trend, "the trend has points"
+    for point in trend:
+        expected = progress_as_of(point.as_of, **scope)
+        assert (point.schemes, point.enterprises, point.results) == (
+            expected.schemes,
+            expected.enterprises,
+            expected.results,
+        ), point.as_of
+    return trend
+
+
+def test_trend_counts_each_month_end_by_the_counting_rule(
+    enterprise, other_enterprise, office, bureau_staff, make_published
+):
+    # Published at 23:59 on the last day of March and at 00:01 on the first of April (Shanghai):
+    # the first counts at the end of March, the second only from April.
+    make_published(enterprise, at=sh(dt.date(2024, 3, 31), 23, 59), model="YK-1")
+    make_published(other_enterprise, at=sh(dt.date(2024, 4, 1), 0, 1), model="YK-1")
+    # Withdrawn in June and declared again in August: the enterprise drops out for June and July.
+    gap = make_published(enterprise, at=sh(dt.date(2024, 3, 31), 23, 59), model="YK-2")
+    declaration_withdraw(declaration=gap, actor=bureau_staff, comment="更正", at=sh(dt.date(2024, 5, 2), 9))
+    first = enterprise.declarations.get(product_model="YK-1")
+    declaration_withdraw(declaration=first, actor=bureau_staff, comment="更正", at=sh(dt.date(2024, 6, 3), 9))
+    make_published(enterprise, at=sh(dt.date(2024, 8, 5), 9), model="YK-3")
+
+    trend = assert_trend_matches_the_rule(dt.date(2024, 12, 31))
+    enterprises = {p.as_of.month: p.enterprises for p in trend}
+    assert [enterprises[m] for m in (2, 3, 4, 5, 6, 7, 8)] == [0, 1, 2, 2, 1, 1, 2]
+    assert_trend_matches_the_rule(dt.date(2024, 12, 31), branch_office_id=office.pk)
+
+
+def test_trend_stops_at_the_as_of_day_and_ignores_what_came_after(enterprise, bureau_staff, make_published):
+    published = make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
+    declaration_withdraw(
+        declaration=published, actor=bureau_staff, comment="更正", at=sh(dt.date(2024, 6, 20), 9)
+    )
+    make_published(enterprise, at=sh(dt.date(2024, 6, 18), 9), model="YK-2")
+
+    trend = assert_trend_matches_the_rule(dt.date(2024, 6, 15))
+
+    assert trend[-1].as_of == end_of_day(dt.date(2024, 6, 15))
+    # The withdrawal on 20 June has not happened as of the 15th; the new result neither.
+    assert (trend[-1].enterprises, trend[-1].results) == (1, 1)
+
+
+def test_trend_costs_the_same_queries_for_any_number_of_records(
+    enterprise, other_enterprise, make_published, django_assert_num_queries
+):
+    make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
+    with django_assert_num_queries(4) as few:
+        monthly_progress(MONTHS, dt.date(2024, 12, 31))
+    for n in range(12):
+        make_published(other_enterprise, at=sh(dt.date(2024, 1 + n, 3), 10), model=f"YK-{n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        monthly_progress(MONTHS, dt.date(2024, 12, 31))

@@ -1,0 +1,161 @@
+"""Spreadsheet files for download: .xlsx workbooks and .csv, from column definitions.
+
+Every export goes through here, so every one of them neutralises cells that a
+spreadsheet would run as a formula (CSV/formula injection, OWASP): a text cell
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+leading apostrophe. Numbers and dates are written as real numbers and dates,
+never as text, so a manager can sum and sort them.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, made inert; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header and how to get the cell from a row."""
+
+    header: str
+    value: Callable[[Any], Any]
+    # An Excel number format for numbers and dates, e.g. "0.0%" or "yyyy-mm-dd".
+    number_format: str = ""
+    width: int = 14
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+    # Lines written above the header (a report's title, its "as of" date).
+    preamble: Sequence[str] = field(default_factory=tuple)
+
+
+def _plain(value: Any) -> Any:
+    """A cell value as a spreadsheet holds it: local naive datetimes, floats for decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, (int, float, dt.date)):
+        return value
+    return neutralise(str(value))
+
+
+def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    # A report is a snapshot of the moment it is asked for; never serve a stale copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    """A workbook with one sheet per ``Sheet``: bold frozen header row, real numbers and dates."""
+    buffer = io.BytesIO()
+    # constant_memory streams rows to disk as they are written, so a long list costs little memory.
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": False, "constant_memory": True})
+    bold = workbook.add_format({"bold": True, "bg_color": "#E8F0FB", "border": 1})
+    formats: dict[str, Any] = {}
+    datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+
+    def cell_format(column: Column, value: Any):
+        if column.number_format:
+            if column.number_format not in formats:
+                formats[column.number_format] = workbook.add_format({"num_format": column.number_format})
+            return formats[column.number_format]
+        if isinstance(value, dt.datetime):
+            return datetime_format
+        if isinstance(value, dt.date):
+            return date_format
+        return None
+
+    for sheet in sheets:
+        worksheet = workbook.add_worksheet(sheet.title[:31])
+        row_index = 0
+        for line in sheet.preamble:
+            worksheet.write_string(row_index, 0, neutralise(line))
+            row_index += 1
+        header_row = row_index
+        for col_index, column in enumerate(sheet.columns):
+            worksheet.set_column(col_index, col_index, column.width)
+            worksheet.write_string(header_row, col_index, neutralise(column.header), bold)
+        worksheet.freeze_panes(header_row + 1, 0)
+        for item in sheet.rows:
+            row_index += 1
+            for col_index, column in enumerate(sheet.columns):
+                value = _plain(column.value(item))
+                fmt = cell_format(column, value)
+                if value == "":
+                    # A missing value (no withdrawal date) is a blank cell, not an empty text one,
+                    # so Excel's blanks filter, COUNTA and date sorting treat it as empty.
+                    continue
+                if isinstance(value, str):
+                    # write_string, never write(): a string is never turned into a formula or a URL.
+                    worksheet.write_string(row_index, col_index, value, fmt)
+                elif isinstance(value, dt.datetime | dt.date):
+                    worksheet.write_datetime(row_index, col_index, value, fmt)
+                else:
+                    worksheet.write_number(row_index, col_index, value, fmt)
+    workbook.close()
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    return _download_headers(response, filename)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_text(value: Any) -> str:
+    value = _plain(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_lines(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The BOM makes Excel on Chinese Windows open UTF-8 as UTF-8, not as GBK.
+    yield "\ufeff" + writer.writerow([neutralise(c.header) for c in columns])
+    for item in rows:
+        yield writer.writerow([_csv_text(c.value(item)) for c in columns])
+
+
+def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any]) -> StreamingHttpResponse:
+    """A UTF-8 (with BOM) CSV file, streamed row by row."""
+    response = StreamingHttpResponse(csv_lines(columns, rows), content_type=CSV_TYPE)
+    return _download_headers(response, filename)

@@ -1,0 +1,316 @@
+"""The FilterSets of the site's lists: one per list, shared by the page and its export.
+
+Every filter lives in the URL (GET), so a link reproduces a view, and the export
+of a list reads the same parameters through the same FilterSet: the file holds
+exactly the rows the screen selects, on every page.
+
+"Counted as of a date" (``counted_on``) never restates the counting rule: it asks
+``benchmarking.selectors.progress``, the one place the rule lives, so a list
+opened from a dashboard figure shows that many rows.
+"""
+
+import datetime as dt
+import unicodedata
+
+import django_filters
+from django import forms
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DeclarationStatus, Grade, SchemeStatus
+from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
+from .scoping import visible_to
+from .selectors.progress import benchmarked_enterprises, counted_q, end_of_day
+from .validators import normalize_credit_code
+
+ALL = _("全部")
+BAD_DATE = _("请输入有效的日期，格式如 2026-11-27。")
+
+
+def _date_filter(label, method: str, help_text="") -> django_filters.DateFilter:
+    # type=date gives a date picker, which submits ISO dates (2026-11-27) in every browser.
+    return django_filters.DateFilter(
+        label=label,
+        method=method,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": BAD_DATE},
+    )
+
+
+def _office_choices(request) -> QuerySet[BranchOffice]:
+    return visible_to(request.user, BranchOffice)
+
+
+def _industry_choices(request) -> QuerySet[Industry]:
+    return visible_to(request.user, Industry)
+
+
+def _office_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        label=_("所属监管所"),
+        queryset=_office_choices,
+        empty_label=ALL,
+        error_messages={"invalid_choice": _("所选监管所不存在，请从列表中重新选择。")},
+    )
+
+
+def _industry_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        label=_("行业"),
+        queryset=_industry_choices,
+        empty_label=ALL,
+        error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
+    )
+
+
+def _choice_filter(label, choices) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        label=label,
+        choices=choices,
+        empty_label=ALL,
+        error_messages={"invalid_choice": _("“%(value)s”不是可选的值，请从列表中重新选择。")},
+    )
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """Sort by the ``sort`` parameter (``field`` ascending, ``-field`` descending).
+
+    Empty values sort last on every database (SQLite and PostgreSQL disagree by
+    default), and the primary key breaks ties, so a page boundary never moves
+    between two requests of the same list.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("排序"))
+        kwargs.setdefault("error_messages", {"invalid_choice": _("无法按“%(value)s”排序，请点击表头排序。")})
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            if not param:
+                continue
+            name = self.get_ordering_value(param)
+            if name.startswith("-"):
+                ordering.append(F(name[1:]).desc(nulls_last=True))
+            else:
+                ordering.append(F(name).asc(nulls_last=True))
+        return qs.order_by(*ordering, "pk") if ordering else qs
+
+
+def search_terms(value: str) -> list[str]:
+    """The words of a search box; every word must match (any of the searched fields)."""
+    return value.split()
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """What the three lists share: the search box ``q``, ``counted_on``, ``sort``, and
+    the per-row count of counted results "as of" the same instant as ``counted_on``."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    counted_on = _date_filter(_("截至该日计入"), "filter_counted_on")
+    # What counted_on selects on this list, under the field.
+    counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤回的记录。")
+
+    # Fields searched by ``q`` with the raw word (names keep their full-width brackets).
+    search_fields: tuple[str, ...] = ()
+    # Fields searched with the word normalised as a credit code (spaces, case, full-width).
+    credit_code_fields: tuple[str, ...] = ()
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if request is None:
+            # The choices (offices, industries) and the counts are scoped to the user.
+            raise TypeError(f"{type(self).__name__} needs the request")
+        # Always bound (an empty query is a valid one), so the counts below are annotated and
+        # the FilterSet validated on the bare list too, not only once something is filtered.
+        super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
+        self.filters["counted_on"].extra["help_text"] = self.counted_on_help
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in search_terms(value):
+            match = Q()
+            for field in self.search_fields:
+                match |= Q(**{f"{field}__icontains": word})
+            code = normalize_credit_code(word)
+            for field in self.credit_code_fields:
+                match |= Q(**{f"{field}__icontains": code})
+            # Full-width digits and letters typed in a code or model number still find it.
+            ascii_word = unicodedata.normalize("NFKC", word)
+            if ascii_word != word:
+                for field in self.search_fields:
+                    match |= Q(**{f"{field}__icontains": ascii_word})
+            queryset = queryset.filter(match)
+        return queryset
+
+    def filter_counted_on(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        raise NotImplementedError
+
+    def counted_as_of(self) -> dt.date | None:
+        """The ``counted_on`` date when it is given and valid, else None (now)."""
+        if not hasattr(self.form, "cleaned_data"):
+            return None
+        return self.form.cleaned_data.get("counted_on")
+
+    def with_counts(self, queryset: QuerySet) -> QuerySet:
+        """Annotate the per-row counts before filtering, so the columns can sort by them."""
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return super().filter_queryset(self.with_counts(queryset))
+
+    @property
+    def current_sort(self) -> str:
+        """The sort parameter in force ("" for the default order), for the column headers."""
+        if not self.form.is_valid():
+            return ""
+        value = self.form.cleaned_data.get("sort") or []
+        return value[0] if value else ""
+
+
+def _published_from(queryset: QuerySet, value: dt.date) -> QuerySet:
+    # From the start of that Shanghai day: after the end of the day before.
+    return queryset.filter(published_at__gt=end_of_day(value - dt.timedelta(days=1)))
+
+
+def _published_to(queryset: QuerySet, value: dt.date) -> QuerySet:
+    return queryset.filter(published_at__lte=end_of_day(value))
+
+
+class SchemeFilter(ListFilterSet):
+    industry = _industry_filter("industry")
+    status = _choice_filter(_("状态"), SchemeStatus.choices)
+    published_from = _date_filter(_("发布日期起"), "filter_published_from")
+    published_to = _date_filter(_("发布日期止"), "filter_published_to")
+    sort = SortFilter(
+        fields=(
+            ("code", "code"),
+            ("title", "title"),
+            ("product_category", "product_category"),
+            ("industry__name", "industry"),
+            ("publisher", "publisher"),
+            ("published_at", "published_at"),
+            ("withdrawn_at", "withdrawn_at"),
+            ("counted_results", "counted_results"),
+        )
+    )
+
+    search_fields = ("code", "title", "product_category", "publisher")
+    counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤销的方案；“已计入对标结果”也按该日统计。")
+
+    class Meta:
+        model = TechnicalScheme
+        fields: list[str] = []
+
+    def filter_published_from(self, queryset, name, value):
+        return _published_from(queryset, value)
+
+    def filter_published_to(self, queryset, name, value):
+        return _published_to(queryset, value)
+
+    def filter_counted_on(self, queryset, name, value):
+        return queryset.filter(counted_q(value))
+
+    def with_counts(self, queryset):
+        # A scheme's counted results, among the declarations this user may see: branch-office
+        # staff see their own office's share. A subquery keeps it one query for the whole page.
+        counted = (
+            visible_to(self.request.user, Declaration)
+            .filter(counted_q(self.counted_as_of()), scheme=OuterRef("pk"))
+            .order_by()
+            .values("scheme")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return queryset.annotate(
+            counted_results=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+        )
+
+
+class EnterpriseFilter(ListFilterSet):
+    branch_office = _office_filter("branch_office")
+    industry = _industry_filter("industry")
+    sort = SortFilter(
+        fields=(
+            ("name", "name"),
+            ("credit_code", "credit_code"),
+            ("branch_office__name", "branch_office"),
+            ("industry__name", "industry"),
+            ("counted_results", "counted_results"),
+        )
+    )
+
+    search_fields = ("name",)
+    counted_on_help = _(
+        "该日（北京时间）结束时至少有一项计入的对标结果的企业；“已计入对标结果”也按该日统计。"
+    )
+    credit_code_fields = ("credit_code",)
+
+    class Meta:
+        model = Enterprise
+        fields: list[str] = []
+
+    def filter_counted_on(self, queryset, name, value):
+        return queryset.filter(pk__in=benchmarked_enterprises(value).values("pk"))
+
+    def with_counts(self, queryset):
+        # Every declaration of an enterprise the user may see is visible to them too (the
+        # declaration scope is the enterprise scope), so a plain filtered Count is the right count.
+        return queryset.annotate(
+            counted_results=Count(
+                "declarations", filter=counted_q(self.counted_as_of(), prefix="declarations__")
+            )
+        )
+
+
+class DeclarationFilter(ListFilterSet):
+    # The counting rules count a result under its enterprise's current office and industry.
+    branch_office = _office_filter("enterprise__branch_office")
+    industry = _industry_filter("enterprise__industry")
+    status = _choice_filter(_("状态"), DeclarationStatus.choices)
+    grade = _choice_filter(_("对标水平"), Grade.choices)
+    declared_from = _date_filter(_("声明日期起"), "filter_declared_from")
+    declared_to = _date_filter(_("声明日期止"), "filter_declared_to")
+    published_from = _date_filter(_("发布日期起"), "filter_published_from")
+    published_to = _date_filter(_("发布日期止"), "filter_published_to")
+    sort = SortFilter(
+        fields=(
+            ("enterprise__name", "enterprise"),
+            ("enterprise__credit_code", "credit_code"),
+            ("enterprise__branch_office__name", "branch_office"),
+            ("enterprise__industry__name", "industry"),
+            ("scheme__code", "scheme"),
+            ("product_name", "product_name"),
+            ("product_model", "product_model"),
+            ("declared_on", "declared_on"),
+            ("published_at", "published_at"),
+        )
+    )
+
+    search_fields = ("enterprise__name", "scheme__code", "product_name", "product_model")
+    counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤回的对标结果（此后撤回的仍计入）。")
+    credit_code_fields = ("enterprise__credit_code",)
+
+    class Meta:
+        model = Declaration
+        fields: list[str] = []
+
+    def filter_declared_from(self, queryset, name, value):
+        return queryset.filter(declared_on__gte=value)
+
+    def filter_declared_to(self, queryset, name, value):
+        return queryset.filter(declared_on__lte=value)
+
+    def filter_published_from(self, queryset, name, value):
+        return _published_from(queryset, value)
+
+    def filter_published_to(self, queryset, name, value):
+        return _published_to(queryset, value)
+
+    def filter_counted_on(self, queryset, name, value):
+        return queryset.filter(counted_q(value))

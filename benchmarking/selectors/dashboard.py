@@ -1,0 +1,289 @@
+"""The progress dashboard as plain data: targets, pace, 考核 by office, industries, trend.
+
+Everything is counted by ``selectors.progress`` and judged by ``rules``; this
+module only assembles it for one viewer and one "as of" day, in a fixed number
+of queries whatever the number of records.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .. import rules
+from ..models import BranchOffice, Industry, Plan
+from . import progress
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One of the plan's three targets, where it stands and where it is heading."""
+
+    key: str  # "schemes", "enterprises" or "results": the progress field it reads
+    label: str
+    count: int
+    target: int | None
+    baseline: int  # the count on the day before the plan started
+    expected: int | None  # where the straight pace line says it should be by now
+    projected_on: dt.date | None
+    # Whether this measure is the city's even for a branch office's view (schemes belong to no office).
+    citywide: bool = False
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.target if self.target else None
+
+    @property
+    def bar_percent(self) -> int:
+        """Width of the progress bar, 0–100."""
+        return min(round((self.share or 0) * 100), 100)
+
+    @property
+    def ahead_by(self) -> int | None:
+        """Records ahead of (positive) or behind (negative) the pace line."""
+        return None if self.expected is None else self.count - self.expected
+
+    @property
+    def behind_by(self) -> int:
+        return max(-(self.ahead_by or 0), 0)
+
+    @property
+    def reached(self) -> bool:
+        return self.target is not None and self.count >= self.target
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    office: BranchOffice
+    enterprises: int
+    results: int
+    enterprise_quota: int | None
+    result_quota: int | None
+    completion: float | None
+    rank: int | None = None
+    behind_pace: bool = False
+
+
+@dataclass(frozen=True)
+class IndustryRow:
+    industry: Industry
+    schemes: int
+    enterprises: int
+    results: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: dt.date
+    progress: progress.Progress
+    # The straight target line at that month end (None outside the plan or without a plan).
+    expected: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: dt.date
+    is_today: bool
+    plan: Plan | None
+    elapsed: float | None  # share of the plan's period gone by at the end of ``as_of``
+    branch_office: BranchOffice | None  # set when the viewer sees one office's share
+    measures: list[Measure]
+    offices: list[OfficeRow]
+    industries: list[IndustryRow]
+    trend: list[TrendPoint]
+
+    def measure(self, key: str) -> Measure:
+        return next(m for m in self.measures if m.key == key)
+
+
+MEASURE_LABELS = {
+    "schemes": "发布对标技术方案",
+    "enterprises": "完成对标企业",
+    "results": "发布对标结果",
+}
+
+# Sort keys of the 考核 table (the ``sort`` parameter); "-" in front reverses.
+OFFICE_SORTS = {
+    "rank": lambda row: (row.rank is None, row.rank or 0, row.office.order, row.office.code),
+    "office": lambda row: (row.office.order, row.office.code),
+    "enterprises": lambda row: (row.enterprises, row.office.code),
+    "results": lambda row: (row.results, row.office.code),
+    "completion": lambda row: (row.completion is None, row.completion or 0, row.office.code),
+}
+
+
+def active_plan() -> Plan | None:
+    return Plan.objects.filter(is_active=True).prefetch_related("quotas").first()
+
+
+def dashboard_for(
+    *, as_of: dt.date, branch_office: BranchOffice | None = None, sort: str = "rank"
+) -> Dashboard:
+    """The dashboard as it stood at the end of ``as_of``; for one office's share when
+    ``branch_office`` is given (schemes stay the city's: they belong to no office)."""
+    today = timezone.localdate()
+    at = progress.instant(as_of) if as_of < today else timezone.now()
+    office_id = branch_office.pk if branch_office else None
+    plan = active_plan()
+
+    window_start = as_of - dt.timedelta(days=rules.PROJECTION_WINDOW_DAYS)
+    instants = [at, progress.end_of_day(window_start)]
+    if plan:
+        instants.append(progress.end_of_day(plan.starts_on - dt.timedelta(days=1)))
+    snapshots = progress.progress_at(instants, branch_office_id=office_id)
+    now, window_ago = snapshots[0], snapshots[1]
+    before_plan = snapshots[2] if plan else None
+
+    elapsed = rules.plan_elapsed(starts_on=plan.starts_on, ends_on=plan.ends_on, on=as_of) if plan else None
+    targets = _targets(plan, branch_office)
+    measures = []
+    for key, label in MEASURE_LABELS.items():
+        count, target = getattr(now, key), targets.get(key)
+        baseline = getattr(before_plan, key) if before_plan else 0
+        measures.append(
+            Measure(
+                key=key,
+                label=label,
+                count=count,
+                target=target,
+                baseline=baseline,
+                expected=(
+                    rules.expected_by_pace(baseline=baseline, target=target, elapsed=elapsed)
+                    if target is not None and elapsed is not None
+                    else None
+                ),
+                projected_on=(
+                    rules.projected_completion(
+                        count=count, count_window_ago=getattr(window_ago, key), target=target, on=as_of
+                    )
+                    if target is not None
+                    else None
+                ),
+                citywide=key == "schemes" and branch_office is not None,
+            )
+        )
+
+    offices = _office_rows(plan, at, elapsed, only=branch_office)
+    offices.sort(key=OFFICE_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
+    return Dashboard(
+        as_of=as_of,
+        is_today=as_of >= today,
+        plan=plan,
+        elapsed=elapsed,
+        branch_office=branch_office,
+        measures=measures,
+        offices=offices,
+        industries=_industry_rows(at, office_id),
+        trend=_trend(plan, at, measures, office_id),
+    )
+
+
+def _targets(plan: Plan | None, branch_office: BranchOffice | None) -> dict[str, int]:
+    if plan is None:
+        return {}
+    targets = {"schemes": plan.target_schemes}
+    if branch_office is None:
+        targets |= {"enterprises": plan.target_enterprises, "results": plan.target_results}
+    else:
+        quota = next((q for q in plan.quotas.all() if q.branch_office_id == branch_office.pk), None)
+        if quota:
+            targets |= {"enterprises": quota.enterprises, "results": quota.results}
+    return targets
+
+
+def _office_rows(
+    plan: Plan | None, at, elapsed: float | None, *, only: BranchOffice | None
+) -> list[OfficeRow]:
+    counts = progress.counts_by_branch_office(at)
+    quotas = {q.branch_office_id: q for q in plan.quotas.all()} if plan else {}
+    rows = []
+    for office in BranchOffice.objects.all():
+        done = counts.get(office.pk, progress.GroupCounts())
+        quota = quotas.get(office.pk)
+        completion = (
+            rules.office_completion(
+                enterprises=done.enterprises,
+                enterprise_quota=quota.enterprises,
+                results=done.results,
+                result_quota=quota.results,
+            )
+            if quota
+            else None
+        )
+        rows.append(
+            OfficeRow(
+                office=office,
+                enterprises=done.enterprises,
+                results=done.results,
+                enterprise_quota=quota.enterprises if quota else None,
+                result_quota=quota.results if quota else None,
+                completion=completion,
+            )
+        )
+    ranked = _ranked(rows, elapsed)
+    # A branch office sees its own row, with its rank among all offices.
+    return [row for row in ranked if row.office == only] if only else ranked
+
+
+def _ranked(rows: list[OfficeRow], elapsed: float | None) -> list[OfficeRow]:
+    """Rank by completion (ties share a rank); an office below the time gone by is behind pace."""
+    assessed = sorted((r for r in rows if r.completion is not None), key=lambda r: -r.completion)
+    ranks: dict[int, int] = {}
+    for position, row in enumerate(assessed, start=1):
+        previous = assessed[position - 2] if position > 1 else None
+        ranks[row.office.pk] = (
+            ranks[previous.office.pk] if previous and previous.completion == row.completion else position
+        )
+    return [
+        OfficeRow(
+            **{
+                **row.__dict__,
+                "rank": ranks.get(row.office.pk),
+                "behind_pace": row.completion is not None
+                and elapsed is not None
+                and row.completion < elapsed,
+            }
+        )
+        for row in rows
+    ]
+
+
+def _industry_rows(at, office_id: int | None) -> list[IndustryRow]:
+    counts = progress.counts_by_industry(at, branch_office_id=office_id)
+    return [
+        IndustryRow(
+            industry=industry,
+            schemes=counts.get(industry.pk, progress.GroupCounts()).schemes,
+            enterprises=counts.get(industry.pk, progress.GroupCounts()).enterprises,
+            results=counts.get(industry.pk, progress.GroupCounts()).results,
+        )
+        for industry in Industry.objects.all()
+    ]
+
+
+def plan_months(plan: Plan) -> list[dt.date]:
+    """First days of the months of the plan's period, plus the month before it (the baseline)."""
+    month = (plan.starts_on.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    months = []
+    while month <= plan.ends_on:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _trend(plan: Plan | None, at, measures: list[Measure], office_id: int | None) -> list[TrendPoint]:
+    if plan is None:
+        return []
+    points = progress.monthly_progress(plan_months(plan), at, branch_office_id=office_id)
+    by_key = {m.key: m for m in measures}
+    trend = []
+    for month, point in zip(plan_months(plan), points, strict=False):
+        day = timezone.localtime(point.as_of).date()
+        elapsed = rules.plan_elapsed(starts_on=plan.starts_on, ends_on=plan.ends_on, on=day)
+        expected = {
+            key: rules.expected_by_pace(baseline=m.baseline, target=m.target, elapsed=elapsed)
+            for key, m in by_key.items()
+            if m.target is not None
+        }
+        trend.append(TrendPoint(month=month, progress=point, expected=expected))
+    return trend

@@ -1,0 +1,201 @@
+"""The 千项计划 progress dashboard and its .xlsx report."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from ..access import branch_office_id_of, role_of
+from ..charts import trend_chart
+from ..choices import Role
+from ..exports import Column, Sheet, xlsx_response
+from ..models import BranchOffice
+from ..selectors.dashboard import MEASURE_LABELS, OFFICE_SORTS, Dashboard, dashboard_for
+from .mixins import StaffOnlyMixin
+
+SORT_CHOICES = [(key, key) for key in OFFICE_SORTS] + [(f"-{key}", f"-{key}") for key in OFFICE_SORTS]
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's URL parameters: the "as of" day and the 考核 table's order."""
+
+    as_of = forms.DateField(
+        label="截至日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "请输入有效日期，例如 2026-06-30。"},
+    )
+    sort = forms.ChoiceField(
+        required=False, choices=SORT_CHOICES, error_messages={"invalid_choice": "无法按该列排序。"}
+    )
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        today = timezone.localdate()
+        if day and day > today:
+            raise forms.ValidationError(f"截至日期不能晚于今天（{today:%Y-%m-%d}）。")
+        if day and day < dt.date(2000, 1, 1):
+            raise forms.ValidationError("截至日期不能早于 2000 年。")
+        return day or today
+
+
+def _viewer_office(user) -> BranchOffice | None:
+    """Branch-office staff see their own office's share; everyone else the whole city."""
+    if role_of(user) != Role.BRANCH_STAFF:
+        return None
+    office_id = branch_office_id_of(user)
+    office = BranchOffice.objects.filter(pk=office_id).first() if office_id else None
+    if office is None:
+        # A branch login not yet tied to an office has no share to show.
+        raise PermissionDenied("该账号尚未关联基层市场监管所，请联系市局管理员。")
+    return office
+
+
+def _read(request) -> tuple[DashboardForm, dt.date, str]:
+    form = DashboardForm(request.GET)
+    if form.is_valid():
+        return form, form.cleaned_data["as_of"], form.cleaned_data["sort"] or "rank"
+    return form, timezone.localdate(), "rank"
+
+
+def _list_url(name: str, as_of: dt.date, **filters) -> str:
+    """The list of the records behind a figure: counted as of the same day, same breakdown."""
+    params = {"counted_on": as_of.isoformat(), **{k: v for k, v in filters.items() if v is not None}}
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+class DashboardView(StaffOnlyMixin, TemplateView):
+    template_name = "benchmarking/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        form, as_of, sort = _read(self.request)
+        office = _viewer_office(self.request.user)
+        dashboard = dashboard_for(as_of=as_of, branch_office=office, sort=sort)
+        office_id = office.pk if office else None
+        list_for = {
+            "schemes": lambda **f: _list_url("scheme-list", as_of, **f),
+            "enterprises": lambda **f: _list_url("enterprise-list", as_of, branch_office=office_id, **f),
+            "results": lambda **f: _list_url("declaration-list", as_of, branch_office=office_id, **f),
+        }
+        query = {"as_of": as_of.isoformat()} if not dashboard.is_today else {}
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "dashboard": dashboard,
+            "sort": sort,
+            "measures": [(m, list_for[m.key](), trend_chart(dashboard, m.key)) for m in dashboard.measures],
+            "offices": [
+                (
+                    row,
+                    _list_url("enterprise-list", as_of, branch_office=row.office.pk),
+                    _list_url("declaration-list", as_of, branch_office=row.office.pk),
+                )
+                for row in dashboard.offices
+            ],
+            "industries": [
+                (
+                    row,
+                    list_for["schemes"](industry=row.industry.pk),
+                    list_for["enterprises"](industry=row.industry.pk),
+                    list_for["results"](industry=row.industry.pk),
+                )
+                for row in dashboard.industries
+            ],
+            "sort_links": {
+                key: "?" + urlencode({**query, "sort": key if sort != key else f"-{key}"})
+                for key in OFFICE_SORTS
+            },
+            "report_url": reverse("progress-report") + ("?" + urlencode(query) if query else ""),
+        }
+
+
+class DashboardWorkbookView(StaffOnlyMixin, View):
+    """The dashboard as an .xlsx workbook: summary, offices, industries, monthly trend."""
+
+    def get(self, request):
+        form, as_of, sort = _read(request)
+        if form.errors:
+            # The dashboard shows what is wrong with the parameters, next to the field.
+            return redirect(reverse("progress-dashboard") + "?" + request.GET.urlencode())
+        dashboard = dashboard_for(as_of=as_of, branch_office=_viewer_office(request.user), sort=sort)
+        return xlsx_response(f"千项计划进度_{as_of:%Y-%m-%d}.xlsx", workbook_sheets(dashboard))
+
+
+def workbook_sheets(dashboard: Dashboard) -> list[Sheet]:
+    plan = dashboard.plan
+    scope = dashboard.branch_office.name if dashboard.branch_office else "全市"
+    preamble = [
+        f"永康市对标达标千项计划进度报表（{scope}）",
+        f"截至 {dashboard.as_of:%Y-%m-%d} 日终（北京时间）",
+    ]
+    if plan:
+        preamble.append(
+            f"{plan.name}：{plan.starts_on:%Y-%m-%d} 至 {plan.ends_on:%Y-%m-%d}，"
+            f"时间进度 {dashboard.elapsed:.1%}"
+        )
+    percent = "0.0%"
+    summary = Sheet(
+        "汇总",
+        [
+            Column("指标", lambda m: m.label + ("（全市）" if m.citywide else ""), width=22),
+            Column("完成数", lambda m: m.count),
+            Column("目标数", lambda m: m.target),
+            Column("完成率", lambda m: m.share, number_format=percent),
+            Column("计划开始前已完成", lambda m: m.baseline, width=18),
+            Column("按时间进度应完成", lambda m: m.expected, width=18),
+            Column("超前(+)/落后(-)", lambda m: m.ahead_by, width=16),
+            Column("按近90天速度预计完成日期", lambda m: _projection_text(m, plan), width=30),
+        ],
+        dashboard.measures,
+        preamble=preamble,
+    )
+    offices = Sheet(
+        "监管所考核",
+        [
+            Column("排名", lambda r: r.rank, width=8),
+            Column("监管所", lambda r: r.office.name, width=20),
+            Column("对标企业", lambda r: r.enterprises),
+            Column("企业任务数", lambda r: r.enterprise_quota),
+            Column("对标结果", lambda r: r.results),
+            Column("结果任务数", lambda r: r.result_quota),
+            Column("完成率", lambda r: r.completion, number_format=percent),
+            Column("落后于时间进度", lambda r: r.behind_pace, width=16),
+        ],
+        dashboard.offices,
+        preamble=preamble,
+    )
+    industries = Sheet(
+        "行业",
+        [
+            Column("行业", lambda r: r.industry.name, width=16),
+            Column("国民经济行业代码", lambda r: r.industry.gb_code, width=18),
+            Column(MEASURE_LABELS["schemes"], lambda r: r.schemes, width=18),
+            Column(MEASURE_LABELS["enterprises"], lambda r: r.enterprises, width=16),
+            Column(MEASURE_LABELS["results"], lambda r: r.results, width=16),
+        ],
+        dashboard.industries,
+        preamble=preamble,
+    )
+    trend_columns = [Column("月份", lambda p: p.month, number_format="yyyy-mm", width=12)]
+    for key, label in MEASURE_LABELS.items():
+        trend_columns += [
+            Column(f"{label}（累计）", lambda p, key=key: getattr(p.progress, key), width=20),
+            Column(f"{label}（目标线）", lambda p, key=key: p.expected.get(key), width=20),
+        ]
+    trend = Sheet("月度趋势", trend_columns, dashboard.trend, preamble=preamble)
+    return [summary, offices, industries, trend]
+
+
+def _projection_text(measure, plan) -> str | dt.date:
+    if measure.target is None:
+        return "未设任务"
+    if measure.reached:
+        return "已完成目标"
+    if measure.projected_on is None or (plan and measure.projected_on > plan.ends_on):
+        return "按此速度无法在截止日期前完成"
+    return measure.projected_on

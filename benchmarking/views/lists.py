@@ -1,0 +1,146 @@
+"""The site's lists of schemes, enterprises and declarations, and their exports.
+
+Each list is a FilterSet over the rows the user may see (``scoping.visible_to``):
+filters, search box, sort and page all live in the URL. The export of a list
+runs the same FilterSet on the same GET parameters, so the file holds exactly
+the rows the screen selects, on every page, not just the current one.
+
+A filter value that does not validate (a bad date, an unknown id) is shown as
+an error beside its field, and the list is then empty, never silently
+unfiltered: a count that ignored part of what was asked would look like the
+answer to it. Its export goes back to the list, where the error shows.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.views import FilterView
+
+from ..columns import DECLARATION_EXPORT, ENTERPRISE_EXPORT, EXPORT_SELECT_RELATED, SCHEME_EXPORT
+from ..exports import Column, Sheet, csv_response, xlsx_response
+from ..filters import DeclarationFilter, EnterpriseFilter, ListFilterSet, SchemeFilter
+from ..models import Declaration, Enterprise, TechnicalScheme
+from ..scoping import visible_to
+from .mixins import StaffOnlyMixin
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 2000
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+class StaffListView(StaffOnlyMixin, FilterView):
+    """A list for staff: the rows the user may see, filtered, sorted and paged by the URL."""
+
+    model: type
+    filterset_class: type[ListFilterSet]
+    paginate_by = PAGE_SIZE
+    # Each list's joins: the columns its template shows (see each subclass).
+    list_select_related: tuple[str, ...] = ()
+    title = ""
+    export_name = ""  # the URL name of the list's export
+
+    def get_queryset(self) -> QuerySet:
+        # The model's own order made explicit: Django drops Meta.ordering from a query that
+        # aggregates (the counts), and pages need a stable order; the key breaks ties.
+        return (
+            visible_to(self.request.user, self.model)
+            .select_related(*self.list_select_related)
+            .order_by(*self.model._meta.ordering, "pk")
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page, not page: a page past the end (after narrowing the filters on page 7) or
+        # not a number shows the nearest page rather than a 404 that loses the list.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        context.update(
+            title=self.title,
+            # A bound FilterSet whose form failed: the list is empty on purpose (see the module).
+            filter_errors=not filterset.is_valid(),
+            sort=filterset.current_sort,
+            export_xlsx=reverse(self.export_name, kwargs={"fmt": "xlsx"}),
+            export_csv=reverse(self.export_name, kwargs={"fmt": "csv"}),
+        )
+        return context
+
+
+class SchemeListView(StaffListView):
+    model = TechnicalScheme
+    filterset_class = SchemeFilter
+    template_name = "benchmarking/lists/schemes.html"
+    list_select_related = ("industry",)  # the 行业 column
+    title = _("对标技术方案")
+    export_name = "scheme-export"
+
+
+class EnterpriseListView(StaffListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+    template_name = "benchmarking/lists/enterprises.html"
+    list_select_related = ("branch_office", "industry")  # the 所属监管所 and 行业 columns
+    title = _("企业")
+    export_name = "enterprise-export"
+
+
+class DeclarationListView(StaffListView):
+    model = Declaration
+    filterset_class = DeclarationFilter
+    template_name = "benchmarking/lists/declarations.html"
+    # The 企业/统一社会信用代码, 所属监管所, 行业 and 方案编号 columns.
+    list_select_related = ("enterprise__branch_office", "enterprise__industry", "scheme")
+    title = _("自我声明对标结果")
+    export_name = "declaration-export"
+
+
+class ListExportMixin:
+    """The export of a list view: same access, same queryset, same FilterSet, every row."""
+
+    kind: str  # key of EXPORT_SELECT_RELATED
+    columns: tuple[Column, ...]
+    file_stem: str  # the file's Chinese name, before the date
+    list_name: str  # the URL name of the list, where invalid filters are shown
+
+    def get(self, request, *args, fmt: str, **kwargs) -> HttpResponse | StreamingHttpResponse:
+        if fmt not in EXPORT_FORMATS:
+            raise Http404
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            # The list page shows what is wrong with the filters.
+            return HttpResponseRedirect(f"{reverse(self.list_name)}?{request.GET.urlencode()}")
+        rows = (
+            filterset.qs.select_related(*EXPORT_SELECT_RELATED[self.kind])
+            # Chunks keep a long export's memory flat; select_related keeps it one query per chunk.
+            .iterator(chunk_size=EXPORT_CHUNK)
+        )
+        filename = f"{self.file_stem}_{timezone.localdate().isoformat()}.{fmt}"
+        if fmt == "csv":
+            return csv_response(filename, self.columns, rows)
+        return xlsx_response(filename, [Sheet(title=self.file_stem, columns=self.columns, rows=rows)])
+
+
+class SchemeExportView(ListExportMixin, SchemeListView):
+    kind = "scheme"
+    columns = SCHEME_EXPORT
+    file_stem = "对标技术方案"
+    list_name = "scheme-list"
+
+
+class EnterpriseExportView(ListExportMixin, EnterpriseListView):
+    kind = "enterprise"
+    columns = ENTERPRISE_EXPORT
+    file_stem = "企业"
+    list_name = "enterprise-list"
+
+
+class DeclarationExportView(ListExportMixin, DeclarationListView):
+    kind = "declaration"
+    columns = DECLARATION_EXPORT
+    file_stem = "对标结果"
+    list_name = "declaration-list"

@@ -1,0 +1,24 @@
+"""Who may open the site's staff pages (progress, lists, reports)."""
+
+from django.contrib.auth.mixins import AccessMixin
+
+from ..access import role_of
+from ..scoping import STAFF_ROLES
+
+
+def is_staff_reader(user) -> bool:
+    """Bureau staff, branch-office staff and managers read progress and lists; enterprises do not."""
+    return role_of(user) in STAFF_ROLES
+
+
+class StaffOnlyMixin(AccessMixin):
+    """Anonymous users go to the login page; a logged-in user without a staff role gets 403.
+
+    Django's AccessMixin answers ``handle_no_permission`` with the login redirect for the
+    anonymous and PermissionDenied (403) for everyone else, since ``raise_exception`` is off.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_staff_reader(request.user):
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
