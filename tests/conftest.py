@@ -36,6 +36,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached counts are keyed by the counts version, which each test's rolled-back database
+    # may repeat: no test may read what another one cached.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     # Uploads made by a test land in its own folder, never in the project's media/.
     settings.MEDIA_ROOT = tmp_path

@@ -7,6 +7,7 @@ DeclarationEvent, which is itself the immutable log of the declaration workflow.
 
 from .accounts import *  # noqa: F403
 from .base import *  # noqa: F403
+from .counting import *  # noqa: F403
 from .declarations import *  # noqa: F403
 from .enterprises import *  # noqa: F403
 from .organisation import *  # noqa: F403

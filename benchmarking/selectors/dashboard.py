@@ -130,9 +130,23 @@ def dashboard_for(
     instants = [at, progress.end_of_day(window_start)]
     if plan:
         instants.append(progress.end_of_day(plan.starts_on - dt.timedelta(days=1)))
-    snapshots = progress.progress_at(instants, branch_office_id=office_id)
-    now, window_ago = snapshots[0], snapshots[1]
-    before_plan = snapshots[2] if plan else None
+    # One grid answers the totals, the pace, the projection and both breakdowns; the trend
+    # the chart. Both are cached until the next write that changes a count. For today the
+    # key is the day, not the instant: between two such writes, "now" counts the same.
+    months = plan_months(plan) if plan else []
+    grid, monthly = progress.cached_counts(
+        f"dashboard:{as_of if as_of < today else f'today:{today}'}:{office_id}:"
+        f"{f'{plan.starts_on}–{plan.ends_on}' if plan else 'no-plan'}",
+        lambda: (
+            progress.progress_grid(instants),
+            progress.monthly_progress(months, at, branch_office_id=office_id) if months else [],
+        ),
+    )
+    now, window_ago = (
+        grid.progress(0, branch_office_id=office_id),
+        grid.progress(1, branch_office_id=office_id),
+    )
+    before_plan = grid.progress(2, branch_office_id=office_id) if plan else None
 
     elapsed = rules.plan_elapsed(starts_on=plan.starts_on, ends_on=plan.ends_on, on=as_of) if plan else None
     targets = _targets(plan, branch_office)
@@ -163,7 +177,7 @@ def dashboard_for(
             )
         )
 
-    offices = _office_rows(plan, at, elapsed, only=branch_office)
+    offices = _office_rows(plan, grid.by_office(0), elapsed, only=branch_office)
     offices.sort(key=OFFICE_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
     return Dashboard(
         as_of=as_of,
@@ -173,8 +187,8 @@ def dashboard_for(
         branch_office=branch_office,
         measures=measures,
         offices=offices,
-        industries=_industry_rows(at, office_id),
-        trend=_trend(plan, at, measures, office_id),
+        industries=_industry_rows(grid.by_industry(0, branch_office_id=office_id)),
+        trend=_trend(plan, monthly, measures),
     )
 
 
@@ -192,9 +206,12 @@ def _targets(plan: Plan | None, branch_office: BranchOffice | None) -> dict[str,
 
 
 def _office_rows(
-    plan: Plan | None, at, elapsed: float | None, *, only: BranchOffice | None
+    plan: Plan | None,
+    counts: dict[int, progress.GroupCounts],
+    elapsed: float | None,
+    *,
+    only: BranchOffice | None,
 ) -> list[OfficeRow]:
-    counts = progress.counts_by_branch_office(at)
     quotas = {q.branch_office_id: q for q in plan.quotas.all()} if plan else {}
     rows = []
     for office in BranchOffice.objects.all():
@@ -248,8 +265,7 @@ def _ranked(rows: list[OfficeRow], elapsed: float | None) -> list[OfficeRow]:
     ]
 
 
-def _industry_rows(at, office_id: int | None) -> list[IndustryRow]:
-    counts = progress.counts_by_industry(at, branch_office_id=office_id)
+def _industry_rows(counts: dict[int, progress.GroupCounts]) -> list[IndustryRow]:
     return [
         IndustryRow(
             industry=industry,
@@ -271,18 +287,17 @@ def plan_months(plan: Plan) -> list[dt.date]:
     return months
 
 
-def _trend(plan: Plan | None, at, measures: list[Measure], office_id: int | None) -> list[TrendPoint]:
+def _trend(plan: Plan | None, monthly: list[progress.Progress], measures: list[Measure]) -> list[TrendPoint]:
+    """Each month end's counts beside where the straight target line stood that day."""
     if plan is None:
         return []
-    points = progress.monthly_progress(plan_months(plan), at, branch_office_id=office_id)
-    by_key = {m.key: m for m in measures}
     trend = []
-    for month, point in zip(plan_months(plan), points, strict=False):
+    for month, point in zip(plan_months(plan), monthly, strict=False):
         day = timezone.localtime(point.as_of).date()
         elapsed = rules.plan_elapsed(starts_on=plan.starts_on, ends_on=plan.ends_on, on=day)
         expected = {
-            key: rules.expected_by_pace(baseline=m.baseline, target=m.target, elapsed=elapsed)
-            for key, m in by_key.items()
+            m.key: rules.expected_by_pace(baseline=m.baseline, target=m.target, elapsed=elapsed)
+            for m in measures
             if m.target is not None
         }
         trend.append(TrendPoint(month=month, progress=point, expected=expected))

@@ -15,11 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, Count, Min, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from ..models import Declaration, Enterprise, TechnicalScheme
+from ..models import CountsVersion, Declaration, Enterprise, TechnicalScheme
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -68,39 +70,41 @@ def benchmarked_enterprises(as_of=None) -> QuerySet[Enterprise]:
     )
 
 
+# -- cached counts ----------------------------------------------------------------------
+
+# How long computed counts stay in the cache. Any write that changes a count raises the counts
+# version first (database triggers), so this bounds memory, not staleness.
+COUNTS_CACHE_SECONDS = 600
+
+
+def counts_version() -> int | None:
+    """The current counts version (see models.CountsVersion); None if its row is missing."""
+    return CountsVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+
+
+def cached_counts(key: str, compute):
+    """``compute()``, cached under ``key`` at the current counts version.
+
+    The version is read before computing: a write that lands while computing stores newer
+    figures under the older version, which readers of the newer version never ask for.
+    """
+    version = counts_version()
+    if version is None:
+        return compute()
+    full_key = f"counts:{version}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, COUNTS_CACHE_SECONDS)
+    return value
+
+
 @dataclass(frozen=True)
 class Progress:
     as_of: dt.datetime
     schemes: int
     enterprises: int
     results: int
-
-
-def progress_as_of(as_of=None, *, branch_office_id: int | None = None) -> Progress:
-    """The three cumulative counts at instant (or end of day) T, for the city or one office.
-    Schemes belong to no office: they are always the city's."""
-    return progress_at([instant(as_of)], branch_office_id=branch_office_id)[0]
-
-
-def progress_at(instants: Sequence[dt.datetime], *, branch_office_id: int | None = None) -> list[Progress]:
-    """The counts at several instants in three queries, whatever the number of records."""
-    keys = [f"t{i}" for i in range(len(instants))]
-    schemes = TechnicalScheme.objects.aggregate(
-        **{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)}
-    )
-    results = _declarations_in(branch_office_id).aggregate(
-        **{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)}
-    )
-    enterprises = _declarations_in(branch_office_id).aggregate(
-        **{
-            key: Count("enterprise_id", distinct=True, filter=counted_q(at))
-            for key, at in zip(keys, instants, strict=True)
-        }
-    )
-    return [
-        Progress(as_of=at, schemes=schemes[key], enterprises=enterprises[key], results=results[key])
-        for key, at in zip(keys, instants, strict=True)
-    ]
 
 
 @dataclass(frozen=True)
@@ -112,41 +116,116 @@ class GroupCounts:
     results: int = 0
 
 
+def _grouped(inner: QuerySet, select: str, group_by: str, join: str = "") -> list[tuple]:
+    """Rows of ``SELECT select FROM (inner) AS c [join] GROUP BY group_by``.
+
+    Django aggregates rows but cannot aggregate its own aggregates; counting per enterprise
+    first and then per office is what keeps the distinct-enterprise counts a single cheap
+    pass at province scale (COUNT(DISTINCT …) per group sorts every group instead). The
+    inner query is the ORM's own, so the counting rule stays ``counted_q``.
+    """
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM ({sql}) AS c {join} GROUP BY {group_by}", params)
+        return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class ProgressGrid:
+    """Counted records at several instants, by branch office × industry: every total and
+    breakdown of the dashboard, from two queries whatever the number of records."""
+
+    instants: list[dt.datetime]
+    # (office id, industry id) → (enterprises, results) at each instant, under the enterprise's
+    # current office and industry.
+    declared: dict[tuple[int, int], list[tuple[int, int]]]
+    # industry id → counted schemes at each instant.
+    schemes: dict[int, list[int]]
+
+    def progress(self, i: int, *, branch_office_id: int | None = None) -> Progress:
+        cells = [c[i] for (office, _), c in self.declared.items() if branch_office_id in (None, office)]
+        return Progress(
+            as_of=self.instants[i],
+            schemes=sum(counts[i] for counts in self.schemes.values()),
+            enterprises=sum(e for e, _ in cells),
+            results=sum(r for _, r in cells),
+        )
+
+    def by_office(self, i: int) -> dict[int, GroupCounts]:
+        totals: dict[int, GroupCounts] = {}
+        for (office, _), counts in self.declared.items():
+            e, r = counts[i]
+            was = totals.get(office, GroupCounts())
+            totals[office] = GroupCounts(enterprises=was.enterprises + e, results=was.results + r)
+        return totals
+
+    def by_industry(self, i: int, *, branch_office_id: int | None = None) -> dict[int, GroupCounts]:
+        totals = {industry: GroupCounts(schemes=counts[i]) for industry, counts in self.schemes.items()}
+        for (office, industry), counts in self.declared.items():
+            if branch_office_id not in (None, office):
+                continue
+            e, r = counts[i]
+            was = totals.get(industry, GroupCounts())
+            totals[industry] = GroupCounts(
+                schemes=was.schemes, enterprises=was.enterprises + e, results=was.results + r
+            )
+        return totals
+
+
+def progress_grid(instants: Sequence[dt.datetime | dt.date | None]) -> ProgressGrid:
+    """Counted schemes, enterprises and results at each instant (or end of day), by office × industry."""
+    instants = [instant(at) for at in instants]
+    keys = [f"n{i}" for i in range(len(instants))]
+    per_enterprise = (
+        Declaration.objects.filter(published_at__lte=max(instants))
+        .values("enterprise_id")
+        .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
+        .order_by()
+    )
+    enterprise_table = connection.ops.quote_name(Enterprise._meta.db_table)
+    select = ", ".join(
+        ["e.branch_office_id", "e.industry_id"]
+        + [f"SUM(CASE WHEN c.{key} > 0 THEN 1 ELSE 0 END), SUM(c.{key})" for key in keys]
+    )
+    declared = {
+        (row[0], row[1]): [(int(row[2 + 2 * i]), int(row[3 + 2 * i])) for i in range(len(keys))]
+        for row in _grouped(
+            per_enterprise,
+            select,
+            "e.branch_office_id, e.industry_id",
+            join=f"JOIN {enterprise_table} e ON e.id = c.enterprise_id",
+        )
+    }
+    schemes = {
+        row["industry_id"]: [row[key] for key in keys]
+        for row in TechnicalScheme.objects.values("industry_id")
+        .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
+        .order_by()
+    }
+    return ProgressGrid(instants=instants, declared=declared, schemes=schemes)
+
+
+def progress_as_of(as_of=None, *, branch_office_id: int | None = None) -> Progress:
+    """The three cumulative counts at instant (or end of day) T, for the city or one office.
+    Schemes belong to no office: they are always the city's."""
+    return progress_at([as_of], branch_office_id=branch_office_id)[0]
+
+
+def progress_at(instants: Sequence, *, branch_office_id: int | None = None) -> list[Progress]:
+    """The counts at several instants, whatever the number of records, in two queries."""
+    grid = progress_grid(instants)
+    return [grid.progress(i, branch_office_id=branch_office_id) for i in range(len(grid.instants))]
+
+
 def counts_by_branch_office(as_of=None) -> dict[int, GroupCounts]:
     """Office id → counted enterprises and results, under each enterprise's current office."""
-    rows = (
-        Declaration.objects.filter(counted_q(as_of))
-        .values("enterprise__branch_office_id")
-        .annotate(enterprises=Count("enterprise_id", distinct=True), results=Count("pk"))
-    )
-    return {
-        row["enterprise__branch_office_id"]: GroupCounts(
-            enterprises=row["enterprises"], results=row["results"]
-        )
-        for row in rows
-    }
+    return progress_grid([as_of]).by_office(0)
 
 
 def counts_by_industry(as_of=None, *, branch_office_id: int | None = None) -> dict[int, GroupCounts]:
     """Industry id → counted schemes (by the scheme's industry), enterprises and results
     (by the enterprise's current industry)."""
-    schemes = dict(
-        counted_schemes(as_of).values("industry_id").annotate(n=Count("pk")).values_list("industry_id", "n")
-    )
-    rows = (
-        counted_declarations(as_of, branch_office_id=branch_office_id)
-        .values("enterprise__industry_id")
-        .annotate(enterprises=Count("enterprise_id", distinct=True), results=Count("pk"))
-    )
-    declared = {row["enterprise__industry_id"]: row for row in rows}
-    return {
-        industry_id: GroupCounts(
-            schemes=schemes.get(industry_id, 0),
-            enterprises=declared.get(industry_id, {}).get("enterprises", 0),
-            results=declared.get(industry_id, {}).get("results", 0),
-        )
-        for industry_id in schemes.keys() | declared.keys()
-    }
+    return progress_grid([as_of]).by_industry(0, branch_office_id=branch_office_id)
 
 
 def _month_of(moment: dt.datetime) -> dt.date:
@@ -209,13 +288,15 @@ def _enterprises_by_month(published: QuerySet[Declaration], months: list[dt.date
     may drop out and come back; their results are merged month by month here.
     """
     withdrawn_by_t = Q(withdrawn_at__lte=at)
-    firsts = (
+    never_withdrawn = (
         published.values("enterprise_id")
-        .annotate(first=Min(TruncMonth("published_at")), withdrawals=Count("pk", filter=withdrawn_by_t))
+        .annotate(first_month=Min(TruncMonth("published_at")), withdrawals=Count("pk", filter=withdrawn_by_t))
         .filter(withdrawals=0)
-        .values_list("first", flat=True)
+        .order_by()
     )
-    first_counts = Counter(_as_date(first) for first in firsts)
+    first_counts = Counter()
+    for first, n in _grouped(never_withdrawn, "c.first_month, COUNT(*)", "c.first_month"):
+        first_counts[_as_date(first)] += n
     counts = [sum(n for first, n in first_counts.items() if first <= month) for month in months]
 
     with_withdrawals = published.filter(withdrawn_by_t).values("enterprise_id")
@@ -232,8 +313,11 @@ def _enterprises_by_month(published: QuerySet[Declaration], months: list[dt.date
     return counts
 
 
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    # TruncMonth gives an aware datetime on some backends and a date-like value on others.
+def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
+    # A truncated month as the database gives it: an aware or a local naive datetime, or, read
+    # through a raw cursor on SQLite, the text "YYYY-MM-DD HH:MM:SS".
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.date()

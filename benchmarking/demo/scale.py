@@ -1,0 +1,410 @@
+"""N copies of the demo Yongkang, written fast, for benchmarks and query-count tests.
+
+``generate_scale(factor)`` takes the plain plan of ``build.build_demo()`` and writes
+it ``factor`` times with ``bulk_create``. Each copy has its own enterprises (their
+own valid credit codes, the name with a copy suffix) and its own schemes (the code
+with a copy suffix) with their benchmark standards, indicators and reference values;
+its declarations keep the demo's products, statuses, grades and dates (submitted,
+published, withdrawn), so "as of" counts and the monthly trend look like the demo's,
+times ``factor``. Each declaration gets one item per indicator with its value and
+comparison (unless ``with_items=False``) and one event per workflow move.
+
+Offices, industries, standards and the active plan with its quotas are shared with
+seed_demo: matched on their natural key exactly as seed_demo matches them, created
+only if missing. So ``factor`` N on an empty database counts exactly N × (61 schemes,
+230 enterprises, 480 results), and on top of seed_demo's data (N + 1) × that.
+
+Unlike seed_demo, the copies go through neither the workflow services nor
+simple-history: ``bulk_create`` sends no signals, so no change-history rows are
+written for them. That is the point (the services would take hours at factor 100),
+and benchmark data has no history worth recording.
+"""
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection, models, reset_queries, transaction
+from django.utils import timezone
+
+from ..access import ROLE_GROUP_NAMES
+from ..choices import DeclarationStatus, Role, SchemeStatus
+from ..models import (
+    DECLARATION_TRANSITIONS,
+    Declaration,
+    DeclarationAction,
+    DeclarationEvent,
+    DeclarationItem,
+    Enterprise,
+    Indicator,
+    IndicatorReferenceValue,
+    SchemeBenchmark,
+    TechnicalScheme,
+)
+from ..rules import compare_indicator
+from ..selectors.progress import Progress, progress_as_of
+from ..validators import CREDIT_CODE_ALPHABET, credit_code_check_character
+from .build import _gb11714_check, build_demo
+from .seed import REPORTED_MODELS, SEEDER, DemoClockError, _industries, _offices, _plan, _standards
+from .specs import (
+    LAST_EVENT,
+    SHANGHAI,
+    YONGKANG_REGION,
+    DeclarationSpec,
+    Demo,
+    IndicatorSpec,
+    SchemeSpec,
+)
+
+User = get_user_model()
+
+# Every scale enterprise's credit code starts so: organisation codes "MA3…". The demo's
+# start "MA2…" or with a digit, so copies never take a code seed_demo uses, and this
+# prefix alone tells whether copies are already in the database.
+SCALE_CODE_PREFIX = "91" + YONGKANG_REGION + "MA3"
+# Five base-31 characters follow the prefix: room for 31**5 (28 million) enterprises.
+_CODE_DIGITS = 5
+# The login named as creator when there is no "bureau" demo login: it cannot log in.
+SCALE_USERNAME = "scale"
+# Rows per INSERT. A copy is written model by model, so this caps only the largest
+# (items: ~3,600 a copy); SQLite's lower limit on query parameters is applied by Django.
+BATCH_SIZE = 5000
+
+
+class ScaleDataExistsError(RuntimeError):
+    """Copies are already in the database: a second run would mix two generations."""
+
+
+@dataclass
+class ScaleResult:
+    factor: int
+    before: dict[type[models.Model], int]
+    after: dict[type[models.Model], int]
+    progress: Progress
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    def created(self, model: type[models.Model]) -> int:
+        return self.after[model] - self.before[model]
+
+
+def scale_credit_code(number: int) -> str:
+    """The credit code of the ``number``-th scale enterprise (0, 1, 2, …): 91, 330784, an
+    organisation code MA3 + ``number`` in five base-31 characters + its GB 11714 check
+    digit, then the GB 32100 check character."""
+    if not 0 <= number < len(CREDIT_CODE_ALPHABET) ** _CODE_DIGITS:
+        raise ValueError(f"scale enterprise number {number} is out of the MA3 code range")
+    digits = ""
+    for _ in range(_CODE_DIGITS):
+        number, remainder = divmod(number, len(CREDIT_CODE_ALPHABET))
+        digits = CREDIT_CODE_ALPHABET[remainder] + digits
+    body = "MA3" + digits
+    first17 = "91" + YONGKANG_REGION + body + _gb11714_check(body)
+    return first17 + credit_code_check_character(first17)
+
+
+def scale_scheme_code(code: str, copy: int) -> str:
+    return f"{code}-S{copy:04d}"
+
+
+def scale_enterprise_name(name: str, copy: int) -> str:
+    return f"{name}（副本{copy}）"
+
+
+def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = None) -> ScaleResult:
+    """Write ``factor`` copies of the demo, in one transaction. Refuses (ScaleDataExistsError)
+    when copies are already there: to regenerate, start from a fresh database."""
+    demo = demo or build_demo()
+    if factor < 1:
+        raise ValueError("factor must be at least 1")
+    if factor * len(demo.enterprises) > len(CREDIT_CODE_ALPHABET) ** _CODE_DIGITS:
+        raise ValueError(f"factor {factor} needs more credit codes than the MA3 range holds")
+    # The same guard as seed_demo: with the clock before the demo's last event, part of
+    # the data would lie in the future and the counts "as of now" would come out short.
+    if timezone.now() < dt.datetime.combine(LAST_EVENT, dt.time.max, tzinfo=SHANGHAI):
+        raise DemoClockError(
+            f"系统时间早于演示数据的最后一条记录（{LAST_EVENT:%Y-%m-%d}），演示数据会出现在“未来”。请检查系统时钟。"
+        )
+    started = time.monotonic()
+    notes: list[str] = []
+    before = _counts()
+    with transaction.atomic():
+        if Enterprise.objects.filter(credit_code__startswith=SCALE_CODE_PREFIX).exists():
+            raise ScaleDataExistsError(
+                "数据库中已有规模测试数据（信用代码以 "
+                f"{SCALE_CODE_PREFIX} 开头的企业），不再重复生成。请在新建的空数据库（或仅有 seed_demo 演示数据的数据库）上运行。"
+                " Scale copies already exist: run it on a fresh database."
+            )
+        user = _creator()
+        offices = _offices(demo, user)
+        industries = _industries(demo, user)
+        standards = _standards(demo, user)
+        _plan(demo, offices, notes, user)
+        shared = _Shared(
+            offices={code: office.pk for code, office in offices.items()},
+            industries={name: industry.pk for name, industry in industries.items()},
+            standards={number: standard.pk for number, standard in standards.items()},
+            user_id=user.pk,
+        )
+        rows = _Rows(demo, shared, with_items=with_items)
+        for copy in range(1, factor + 1):
+            rows.write(copy)
+            if settings.DEBUG:
+                # With DEBUG on, Django keeps the last 9,000 statements; ours are INSERTs of
+                # thousands of rows each, which would hold hundreds of megabytes at factor 100.
+                # (Tests run with DEBUG off, so a CaptureQueriesContext there keeps its log.)
+                reset_queries()
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics: autovacuum would gather them only later, and until then
+        # the first queries over hundreds of thousands of new rows may get poor plans.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return ScaleResult(
+        factor=factor,
+        before=before,
+        after=_counts(),
+        progress=progress_as_of(),
+        seconds=time.monotonic() - started,
+        notes=notes,
+    )
+
+
+def _counts() -> dict[type[models.Model], int]:
+    return {model: model.objects.count() for model in REPORTED_MODELS}
+
+
+def _creator():
+    """The bureau staff user named as creator of the declarations and actor of their
+    events: the "bureau" demo login if seed_demo ran, else a "scale" system user in the
+    bureau-staff role, without a usable password."""
+    user = (
+        User.objects.filter(username=SEEDER).first() or User.objects.filter(username=SCALE_USERNAME).first()
+    )
+    if user is None:
+        user = User(username=SCALE_USERNAME, last_name="规模测试", first_name="系统")
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role.BUREAU_STAFF]))
+    return user
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """Primary keys of the rows every copy shares."""
+
+    offices: dict[str, int]
+    industries: dict[str, int]
+    standards: dict[str, int]
+    user_id: int
+
+
+class _Rows:
+    """The demo as unsaved model instances, built once and inserted once per copy.
+
+    Building a model instance costs more than inserting it, so every copy reuses the same
+    ~7,000 instances: ``write`` sets the copy's own values on them (names, codes, and the
+    foreign keys to this copy's rows), marks them unsaved again and inserts them with
+    ``bulk_create``, which fills in their new primary keys. Rows pointing to a row of the
+    same copy are kept as (row, index of that row)."""
+
+    def __init__(self, demo: Demo, shared: _Shared, *, with_items: bool):
+        self.demo = demo
+        self.scheme_codes = [s.code for s in demo.schemes]
+        self.enterprises = [
+            Enterprise(
+                branch_office_id=shared.offices[e.office],
+                industry_id=shared.industries[e.industry],
+                address=e.address,
+                legal_representative=e.legal_representative,
+                contact_person=e.contact_person,
+                phone=e.phone,
+                email=e.email,
+                zhejiang_made=e.zhejiang_made,
+                standard_leader=e.standard_leader,
+            )
+            for e in demo.enterprises
+        ]
+        self.schemes = [
+            TechnicalScheme(
+                title=s.title,
+                product_category=s.product_category,
+                industry_id=shared.industries[s.industry],
+                publisher=s.publisher,
+                status=_scheme_status(s),
+                published_at=s.published_at,
+                withdrawn_at=s.withdrawn_at,
+            )
+            for s in demo.schemes
+        ]
+        self.benchmarks = [
+            (SchemeBenchmark(standard_id=shared.standards[number], order=n), k)
+            for k, s in enumerate(demo.schemes)
+            for n, number in enumerate(s.benchmarks, start=1)
+        ]
+        indicator_specs = [(k, s, i) for k, s in enumerate(demo.schemes) for i in s.indicators]
+        self.indicators = [(_indicator(i), k) for k, _, i in indicator_specs]
+        self.references = [
+            (IndicatorReferenceValue(standard_id=shared.standards[number], value=value), j)
+            for j, (_, _, i) in enumerate(indicator_specs)
+            for number, value in i.references
+        ]
+        enterprise_index = {e.credit_code: n for n, e in enumerate(demo.enterprises)}
+        scheme_index = {s.code: k for k, s in enumerate(demo.schemes)}
+        indicator_index = {(s.code, i.name): j for j, (_, s, i) in enumerate(indicator_specs)}
+        self.declarations: list[tuple[Declaration, int, int]] = []
+        self.items: list[tuple[DeclarationItem, int, int]] = []
+        self.events: list[tuple[DeclarationEvent, int]] = []
+        for d, spec in enumerate(demo.declarations):
+            scheme = demo.schemes[scheme_index[spec.scheme]]
+            declaration, events = _declaration(spec, demo.login_enterprises, shared)
+            self.declarations.append(
+                (declaration, enterprise_index[spec.enterprise], scheme_index[spec.scheme])
+            )
+            self.events += [(event, d) for event in events]
+            if with_items:
+                self.items += [
+                    (item, d, indicator_index[spec.scheme, indicator.name])
+                    for item, indicator in zip(_items(spec, scheme), scheme.indicators, strict=True)
+                ]
+
+    def write(self, copy: int) -> None:
+        """Insert copy number ``copy`` (1, 2, …): one bulk INSERT per model."""
+        first_number = (copy - 1) * len(self.enterprises)
+        for n, (row, spec) in enumerate(zip(self.enterprises, self.demo.enterprises, strict=True)):
+            row.name = scale_enterprise_name(spec.name, copy)
+            row.credit_code = scale_credit_code(first_number + n)
+        _insert(self.enterprises)
+        for row, spec in zip(self.schemes, self.demo.schemes, strict=True):
+            row.code = scale_scheme_code(spec.code, copy)
+            row.withdraw_reason = _rename_codes(spec.withdraw_reason, self.scheme_codes, copy)
+        _insert(self.schemes)
+        _insert_children(self.benchmarks, "scheme_id", self.schemes)
+        _insert_children(self.indicators, "scheme_id", self.schemes)
+        _insert_children(self.references, "indicator_id", [row for row, _ in self.indicators])
+        for row, e, k in self.declarations:
+            row.enterprise_id, row.scheme_id = self.enterprises[e].pk, self.schemes[k].pk
+        _insert([row for row, _, _ in self.declarations])
+        for row, d, j in self.items:
+            row.declaration_id, row.indicator_id = self.declarations[d][0].pk, self.indicators[j][0].pk
+        _insert([row for row, _, _ in self.items])
+        _insert_children(self.events, "declaration_id", [row for row, _, _ in self.declarations])
+
+
+def _insert(rows: list[models.Model]) -> None:
+    """INSERT ``rows`` as new rows, though they may have been inserted for an earlier copy:
+    pk None and ``_state.adding`` is Django's documented way to copy an instance."""
+    for row in rows:
+        row.pk = None
+        row._state.adding = True
+    if rows:
+        type(rows[0]).objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _insert_children(children: list[tuple[models.Model, int]], key: str, parents: list[models.Model]) -> None:
+    """Point each child's foreign key ``key`` to its parent of this copy, then insert them."""
+    for row, index in children:
+        setattr(row, key, parents[index].pk)
+    _insert([row for row, _ in children])
+
+
+def _indicator(i: IndicatorSpec) -> Indicator:
+    return Indicator(
+        name=i.name,
+        unit=i.unit,
+        test_method=i.test_method,
+        order=i.order,
+        is_core=i.is_core,
+        direction=i.direction,
+        benchmark_value=i.benchmark_value,
+        benchmark_min=i.benchmark_min,
+        benchmark_max=i.benchmark_max,
+        requirement=i.requirement,
+    )
+
+
+# The date field each workflow move sets (the last submission wins, as in the services).
+_DATE_SET_BY = {
+    DeclarationStatus.SUBMITTED: "submitted_at",
+    DeclarationStatus.PUBLISHED: "published_at",
+    DeclarationStatus.WITHDRAWN: "withdrawn_at",
+}
+
+
+def _declaration(
+    spec: DeclarationSpec, logins: dict[str, str], shared: _Shared
+) -> tuple[Declaration, list[DeclarationEvent]]:
+    """The declaration as its workflow moves leave it (status, dates), and one event per
+    move, as the workflow services write them; ``logins`` are the enterprise logins."""
+    # Staff entering it first make it a paper declaration, as declaration_create decides.
+    on_paper = spec.steps[0].actor not in logins
+    declaration = Declaration(
+        product_name=spec.product_name,
+        product_model=spec.product_model,
+        executed_standard_id=shared.standards[spec.executed_standard],
+        declared_on=spec.declared_on,
+        entered_on_paper=on_paper,
+        computed_grade=spec.grade or "",
+        grade=spec.grade or "",
+        created_by_id=shared.user_id,
+    )
+    events = []
+    status = ""
+    for step in spec.steps:
+        if step.action == DeclarationAction.CREATE:
+            to, comment = DeclarationStatus.DRAFT, "纸质申报代录" if on_paper else ""
+        else:
+            to, comment = DECLARATION_TRANSITIONS[step.action].target, step.comment
+        if to in _DATE_SET_BY:
+            setattr(declaration, _DATE_SET_BY[to], step.at)
+        if to in (DeclarationStatus.SUBMITTED, DeclarationStatus.PUBLISHED):
+            declaration.declared_on = declaration.declared_on or timezone.localdate(step.at)
+        events.append(
+            DeclarationEvent(
+                action=step.action,
+                from_status=status,
+                to_status=to,
+                actor_id=shared.user_id,
+                at=step.at,
+                comment=comment,
+            )
+        )
+        status = to
+    declaration.status = status
+    return declaration, events
+
+
+def _items(spec: DeclarationSpec, scheme: SchemeSpec) -> list[DeclarationItem]:
+    """One item per indicator of the scheme: the declared value and how it compares."""
+    items = []
+    for indicator in scheme.indicators:
+        declared = spec.values[indicator.name]
+        passed = declared if isinstance(declared, bool) else None
+        value = None if isinstance(declared, bool) else declared
+        comparison = compare_indicator(
+            direction=indicator.direction,
+            value=value,
+            passed=passed,
+            benchmark=indicator.benchmark_value,
+            benchmark_min=indicator.benchmark_min,
+            benchmark_max=indicator.benchmark_max,
+        )
+        items.append(DeclarationItem(value=value, passed=passed, comparison=comparison or ""))
+    return items
+
+
+def _scheme_status(spec: SchemeSpec) -> str:
+    if spec.withdrawn_at:
+        return SchemeStatus.WITHDRAWN
+    return SchemeStatus.PUBLISHED if spec.published_at else SchemeStatus.DRAFT
+
+
+def _rename_codes(text: str, codes: list[str], copy: int) -> str:
+    """``text`` (a withdrawal reason naming the scheme that replaced it) with each demo
+    scheme code in it replaced by that scheme's code in this copy."""
+    for code in codes:
+        if code in text:
+            text = text.replace(code, scale_scheme_code(code, copy))
+    return text

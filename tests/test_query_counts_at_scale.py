@@ -1,0 +1,65 @@
+"""The dashboard, the lists and their exports cost the same number of queries at demo
+size and at ten times demo size (issue 4, "Must show").
+
+Each factor is generated once, inside a transaction rolled back when its tests are done (generate_scale writes N copies of the demo with bulk inserts: factor 10 is 2,680
+enterprises and 5,220 declarations). The bounds are exact and the same at both sizes.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+
+from benchmarking.choices import Role
+from benchmarking.demo.scale import generate_scale
+from benchmarking.models import BranchOffice, Industry
+from tests.factories import make_user
+
+# Every page a manager reads, with the exact number of queries it costs at any size.
+# The dashboard is measured cold (nothing cached): the cost that grows with data if anything does.
+PAGES = {
+    "dashboard": (lambda ids: reverse("progress-dashboard"), 17),
+    "dashboard as of": (lambda ids: reverse("progress-dashboard") + "?as_of=2025-06-30", 17),
+    "dashboard report": (lambda ids: reverse("progress-report"), 17),
+    "schemes": (lambda ids: reverse("scheme-list") + f"?industry={ids['industry']}&sort=-published_at", 10),
+    "enterprises": (lambda ids: reverse("enterprise-list") + "?counted_on=2026-06-30&sort=name", 10),
+    "declarations": (
+        lambda ids: reverse("declaration-list") + f"?branch_office={ids['office']}&status=published&page=2",
+        11,
+    ),
+    "schemes xlsx": (lambda ids: reverse("scheme-export", kwargs={"fmt": "xlsx"}), 7),
+    "enterprises csv": (lambda ids: reverse("enterprise-export", kwargs={"fmt": "csv"}), 7),
+    "declarations xlsx": (lambda ids: reverse("declaration-export", kwargs={"fmt": "xlsx"}), 7),
+    "declarations csv": (
+        lambda ids: reverse("declaration-export", kwargs={"fmt": "csv"}) + "?counted_on=2026-06-30",
+        7,
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=[1, 10], ids=["demo size", "10x demo size"])
+def scaled(request, django_db_setup, django_db_blocker):
+    """``generate_scale(factor)`` once per factor, rolled back when its tests are done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = generate_scale(request.param, with_items=False)
+        yield request.param, result
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_costs_its_pinned_queries_at_any_size(scaled, db, client, page, django_assert_num_queries):
+    factor, result = scaled
+    assert result.progress.results == 480 * factor
+    client.force_login(make_user(Role.MANAGER, username="manager_at_scale"))
+    ids = {
+        "office": BranchOffice.objects.order_by("code").first().pk,
+        "industry": Industry.objects.first().pk,
+    }
+    url, expected = PAGES[page]
+    cache.clear()
+    with django_assert_num_queries(expected):
+        response = client.get(url(ids))
+        # A streamed CSV runs its queries while it is read.
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    assert content
