@@ -9,8 +9,10 @@ class BenchmarkingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .counting_triggers import reinstall_after_migrate
         from .security import grant_axes_permissions_to_bureau_staff
 
         post_migrate.connect(
             grant_axes_permissions_to_bureau_staff, dispatch_uid="benchmarking.grant_axes_permissions"
         )
+        post_migrate.connect(reinstall_after_migrate, dispatch_uid="benchmarking.counts_triggers")

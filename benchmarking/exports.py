@@ -1,9 +1,10 @@
 """Spreadsheet files for download: .xlsx workbooks and .csv, from column definitions.
 
 Every export goes through here, so every one of them neutralises cells that a
-spreadsheet would run as a formula (CSV/formula injection, OWASP): a text cell
-starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-leading apostrophe. Numbers and dates are written as real numbers and dates,
+spreadsheet would run as a formula (CSV/formula injection, OWASP), text starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: in a .csv it gets a
+leading apostrophe; in an .xlsx it is written as a text cell marked with Excel's
+quote prefix (shown and edited as text, never run), so the value itself is unchanged. Numbers and dates are written as real numbers and dates,
 never as text, so a manager can sum and sort them.
 """
 
@@ -25,11 +26,13 @@ CSV_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, made inert; anything else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A CSV cell that a spreadsheet would run as a formula, made inert; anything else as is."""
+    return "'" + value if is_formula_like(value) else value
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,9 @@ def _plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, str):
-        return neutralise(value)
-    if isinstance(value, (int, float, dt.date)):
+    if isinstance(value, (str, int, float, dt.date)):
         return value
-    return neutralise(str(value))
+    return str(value)
 
 
 def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
@@ -87,6 +88,8 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     formats: dict[str, Any] = {}
     datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    # Excel's "text, as typed" marker: the cell keeps its value and is never evaluated.
+    as_text = workbook.add_format({"quote_prefix": True})
 
     def cell_format(column: Column, value: Any):
         if column.number_format:
@@ -103,12 +106,12 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
         worksheet = workbook.add_worksheet(sheet.title[:31])
         row_index = 0
         for line in sheet.preamble:
-            worksheet.write_string(row_index, 0, neutralise(line))
+            worksheet.write_string(row_index, 0, line, as_text if is_formula_like(line) else None)
             row_index += 1
         header_row = row_index
         for col_index, column in enumerate(sheet.columns):
             worksheet.set_column(col_index, col_index, column.width)
-            worksheet.write_string(header_row, col_index, neutralise(column.header), bold)
+            worksheet.write_string(header_row, col_index, column.header, bold)
         worksheet.freeze_panes(header_row + 1, 0)
         for item in sheet.rows:
             row_index += 1
@@ -121,7 +124,9 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
                     continue
                 if isinstance(value, str):
                     # write_string, never write(): a string is never turned into a formula or a URL.
-                    worksheet.write_string(row_index, col_index, value, fmt)
+                    worksheet.write_string(
+                        row_index, col_index, value, as_text if is_formula_like(value) else fmt
+                    )
                 elif isinstance(value, dt.datetime | dt.date):
                     worksheet.write_datetime(row_index, col_index, value, fmt)
                 else:
@@ -144,7 +149,8 @@ def _csv_text(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    # Only text is neutralised: a negative number is a number, not a formula.
+    return neutralise(value) if isinstance(value, str) else str(value)
 
 
 def csv_lines(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[str]:

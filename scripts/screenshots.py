@@ -88,6 +88,12 @@ def shoot(base: str) -> None:
                     ),
                     ("dashboard-print.png", "/progress/", {"width": 794, "height": 1123}, "print"),
                     ("dashboard-phone.png", "/progress/", {"width": 390, "height": 844}, "screen"),
+                    (
+                        "declarations-list.png",
+                        "/declarations/?status=published&sort=-published_at",
+                        {"width": 1280, "height": 900},
+                        "screen",
+                    ),
                 ],
             ),
             (

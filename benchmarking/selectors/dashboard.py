@@ -130,17 +130,19 @@ def dashboard_for(
     instants = [at, progress.end_of_day(window_start)]
     if plan:
         instants.append(progress.end_of_day(plan.starts_on - dt.timedelta(days=1)))
-    # One grid answers the totals, the pace, the projection and both breakdowns; the trend
-    # the chart. Both are cached until the next write that changes a count. For today the
-    # key is the day, not the instant: between two such writes, "now" counts the same.
+    # One grid answers the totals, the pace, the projection and both breakdowns, for the city
+    # and every office; the trend is the viewer's own. Both are cached until the next write
+    # that changes a count (see progress.cached_counts).
+    day_key = _day_key(as_of, today, plan)
     months = plan_months(plan) if plan else []
-    grid, monthly = progress.cached_counts(
-        f"dashboard:{as_of if as_of < today else f'today:{today}'}:{office_id}:"
-        f"{f'{plan.starts_on}–{plan.ends_on}' if plan else 'no-plan'}",
-        lambda: (
-            progress.progress_grid(instants),
-            progress.monthly_progress(months, at, branch_office_id=office_id) if months else [],
-        ),
+    version = progress.counts_version()
+    grid = progress.cached_counts(
+        f"grid:{day_key}", lambda: progress.progress_grid(instants), version=version
+    )
+    monthly = progress.cached_counts(
+        f"trend:{day_key}:{office_id}",
+        lambda: progress.monthly_progress(months, at, branch_office_id=office_id) if months else [],
+        version=version,
     )
     now, window_ago = (
         grid.progress(0, branch_office_id=office_id),
@@ -190,6 +192,14 @@ def dashboard_for(
         industries=_industry_rows(grid.by_industry(0, branch_office_id=office_id)),
         trend=_trend(plan, monthly, measures),
     )
+
+
+def _day_key(as_of: dt.date, today: dt.date, plan: Plan | None) -> str:
+    """What the counts of a dashboard depend on besides the data: the day (for today, the day
+    and not the instant: between two count-changing writes "now" counts the same, as no record
+    is dated in the future), and the plan's dates (the baseline and the trend's months)."""
+    day = f"today:{today}" if as_of >= today else str(as_of)
+    return f"{day}:{f'{plan.starts_on}:{plan.ends_on}' if plan else 'no-plan'}"
 
 
 def _targets(plan: Plan | None, branch_office: BranchOffice | None) -> dict[str, int]:
@@ -266,15 +276,13 @@ def _ranked(rows: list[OfficeRow], elapsed: float | None) -> list[OfficeRow]:
 
 
 def _industry_rows(counts: dict[int, progress.GroupCounts]) -> list[IndustryRow]:
-    return [
-        IndustryRow(
-            industry=industry,
-            schemes=counts.get(industry.pk, progress.GroupCounts()).schemes,
-            enterprises=counts.get(industry.pk, progress.GroupCounts()).enterprises,
-            results=counts.get(industry.pk, progress.GroupCounts()).results,
+    rows = []
+    for industry in Industry.objects.all():
+        done = counts.get(industry.pk, progress.GroupCounts())
+        rows.append(
+            IndustryRow(industry, schemes=done.schemes, enterprises=done.enterprises, results=done.results)
         )
-        for industry in Industry.objects.all()
-    ]
+    return rows
 
 
 def plan_months(plan: Plan) -> list[dt.date]:
@@ -292,7 +300,8 @@ def _trend(plan: Plan | None, monthly: list[progress.Progress], measures: list[M
     if plan is None:
         return []
     trend = []
-    for month, point in zip(plan_months(plan), monthly, strict=False):
+    # monthly_progress stops at the as-of month: the months after it have no point yet.
+    for month, point in zip(plan_months(plan)[: len(monthly)], monthly, strict=True):
         day = timezone.localtime(point.as_of).date()
         elapsed = rules.plan_elapsed(starts_on=plan.starts_on, ends_on=plan.ends_on, on=day)
         expected = {

@@ -82,13 +82,13 @@ def counts_version() -> int | None:
     return CountsVersion.objects.filter(pk=1).values_list("value", flat=True).first()
 
 
-def cached_counts(key: str, compute):
-    """``compute()``, cached under ``key`` at the current counts version.
+def cached_counts(key: str, compute, *, version: int | None = None):
+    """``compute()``, cached under ``key`` at the counts version (read now unless given).
 
     The version is read before computing: a write that lands while computing stores newer
     figures under the older version, which readers of the newer version never ask for.
     """
-    version = counts_version()
+    version = counts_version() if version is None else version
     if version is None:
         return compute()
     full_key = f"counts:{version}:{key}"

@@ -32,7 +32,7 @@ from ..models import (
     TechnicalScheme,
 )
 from ..rules import GradedItem, compare_indicator, grade_declaration
-from .errors import WorkflowError
+from .errors import WorkflowError, reject_future
 
 # An indicator's declared value: a number, or True/False for a pass/fail indicator.
 DeclaredValue = Decimal | bool | None
@@ -255,6 +255,7 @@ def _transition(
 ) -> Declaration:
     transition = DECLARATION_TRANSITIONS[action]
     at = at or timezone.now()
+    reject_future(at)
     comment = (comment or "").strip()
     with transaction.atomic():
         # Lock first, then decide: two reviewers clicking at once must not both move it.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from ..access import role_of
 from ..choices import Role, SchemeStatus
 from ..models import SCHEME_TRANSITIONS, TechnicalScheme
-from .errors import WorkflowError
+from .errors import WorkflowError, reject_future
 
 _LABELS = {"publish": gettext_lazy("发布"), "withdraw": gettext_lazy("撤销")}
 
@@ -21,6 +21,7 @@ _LABELS = {"publish": gettext_lazy("发布"), "withdraw": gettext_lazy("撤销")
 def _scheme_transition(*, scheme: TechnicalScheme, actor, action: str, reason: str = "", at: datetime | None):
     sources, target = SCHEME_TRANSITIONS[action]
     at = at or timezone.now()
+    reject_future(at)
     # Schemes are the city's reference documents: only the bureau's own staff move them.
     if role_of(actor) != Role.BUREAU_STAFF:
         raise WorkflowError(_("只有市局工作人员可以发布或撤销技术方案。"), code="not_allowed")

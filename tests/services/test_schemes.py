@@ -179,3 +179,14 @@ def test_withdrawal_dated_before_publication_refused(published_scheme, bureau_st
         )
     assert "撤销时间不能早于发布时间" in " ".join(excinfo.value.messages)
     assert state(published_scheme) == before
+
+
+def test_a_move_cannot_be_dated_in_the_future(bureau_staff):
+    from django.utils import timezone
+
+    scheme = SchemeFactory(code="YKDB-FUTURE-1")
+    IndicatorFactory(scheme=scheme)
+    with pytest.raises(WorkflowError, match="不能晚于当前时间"):
+        scheme_publish(scheme=scheme, actor=bureau_staff, at=timezone.now() + dt.timedelta(days=1))
+    scheme.refresh_from_db()
+    assert scheme.published_at is None

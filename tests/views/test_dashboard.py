@@ -309,9 +309,13 @@ def test_the_report_neutralises_formula_like_names(client, manager, records):
     client.force_login(manager)
     book = openpyxl.load_workbook(io.BytesIO(client.get(REPORT).content))
 
-    names = [row["监管所"] for row in _table(book["监管所考核"], "排名")]
-    assert '\'=HYPERLINK("http://evil")' in names
-    assert "'@SUM(1+1)" in [row["行业"] for row in _table(book["行业"], "行业")]
+    offices = {row["监管所"] for row in _table(book["监管所考核"], "排名")}
+    assert '=HYPERLINK("http://evil")' in offices
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    formula_like = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=@"]
+    assert {c.value for c in formula_like} == {'=HYPERLINK("http://evil")', "@SUM(1+1)"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in formula_like)
 
 
 def _table(sheet, first_header: str) -> list[dict]:

@@ -155,14 +155,20 @@ def test_formula_like_cells_are_neutralised(client, bureau_staff, office, fmt):
     client.force_login(bureau_staff)
     response = client.get(reverse("enterprise-export", args=[fmt]))
     rows = read_xlsx(response) if fmt == "xlsx" else read_csv(response)
+    # CSV: a leading apostrophe. xlsx: the value unchanged, in a text cell marked "as typed".
+    mark = "'" if fmt == "csv" else ""
     names = {r["企业名称"] for r in rows}
-    assert names == {'\'=HYPERLINK("http://evil.example","点我")', "'-2+3"}
+    assert names == {mark + '=HYPERLINK("http://evil.example","点我")', mark + "-2+3"}
     hyperlink = next(r for r in rows if "HYPERLINK" in r["企业名称"])
-    assert hyperlink["联系人"] == "'@SUM(1)"
-    assert hyperlink["联系电话"] == "'+86 579 1234"
+    assert hyperlink["联系人"] == mark + "@SUM(1)"
+    assert hyperlink["联系电话"] == mark + "+86 579 1234"
     if fmt == "xlsx":
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        assert all(cell.data_type != "f" for cell in cells)
+        formula_like = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+        assert len(formula_like) == 4
+        assert all(c.data_type == "s" and c.quotePrefix for c in formula_like)
 
 
 def test_branch_staff_export_only_their_office(client, branch_staff, decls, other_enterprise):

@@ -480,3 +480,24 @@ def test_lists_cost_a_fixed_number_of_queries(
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get(reverse(name), params)
     assert len(listed(response)) >= n
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "counted_on=9999-12-31",
+        "published_from=0001-01-01",
+        "published_to=9999-12-31",
+        "declared_from=1999-12-31",
+    ],
+)
+@pytest.mark.parametrize("name", ["scheme-list", "enterprise-list", "declaration-list"])
+def test_dates_outside_the_calendar_are_explained_not_a_500(client, bureau_staff, name, query):
+    client.force_login(bureau_staff)
+    response = client.get(f"{reverse(name)}?{query}")
+    field = query.split("=")[0]
+    assert response.status_code == 200
+    if field in response.context["filter"].form.fields:
+        assert "日期应在 2000-01-01 至 2099-12-31 之间" in response.content.decode()
+    export = client.get(f"{reverse(name.replace('-list', '-export'), args=['csv'])}?{query}")
+    assert export.status_code in (200, 302)

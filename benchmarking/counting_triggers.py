@@ -1,0 +1,124 @@
+"""The database triggers that raise the counts version (see models.CountsVersion).
+
+Installed by migration 0005 and re-installed after every ``migrate`` (a post_migrate
+handler): SQLite rebuilds a table for most schema changes and drops its triggers with
+it, so a later migration of a watched table must never leave it unwatched. Every
+statement here is idempotent.
+"""
+
+# (table, columns whose change can change a count, whether inserting/deleting a published row counts)
+WATCHED = [
+    ("benchmarking_declaration", ["published_at", "withdrawn_at", "enterprise_id"], True),
+    ("benchmarking_technicalscheme", ["published_at", "withdrawn_at", "industry_id"], True),
+    ("benchmarking_enterprise", ["branch_office_id", "industry_id"], False),
+]
+# The new version is the clock in microseconds (or one more than the last, if the clock is behind):
+# it only ever grows, even across a restore from backup, so a figure cached before a restore can
+# never be taken for one computed after it.
+BUMP_POSTGRESQL = (
+    "UPDATE benchmarking_countsversion SET value = "
+    "GREATEST(value + 1, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint) WHERE id = 1;"
+)
+BUMP_SQLITE = (
+    "UPDATE benchmarking_countsversion SET value = "
+    "MAX(value + 1, CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)) WHERE id = 1;"
+)
+
+
+def _postgresql(table, columns, rows_matter):
+    """Statement-level triggers with transition tables: one bump per statement, so a bulk load
+    of fifty thousand rows costs one update of the version row, not fifty thousand. Each
+    transition table is queried under its own IF: PL/pgSQL plans a whole condition at once, and
+    an INSERT trigger has no old_rows to plan against."""
+    BUMP = BUMP_POSTGRESQL
+    changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in columns)
+    name = f"{table}_counts"
+    branches = [
+        f"IF TG_OP = 'UPDATE' THEN IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed}) THEN {BUMP} END IF; END IF;"
+    ]
+    if rows_matter:
+        branches += [
+            f"IF TG_OP = 'INSERT' THEN IF EXISTS (SELECT 1 FROM new_rows WHERE published_at IS NOT NULL) THEN {BUMP} END IF; END IF;",
+            f"IF TG_OP = 'DELETE' THEN IF EXISTS (SELECT 1 FROM old_rows WHERE published_at IS NOT NULL) THEN {BUMP} END IF; END IF;",
+        ]
+    statements = [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + " ".join(branches)
+        + " RETURN NULL; END $$;",
+        f"DROP TRIGGER IF EXISTS {name}_update ON {table};",
+        f"CREATE TRIGGER {name}_update AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows "
+        f"NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
+    ]
+    if rows_matter:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}_insert ON {table};",
+            f"DROP TRIGGER IF EXISTS {name}_delete ON {table};",
+            f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
+            f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
+        ]
+    return statements
+
+
+def _sqlite(table, columns, rows_matter):
+    BUMP = BUMP_SQLITE
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+    statements = [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_counts_update AFTER UPDATE ON {table} WHEN {changed} BEGIN {BUMP} END;"
+    ]
+    if rows_matter:
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_counts_insert AFTER INSERT ON {table} "
+            f"WHEN NEW.published_at IS NOT NULL BEGIN {BUMP} END;",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_counts_delete AFTER DELETE ON {table} "
+            f"WHEN OLD.published_at IS NOT NULL BEGIN {BUMP} END;",
+        ]
+    return statements
+
+
+def trigger_statements(vendor: str) -> list[str]:
+    if vendor not in ("postgresql", "sqlite"):
+        raise RuntimeError(
+            f"no counts-version triggers for {vendor}: add them to benchmarking.counting_triggers"
+        )
+    make = _postgresql if vendor == "postgresql" else _sqlite
+    return [
+        statement
+        for table, columns, rows_matter in WATCHED
+        for statement in make(table, columns, rows_matter)
+    ]
+
+
+def expected_trigger_names() -> set[str]:
+    return {
+        f"{table}_counts_{event}"
+        for table, _columns, rows_matter in WATCHED
+        for event in (("update", "insert", "delete") if rows_matter else ("update",))
+    }
+
+
+def installed_trigger_names(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {row[0] for row in cursor.fetchall()} & expected_trigger_names()
+
+
+def install_counts_triggers(connection) -> None:
+    """(Re)install every trigger; harmless when they are all there."""
+    with connection.cursor() as cursor:
+        for statement in trigger_statements(connection.vendor):
+            cursor.execute(statement)
+
+
+def reinstall_after_migrate(sender, using, plan=None, **kwargs) -> None:
+    """post_migrate: put back any trigger a table rebuild dropped, once the counts table exists."""
+    from django.db import connections
+
+    connection = connections[using]
+    if "benchmarking_countsversion" not in connection.introspection.table_names():
+        return  # migrated backwards past 0005
+    install_counts_triggers(connection)
