@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .selectors.dashboard import Dashboard, plan_months
+from .selectors.dashboard import Dashboard
 
 WIDTH, HEIGHT = 360, 210
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 30
@@ -48,7 +48,7 @@ def trend_chart(dashboard: Dashboard, key: str) -> SafeString:
     plan = dashboard.plan
     if plan is None or not dashboard.trend:
         return mark_safe("")
-    months = plan_months(plan)
+    months = dashboard.months
     counts = [getattr(point.progress, key) for point in dashboard.trend]
     top = max([*counts, measure.target or 0, 1])
     frame = _Frame(months=len(months), y_max=_nice_ceiling(top))

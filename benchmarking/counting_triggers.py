@@ -30,16 +30,15 @@ def _postgresql(table, columns, rows_matter):
     of fifty thousand rows costs one update of the version row, not fifty thousand. Each
     transition table is queried under its own IF: PL/pgSQL plans a whole condition at once, and
     an INSERT trigger has no old_rows to plan against."""
-    BUMP = BUMP_POSTGRESQL
     changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in columns)
     name = f"{table}_counts"
     branches = [
-        f"IF TG_OP = 'UPDATE' THEN IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed}) THEN {BUMP} END IF; END IF;"
+        f"IF TG_OP = 'UPDATE' THEN IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed}) THEN {BUMP_POSTGRESQL} END IF; END IF;"
     ]
     if rows_matter:
         branches += [
-            f"IF TG_OP = 'INSERT' THEN IF EXISTS (SELECT 1 FROM new_rows WHERE published_at IS NOT NULL) THEN {BUMP} END IF; END IF;",
-            f"IF TG_OP = 'DELETE' THEN IF EXISTS (SELECT 1 FROM old_rows WHERE published_at IS NOT NULL) THEN {BUMP} END IF; END IF;",
+            f"IF TG_OP = 'INSERT' THEN IF EXISTS (SELECT 1 FROM new_rows WHERE published_at IS NOT NULL) THEN {BUMP_POSTGRESQL} END IF; END IF;",
+            f"IF TG_OP = 'DELETE' THEN IF EXISTS (SELECT 1 FROM old_rows WHERE published_at IS NOT NULL) THEN {BUMP_POSTGRESQL} END IF; END IF;",
         ]
     statements = [
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -62,17 +61,16 @@ def _postgresql(table, columns, rows_matter):
 
 
 def _sqlite(table, columns, rows_matter):
-    BUMP = BUMP_SQLITE
     changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
     statements = [
-        f"CREATE TRIGGER IF NOT EXISTS {table}_counts_update AFTER UPDATE ON {table} WHEN {changed} BEGIN {BUMP} END;"
+        f"CREATE TRIGGER IF NOT EXISTS {table}_counts_update AFTER UPDATE ON {table} WHEN {changed} BEGIN {BUMP_SQLITE} END;"
     ]
     if rows_matter:
         statements += [
             f"CREATE TRIGGER IF NOT EXISTS {table}_counts_insert AFTER INSERT ON {table} "
-            f"WHEN NEW.published_at IS NOT NULL BEGIN {BUMP} END;",
+            f"WHEN NEW.published_at IS NOT NULL BEGIN {BUMP_SQLITE} END;",
             f"CREATE TRIGGER IF NOT EXISTS {table}_counts_delete AFTER DELETE ON {table} "
-            f"WHEN OLD.published_at IS NOT NULL BEGIN {BUMP} END;",
+            f"WHEN OLD.published_at IS NOT NULL BEGIN {BUMP_SQLITE} END;",
         ]
     return statements
 
@@ -122,3 +120,15 @@ def reinstall_after_migrate(sender, using, plan=None, **kwargs) -> None:
     if "benchmarking_countsversion" not in connection.introspection.table_names():
         return  # migrated backwards past 0005
     install_counts_triggers(connection)
+
+
+def drop_counts_triggers(connection) -> None:
+    """Remove every trigger (and, on PostgreSQL, its function): migration 0005 backwards."""
+    postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        for table, _columns, _rows in WATCHED:
+            for event in ("update", "insert", "delete"):
+                on_table = f" ON {table}" if postgresql else ""
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_counts_{event}{on_table}")
+            if postgresql:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {table}_counts()")

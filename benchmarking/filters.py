@@ -22,23 +22,10 @@ from .choices import DeclarationStatus, Grade, SchemeStatus
 from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
 from .scoping import visible_to
 from .selectors.progress import benchmarked_enterprises, counted_q, end_of_day
-from .validators import normalize_credit_code
+from .validators import normalize_credit_code, validate_record_date
 
 ALL = _("全部")
 BAD_DATE = _("请输入有效的日期，格式如 2026-11-27。")
-
-
-# The dates a filter accepts: the plan's records start in this century, and the day before
-# or after a date at the ends of Python's calendar would not exist.
-EARLIEST_DATE, LATEST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
-
-
-def _within_range(value: dt.date) -> None:
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise forms.ValidationError(
-            _("日期应在 %(earliest)s 至 %(latest)s 之间。"),
-            params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
-        )
 
 
 def _date_filter(label, method: str, help_text="") -> django_filters.DateFilter:
@@ -49,7 +36,7 @@ def _date_filter(label, method: str, help_text="") -> django_filters.DateFilter:
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": BAD_DATE},
-        validators=[_within_range],
+        validators=[validate_record_date],
     )
 
 

@@ -5,6 +5,7 @@ and full-width characters), then validated, so the same thing is always stored
 in one form.
 """
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -200,4 +201,17 @@ def validate_industry_code(value: str) -> None:
             ),
             code="industry_code_shape",
             params={"code": code},
+        )
+
+
+# The dates a date filter or "as of" field accepts: the plan's records start in this century,
+# and the day before or after a date at the ends of Python's calendar would not exist.
+EARLIEST_RECORD_DATE, LATEST_RECORD_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def validate_record_date(value: dt.date) -> None:
+    if not EARLIEST_RECORD_DATE <= value <= LATEST_RECORD_DATE:
+        raise ValidationError(
+            _("日期应在 %(earliest)s 至 %(latest)s 之间。"),
+            params={"earliest": EARLIEST_RECORD_DATE.isoformat(), "latest": LATEST_RECORD_DATE.isoformat()},
         )

@@ -15,16 +15,9 @@ def create_version_and_triggers(apps, schema_editor):
 
 
 def drop_triggers(apps, schema_editor):
-    from benchmarking.counting_triggers import WATCHED
+    from benchmarking.counting_triggers import drop_counts_triggers
 
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for table, _columns, _rows in WATCHED:
-        for event in ("update", "insert", "delete"):
-            schema_editor.execute(
-                f"DROP TRIGGER IF EXISTS {table}_counts_{event}" + (f" ON {table}" if postgresql else "")
-            )
-        if postgresql:
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_counts()")
+    drop_counts_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -60,8 +60,8 @@ class OfficeRow:
     enterprise_quota: int | None
     result_quota: int | None
     completion: float | None
-    rank: int | None = None
-    behind_pace: bool = False
+    rank: int | None
+    behind_pace: bool
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ class Dashboard:
     measures: list[Measure]
     offices: list[OfficeRow]
     industries: list[IndustryRow]
+    months: list[dt.date]  # the trend's x axis: the plan's months and the one before it
     trend: list[TrendPoint]
 
     def measure(self, key: str) -> Measure:
@@ -190,7 +191,8 @@ def dashboard_for(
         measures=measures,
         offices=offices,
         industries=_industry_rows(grid.by_industry(0, branch_office_id=office_id)),
-        trend=_trend(plan, monthly, measures),
+        months=months,
+        trend=_trend(plan, months, monthly, measures),
     )
 
 
@@ -222,56 +224,39 @@ def _office_rows(
     *,
     only: BranchOffice | None,
 ) -> list[OfficeRow]:
+    """Every office against its quota, ranked by completion (ties share a rank); an office
+    below the time gone by is behind pace. A branch office sees its own row, ranked among all."""
     quotas = {q.branch_office_id: q for q in plan.quotas.all()} if plan else {}
-    rows = []
-    for office in BranchOffice.objects.all():
-        done = counts.get(office.pk, progress.GroupCounts())
-        quota = quotas.get(office.pk)
-        completion = (
-            rules.office_completion(
-                enterprises=done.enterprises,
-                enterprise_quota=quota.enterprises,
-                results=done.results,
-                result_quota=quota.results,
-            )
-            if quota
-            else None
+    offices = list(BranchOffice.objects.all())
+    done = {office.pk: counts.get(office.pk, progress.GroupCounts()) for office in offices}
+    completion = {
+        pk: rules.office_completion(
+            enterprises=done[pk].enterprises,
+            enterprise_quota=quota.enterprises,
+            results=done[pk].results,
+            result_quota=quota.results,
         )
-        rows.append(
-            OfficeRow(
-                office=office,
-                enterprises=done.enterprises,
-                results=done.results,
-                enterprise_quota=quota.enterprises if quota else None,
-                result_quota=quota.results if quota else None,
-                completion=completion,
-            )
-        )
-    ranked = _ranked(rows, elapsed)
-    # A branch office sees its own row, with its rank among all offices.
-    return [row for row in ranked if row.office == only] if only else ranked
-
-
-def _ranked(rows: list[OfficeRow], elapsed: float | None) -> list[OfficeRow]:
-    """Rank by completion (ties share a rank); an office below the time gone by is behind pace."""
-    assessed = sorted((r for r in rows if r.completion is not None), key=lambda r: -r.completion)
+        for pk, quota in quotas.items()
+        if pk in done
+    }
     ranks: dict[int, int] = {}
-    for position, row in enumerate(assessed, start=1):
-        previous = assessed[position - 2] if position > 1 else None
-        ranks[row.office.pk] = (
-            ranks[previous.office.pk] if previous and previous.completion == row.completion else position
-        )
+    previous = None
+    for position, pk in enumerate(sorted(completion, key=lambda pk: -completion[pk]), start=1):
+        ranks[pk] = ranks[previous] if previous and completion[previous] == completion[pk] else position
+        previous = pk
     return [
         OfficeRow(
-            **{
-                **row.__dict__,
-                "rank": ranks.get(row.office.pk),
-                "behind_pace": row.completion is not None
-                and elapsed is not None
-                and row.completion < elapsed,
-            }
+            office=office,
+            enterprises=done[office.pk].enterprises,
+            results=done[office.pk].results,
+            enterprise_quota=quotas[office.pk].enterprises if office.pk in quotas else None,
+            result_quota=quotas[office.pk].results if office.pk in quotas else None,
+            completion=completion.get(office.pk),
+            rank=ranks.get(office.pk),
+            behind_pace=office.pk in completion and elapsed is not None and completion[office.pk] < elapsed,
         )
-        for row in rows
+        for office in offices
+        if only is None or office == only
     ]
 
 
@@ -295,13 +280,15 @@ def plan_months(plan: Plan) -> list[dt.date]:
     return months
 
 
-def _trend(plan: Plan | None, monthly: list[progress.Progress], measures: list[Measure]) -> list[TrendPoint]:
+def _trend(
+    plan: Plan | None, months: list[dt.date], monthly: list[progress.Progress], measures: list[Measure]
+) -> list[TrendPoint]:
     """Each month end's counts beside where the straight target line stood that day."""
     if plan is None:
         return []
     trend = []
     # monthly_progress stops at the as-of month: the months after it have no point yet.
-    for month, point in zip(plan_months(plan)[: len(monthly)], monthly, strict=True):
+    for month, point in zip(months[: len(monthly)], monthly, strict=True):
         day = timezone.localtime(point.as_of).date()
         elapsed = rules.plan_elapsed(starts_on=plan.starts_on, ends_on=plan.ends_on, on=day)
         expected = {

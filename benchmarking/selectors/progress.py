@@ -217,17 +217,6 @@ def progress_at(instants: Sequence, *, branch_office_id: int | None = None) -> l
     return [grid.progress(i, branch_office_id=branch_office_id) for i in range(len(grid.instants))]
 
 
-def counts_by_branch_office(as_of=None) -> dict[int, GroupCounts]:
-    """Office id → counted enterprises and results, under each enterprise's current office."""
-    return progress_grid([as_of]).by_office(0)
-
-
-def counts_by_industry(as_of=None, *, branch_office_id: int | None = None) -> dict[int, GroupCounts]:
-    """Industry id → counted schemes (by the scheme's industry), enterprises and results
-    (by the enterprise's current industry)."""
-    return progress_grid([as_of]).by_industry(0, branch_office_id=branch_office_id)
-
-
 def _month_of(moment: dt.datetime) -> dt.date:
     local = timezone.localtime(moment)
     return dt.date(local.year, local.month, 1)
@@ -256,8 +245,9 @@ def monthly_progress(
         """rows of (published month, withdrawn month or None, n) → count at each month end."""
         counts = [0] * len(months)
         for published, withdrawn, n in rows:
+            span = (_as_date(published), withdrawn and _as_date(withdrawn))
             for i, month in enumerate(months):
-                if _as_date(published) <= month and (withdrawn is None or _as_date(withdrawn) > month):
+                if _counted_in(month, *span):
                     counts[i] += n
         return counts
 
@@ -308,9 +298,15 @@ def _enterprises_by_month(published: QuerySet[Declaration], months: list[dt.date
         intervals[enterprise_id].append((_month_of(published_at), withdrawn))
     for spans in intervals.values():
         for i, month in enumerate(months):
-            if any(start <= month and (end is None or end > month) for start, end in spans):
+            if any(_counted_in(month, *span) for span in spans):
                 counts[i] += 1
     return counts
+
+
+def _counted_in(month: dt.date, published: dt.date, withdrawn: dt.date | None) -> bool:
+    """Counted at the end of ``month``, for a record published and withdrawn in the months given:
+    the counting rule (``counted_q``) at month granularity."""
+    return published <= month and (withdrawn is None or withdrawn > month)
 
 
 def _as_date(value: dt.date | dt.datetime | str) -> dt.date:

@@ -16,6 +16,7 @@ from ..choices import Role
 from ..exports import Column, Sheet, xlsx_response
 from ..models import BranchOffice
 from ..selectors.dashboard import MEASURE_LABELS, OFFICE_SORTS, Dashboard, dashboard_for
+from ..validators import EARLIEST_RECORD_DATE
 from .mixins import StaffOnlyMixin
 
 SORT_CHOICES = [(key, key) for key in OFFICE_SORTS] + [(f"-{key}", f"-{key}") for key in OFFICE_SORTS]
@@ -39,7 +40,7 @@ class DashboardForm(forms.Form):
         today = timezone.localdate()
         if day and day > today:
             raise forms.ValidationError(f"截至日期不能晚于今天（{today:%Y-%m-%d}）。")
-        if day and day < dt.date(2000, 1, 1):
+        if day and day < EARLIEST_RECORD_DATE:
             raise forms.ValidationError("截至日期不能早于 2000 年。")
         return day or today
 

@@ -11,12 +11,11 @@ from benchmarking.selectors.progress import (
     benchmarked_enterprises,
     counted_declarations,
     counted_schemes,
-    counts_by_branch_office,
-    counts_by_industry,
     end_of_day,
     monthly_progress,
     progress_as_of,
     progress_at,
+    progress_grid,
 )
 from benchmarking.services.declarations import (
     declaration_create,
@@ -251,13 +250,13 @@ def test_an_enterprise_and_its_results_count_under_its_current_office_even_as_of
 ):
     make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
     make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-2")
-    assert counts_by_branch_office(D) == {office.pk: GroupCounts(enterprises=1, results=2)}
+    assert progress_grid([D]).by_office(0) == {office.pk: GroupCounts(enterprises=1, results=2)}
 
     enterprise.branch_office = other_office
     enterprise.save()
 
     # The rule counts under the *current* office: last month's figures move with the enterprise.
-    assert counts_by_branch_office(D) == {other_office.pk: GroupCounts(enterprises=1, results=2)}
+    assert progress_grid([D]).by_office(0) == {other_office.pk: GroupCounts(enterprises=1, results=2)}
     assert progress_as_of(D, branch_office_id=office.pk).results == 0
     assert progress_as_of(D, branch_office_id=other_office.pk).results == 2
 
@@ -273,7 +272,7 @@ def test_counts_by_industry_put_schemes_under_theirs_and_results_under_the_enter
     make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
     make_published(enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-2")
     make_published(other_enterprise, at=sh(dt.date(2024, 2, 1), 10), model="YK-1")
-    by_industry = counts_by_industry(D)
+    by_industry = progress_grid([D]).by_industry(0)
 
     assert by_industry[base_scheme.industry_id].schemes == 1
     assert by_industry[enterprise.industry_id].enterprises == 1
