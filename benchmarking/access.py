@@ -4,6 +4,8 @@ Roles are Django groups (created by a data migration, so every database has
 them); a user's branch office or enterprise is a field of its profile.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 
 from .choices import Role
@@ -58,18 +60,45 @@ def branch_office_id_of(user) -> int | None:
     return profile.branch_office_id if profile else None
 
 
+@dataclass(frozen=True)
+class EnterpriseScope:
+    """The enterprises a user may see or change: all of them, one office's, one, or none.
+    The one statement of that rule: ``scoping`` turns it into a filter, the services ask it
+    of the enterprise in hand."""
+
+    everything: bool = False
+    branch_office_id: int | None = None
+    enterprise_id: int | None = None
+
+    def covers(self, enterprise) -> bool:
+        return (
+            self.everything
+            or (self.branch_office_id is not None and self.branch_office_id == enterprise.branch_office_id)
+            or (self.enterprise_id is not None and self.enterprise_id == enterprise.pk)
+        )
+
+
+def enterprise_scope(user, *, write: bool) -> EnterpriseScope:
+    """Bureau staff: every enterprise. Managers: every enterprise, to read. Branch-office staff:
+    their own office's. Enterprise users: their own enterprise. Anyone else: none."""
+    role = role_of(user)
+    if role == Role.BUREAU_STAFF or (role == Role.MANAGER and not write):
+        return EnterpriseScope(everything=True)
+    if role == Role.BRANCH_STAFF:
+        return EnterpriseScope(branch_office_id=branch_office_id_of(user))
+    if role == Role.ENTERPRISE:
+        return EnterpriseScope(enterprise_id=enterprise_id_of(user))
+    return EnterpriseScope()
+
+
 def is_reviewer_for(user, enterprise) -> bool:
     """May this user review (publish, return, withdraw) the enterprise's declarations?
     Bureau staff: every enterprise; branch-office staff: their own office's."""
-    role = role_of(user)
-    if role == Role.BUREAU_STAFF:
-        return True
-    if role == Role.BRANCH_STAFF:
-        office_id = branch_office_id_of(user)
-        return office_id is not None and office_id == enterprise.branch_office_id
-    return False
+    return role_of(user) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF) and enterprise_scope(
+        user, write=True
+    ).covers(enterprise)
 
 
 def acts_for_enterprise(user, enterprise) -> bool:
     """Is this an enterprise user of exactly this enterprise?"""
-    return role_of(user) == Role.ENTERPRISE and enterprise_id_of(user) == enterprise.pk
+    return role_of(user) == Role.ENTERPRISE and enterprise_scope(user, write=True).covers(enterprise)

@@ -62,6 +62,21 @@ class GradedItem:
     is_core: bool
 
 
+def compare_to_indicator(
+    indicator, *, value: Decimal | None = None, passed: bool | None = None
+) -> Comparison | None:
+    """``compare_indicator`` against anything carrying an indicator's direction and benchmark
+    fields: an Indicator row, or the demo's plain indicator spec."""
+    return compare_indicator(
+        direction=indicator.direction,
+        value=value,
+        passed=passed,
+        benchmark=indicator.benchmark_value,
+        benchmark_min=indicator.benchmark_min,
+        benchmark_max=indicator.benchmark_max,
+    )
+
+
 def grade_declaration(items: Iterable[GradedItem]) -> Grade | None:
     """The overall grade (对标水平) over the core indicators, or over every
     indicator where the scheme marks none as core.

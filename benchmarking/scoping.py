@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
-from .access import branch_office_id_of, enterprise_id_of, role_of
+from .access import branch_office_id_of, enterprise_scope, role_of
 from .choices import Role, SchemeStatus, StandardKind
 from .models import (
     BranchOffice,
@@ -44,15 +44,13 @@ EVERYTHING = Q()
 
 def _enterprise_q(user, *, prefix: str = "", write: bool) -> Q:
     """The enterprises a user may see (or change), as a filter on ``prefix`` + enterprise."""
-    role = role_of(user)
-    if role == Role.BUREAU_STAFF or (role == Role.MANAGER and not write):
+    scope = enterprise_scope(user, write=write)
+    if scope.everything:
         return EVERYTHING
-    if role == Role.BRANCH_STAFF:
-        office_id = branch_office_id_of(user)
-        return Q(**{f"{prefix}branch_office_id": office_id}) if office_id else NOTHING
-    if role == Role.ENTERPRISE:
-        enterprise_id = enterprise_id_of(user)
-        return Q(**{f"{prefix}pk": enterprise_id}) if enterprise_id else NOTHING
+    if scope.branch_office_id is not None:
+        return Q(**{f"{prefix}branch_office_id": scope.branch_office_id})
+    if scope.enterprise_id is not None:
+        return Q(**{f"{prefix}pk": scope.enterprise_id})
     return NOTHING
 
 
@@ -166,7 +164,11 @@ def editable_by(user, queryset_or_model) -> QuerySet:
 
 
 def may_change(user, obj: Model) -> bool:
-    return editable_by(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    scope = scope_q(user, type(obj), write=True)
+    # Everything or nothing needs no query; only a row-dependent rule asks the database.
+    if scope in (EVERYTHING, NOTHING):
+        return scope == EVERYTHING
+    return type(obj)._default_manager.filter(scope, pk=obj.pk).exists()
 
 
 def _queryset(queryset_or_model) -> QuerySet:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import Direction, Grade
 from ..models import Declaration, DeclarationEvent, DeclarationEvidence, DeclarationItem
 from ..services.declarations import (
+    EDITABLE_FIELDS,
     declaration_create,
     declaration_override_grade,
     declaration_publish,
@@ -28,14 +29,6 @@ from .base import (
     VersionedModelForm,
     prompt_then_run,
     run_for_each,
-)
-
-_DETAIL_FIELDS = (
-    "product_name",
-    "product_model",
-    "executed_standard",
-    "declared_on",
-    "national_platform_url",
 )
 
 
@@ -138,7 +131,7 @@ def _https_urls(db_field, **kwargs):
 class DeclarationAdminForm(VersionedModelForm):
     class Meta:
         model = Declaration
-        fields = ("enterprise", "scheme", *_DETAIL_FIELDS)
+        fields = ("enterprise", "scheme", *EDITABLE_FIELDS)
         formfield_callback = _https_urls
 
     def clean_scheme(self):
@@ -207,7 +200,7 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("enterprise", "scheme", *_DETAIL_FIELDS, "seen_version")}),
+        (None, {"fields": ("enterprise", "scheme", *EDITABLE_FIELDS, "seen_version")}),
         (
             _("状态与等级"),
             {
@@ -262,7 +255,7 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
     def save_model(self, request, obj, form, change):
         # A change is saved with its indicator values in save_related, as one service call.
         if not change:
-            details = {name: form.cleaned_data[name] for name in _DETAIL_FIELDS}
+            details = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
             created = declaration_create(
                 actor=request.user,
                 enterprise=form.cleaned_data["enterprise"],
@@ -283,7 +276,7 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
                 actor=request.user,
                 expected_version=form.cleaned_data["seen_version"],
                 values=values,
-                **{name: form.cleaned_data[name] for name in _DETAIL_FIELDS if name in form.changed_data},
+                **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.changed_data},
             )
         for formset in formsets:
             if formset.model is not DeclarationItem:

@@ -184,24 +184,6 @@ class IndicatorAdmin(_DraftSchemeChoices, ScopedAdminMixin, HistoryAdmin):
     def benchmark(self, obj):
         return obj.benchmark_display
 
-    def get_readonly_fields(self, request, obj=None):
-        # The indicator's comparison is part of a published scheme: fixed once published.
-        if obj is not None and obj.scheme.status != SchemeStatus.DRAFT:
-            return (
-                "scheme",
-                "name",
-                "unit",
-                "direction",
-                "benchmark_value",
-                "benchmark_min",
-                "benchmark_max",
-                "requirement",
-                "is_core",
-                "order",
-                "test_method",
-            )
-        return ()
-
 
 @admin.register(SchemeBenchmark)
 class SchemeBenchmarkAdmin(_DraftSchemeChoices, ScopedAdminMixin, HistoryAdmin):

@@ -13,7 +13,7 @@ from collections import Counter
 from decimal import Decimal
 
 from ..choices import DeclarationStatus, Direction, Grade
-from ..rules import GradedItem, compare_indicator, grade_declaration
+from ..rules import GradedItem, compare_to_indicator, grade_declaration
 from ..validators import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_character,
@@ -468,13 +468,10 @@ class _Builder:
         values = {i.name: self._value(i, outcomes[i.name]) for i in scheme.indicators}
         computed = grade_declaration(
             GradedItem(
-                comparison=compare_indicator(
-                    direction=i.direction,
+                comparison=compare_to_indicator(
+                    i,
                     value=None if isinstance(values[i.name], bool) else values[i.name],
                     passed=values[i.name] if isinstance(values[i.name], bool) else None,
-                    benchmark=i.benchmark_value,
-                    benchmark_min=i.benchmark_min,
-                    benchmark_max=i.benchmark_max,
                 ),
                 is_core=i.is_core,
             )

@@ -44,7 +44,7 @@ from ..models import (
     SchemeBenchmark,
     TechnicalScheme,
 )
-from ..rules import compare_indicator
+from ..rules import compare_to_indicator
 from ..selectors.progress import Progress, progress_as_of
 from ..validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 from .build import _gb11714_check, build_demo
@@ -383,14 +383,7 @@ def _items(spec: DeclarationSpec, scheme: SchemeSpec) -> list[DeclarationItem]:
         declared = spec.values[indicator.name]
         passed = declared if isinstance(declared, bool) else None
         value = None if isinstance(declared, bool) else declared
-        comparison = compare_indicator(
-            direction=indicator.direction,
-            value=value,
-            passed=passed,
-            benchmark=indicator.benchmark_value,
-            benchmark_min=indicator.benchmark_min,
-            benchmark_max=indicator.benchmark_max,
-        )
+        comparison = compare_to_indicator(indicator, value=value, passed=passed)
         items.append(DeclarationItem(value=value, passed=passed, comparison=comparison or ""))
     return items
 

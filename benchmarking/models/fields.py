@@ -1,7 +1,6 @@
 """Model fields that store one normalised form of what people type."""
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from ..validators import (
@@ -38,14 +37,10 @@ class _NormalizedCharField(models.CharField):
         return self.normalizer(value) if value else value
 
     def formfield(self, **kwargs):
-        field = super().formfield(
-            **{"form_class": NormalizedFormField, "normalizer": self.normalizer, **kwargs}
-        )
         # The model field checks the stored form's length; raw input may be longer (spaces).
-        field.max_length = None
-        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
-        field.widget.attrs.pop("maxlength", None)
-        return field
+        return super().formfield(
+            **{"form_class": NormalizedFormField, "normalizer": self.normalizer, "max_length": None, **kwargs}
+        )
 
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.attname)

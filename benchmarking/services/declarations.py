@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..access import acts_for_enterprise, is_reviewer_for, role_of
-from ..choices import DeclarationStatus, Direction, Grade, Role, SchemeStatus
+from ..access import acts_for_enterprise, is_reviewer_for
+from ..choices import DeclarationStatus, Direction, Grade, SchemeStatus
 from ..models import (
     DECLARATION_TRANSITIONS,
     Declaration,
@@ -31,13 +31,14 @@ from ..models import (
     Standard,
     TechnicalScheme,
 )
-from ..rules import GradedItem, compare_indicator, grade_declaration
+from ..rules import GradedItem, compare_to_indicator, grade_declaration
 from .errors import WorkflowError, reject_future
 
 # An indicator's declared value: a number, or True/False for a pass/fail indicator.
 DeclaredValue = Decimal | bool | None
 
-_EDITABLE_FIELDS = (
+# The declaration's own fields that a draft's author may change (the admin's form lists the same).
+EDITABLE_FIELDS = (
     "product_name",
     "product_model",
     "executed_standard",
@@ -90,18 +91,7 @@ def _apply_values(
         if (item.value, item.passed) != before:
             changed.append(item)
     for item in items:
-        indicator = item.indicator
-        item.comparison = (
-            compare_indicator(
-                direction=indicator.direction,
-                value=item.value,
-                passed=item.passed,
-                benchmark=indicator.benchmark_value,
-                benchmark_min=indicator.benchmark_min,
-                benchmark_max=indicator.benchmark_max,
-            )
-            or ""
-        )
+        item.comparison = compare_to_indicator(item.indicator, value=item.value, passed=item.passed) or ""
         item.full_clean(
             exclude=["declaration", "indicator"], validate_unique=False, validate_constraints=False
         )
@@ -204,7 +194,7 @@ def declaration_update(
     if expected_version is not None and declaration.version != expected_version:
         raise EditConflict()
     _check_may_edit(declaration=declaration, actor=actor)
-    unknown = set(fields) - set(_EDITABLE_FIELDS)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"declaration_update() cannot change {sorted(unknown)}")
     for name, value in fields.items():
@@ -268,7 +258,7 @@ def _transition(
         is_owner = acts_for_enterprise(actor, declaration.enterprise)
         is_reviewer = is_reviewer_for(actor, declaration.enterprise)
         if not ((transition.by_enterprise and is_owner) or (transition.by_staff and is_reviewer)):
-            if role_of(actor) == Role.ENTERPRISE and is_owner:
+            if is_owner:
                 message = _("企业用户不能%(action)s自己的声明，须由市场监管部门审核后%(action)s。")
             else:
                 message = _("您无权%(action)s该声明。")
