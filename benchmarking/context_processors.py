@@ -1,8 +1,16 @@
 """Template context every page needs."""
 
+from .access import role_of
+from .choices import Role
 from .views.mixins import is_staff_reader
 
 
 def navigation(request):
-    """Whether to show the staff pages (progress, lists) in the header: only to those who may open them."""
-    return {"nav_staff": is_staff_reader(getattr(request, "user", None))}
+    """Which parts of the site the header links to: only those the user may open."""
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    return {
+        "nav_staff": is_staff_reader(user),
+        "nav_reviewer": role in (Role.BUREAU_STAFF, Role.BRANCH_STAFF),
+        "nav_enterprise": role == Role.ENTERPRISE,
+    }

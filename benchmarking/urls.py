@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import portal, public, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.files import protected_file
 from .views.home import HomeView
@@ -24,5 +25,36 @@ urlpatterns = [
     path("enterprises/export.<str:fmt>", EnterpriseExportView.as_view(), name="enterprise-export"),
     path("declarations/", DeclarationListView.as_view(), name="declaration-list"),
     path("declarations/export.<str:fmt>", DeclarationExportView.as_view(), name="declaration-export"),
+    # -- the enterprise portal (benchmarking/views/portal.py) --
+    path("portal/", portal.PortalHomeView.as_view(), name="portal-home"),
+    path("portal/new/", portal.SchemeChoiceView.as_view(), name="portal-scheme-choose"),
+    path(
+        "portal/new/<int:scheme_pk>/",
+        portal.DeclarationCreateView.as_view(),
+        name="portal-declaration-create",
+    ),
+    path(
+        "portal/declarations/<int:pk>/",
+        portal.DeclarationDetailView.as_view(),
+        name="portal-declaration-detail",
+    ),
+    path(
+        "portal/declarations/<int:pk>/edit/",
+        portal.DeclarationEditView.as_view(),
+        name="portal-declaration-edit",
+    ),
+    path(
+        "portal/declarations/<int:pk>/submit/",
+        portal.DeclarationSubmitView.as_view(),
+        name="portal-declaration-submit",
+    ),
+    # -- the review queue for bureau and branch-office staff (benchmarking/views/review.py) --
+    path("review/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path("review/<int:pk>/", review.ReviewDetailView.as_view(), name="review-detail"),
+    path("review/<int:pk>/publish/", review.ReviewPublishView.as_view(), name="review-publish"),
+    path("review/<int:pk>/return/", review.ReviewReturnView.as_view(), name="review-return"),
+    # -- public disclosure, no login (benchmarking/views/public.py) --
+    path("public/results/", public.PublicResultListView.as_view(), name="public-results"),
+    path("public/results/<int:pk>/", public.PublicResultDetailView.as_view(), name="public-result-detail"),
     path("files/<path:path>", protected_file, name="protected-file"),
 ]

@@ -12,6 +12,7 @@ history says who did it even outside a request (seed_demo, a shell).
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..access import acts_for_enterprise, is_reviewer_for
+from ..notifications import notify_declaration_moved
 from ..choices import DeclarationStatus, Direction, Grade, SchemeStatus
 from ..models import (
     DECLARATION_TRANSITIONS,
@@ -303,6 +305,10 @@ def _transition(
             actor=actor,
             at=at,
             comment=comment,
+        )
+        # Mail only what committed: a rolled-back move tells nobody anything.
+        transaction.on_commit(
+            partial(notify_declaration_moved, declaration_id=declaration.pk, action=action, comment=comment)
         )
     return declaration
 
