@@ -315,3 +315,137 @@ class DeclarationFilter(ListFilterSet):
 
     def filter_counted_on(self, queryset, name, value):
         return queryset.filter(counted_q(value))
+
+
+class PortalSchemeFilter(django_filters.FilterSet):
+    """The enterprise portal's scheme finder: a search box over what an enterprise knows of
+    its product (its name, the scheme's code or title, the industry) and an industry select."""
+
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_q",
+        help_text=_("方案名称、编号、产品类别或行业，例如“保温杯”“门”"),
+    )
+    industry = django_filters.ModelChoiceFilter(
+        field_name="industry",
+        label=_("行业"),
+        # Industries are reference data every enterprise may read here, though not in the admin.
+        queryset=Industry.objects.all(),
+        empty_label=ALL,
+        error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
+    )
+
+    class Meta:
+        model = TechnicalScheme
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in search_terms(unicodedata.normalize("NFKC", value)):
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(code__icontains=word)
+                | Q(product_category__icontains=word)
+                | Q(industry__name__icontains=word)
+            )
+        return queryset.order_by("code")
+
+
+# ---------------------------------------------------------------------------------------
+# Public disclosure (结果公示, benchmarking/views/public.py): the published results, for anyone.
+#
+# Not a ListFilterSet: it has no "counted as of" (a past date would list results withdrawn
+# since, which the public page never shows), and nothing in it depends on who is asking.
+
+
+class PublicResultFilter(django_filters.FilterSet):
+    """Search, industry, grade, publication dates and sort of the public results list.
+
+    Like the staff lists, a value that does not validate is shown beside its field and the
+    list is empty, never silently unfiltered (the view is strict).
+    """
+
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_q",
+        help_text=_("企业名称、产品名称或型号、方案编号或名称、统一社会信用代码"),
+    )
+    # All industries, not only those with a published result: the choices then cost no
+    # join over the results, and a saved link to an industry whose last result was withdrawn
+    # shows an empty list rather than "所选行业不存在", which would be untrue. Filtered by the
+    # enterprise's current industry, as the counting rules count (so the figures match the
+    # dashboard's by-industry table).
+    industry = django_filters.ModelChoiceFilter(
+        field_name="enterprise__industry",
+        label=_("行业"),
+        # Industries are public reference data: not scoped to the user (visible_to would give
+        # the anonymous reader none).
+        queryset=Industry.objects.all(),
+        empty_label=ALL,
+        error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
+    )
+    grade = _choice_filter(_("对标水平"), Grade.choices)
+    published_from = _date_filter(_("发布日期起"), "filter_published_from")
+    published_to = _date_filter(_("发布日期止"), "filter_published_to")
+    # Offered as a select too (not only the column headers), since on a phone the table's
+    # headers give way to cards.
+    sort = SortFilter(
+        fields=(
+            ("published_at", "published_at"),
+            ("enterprise__name", "enterprise"),
+            ("enterprise__industry__name", "industry"),
+            ("product_name", "product_name"),
+            ("scheme__code", "scheme"),
+            # The selector's rank: 领先 first, not the stored codes' alphabetical order.
+            ("grade_rank", "grade"),
+        ),
+        choices=[
+            ("-published_at", _("发布日期（新→旧）")),
+            ("published_at", _("发布日期（旧→新）")),
+            ("enterprise", _("企业名称")),
+            ("-enterprise", _("企业名称（倒序）")),
+            ("industry", _("行业")),
+            ("-industry", _("行业（倒序）")),
+            ("product_name", _("产品名称")),
+            ("-product_name", _("产品名称（倒序）")),
+            ("scheme", _("方案编号")),
+            ("-scheme", _("方案编号（倒序）")),
+            ("grade", _("对标水平（领先→落后）")),
+            ("-grade", _("对标水平（落后→领先）")),
+        ],
+        empty_label=_("默认（最新发布在前）"),
+    )
+
+    # Read by ListFilterSet.filter_q, which this search shares (see filter_q).
+    search_fields = (
+        "enterprise__name",
+        "product_name",
+        "product_model",
+        "scheme__code",
+        "scheme__title",
+    )
+    credit_code_fields = ("enterprise__credit_code",)
+
+    class Meta:
+        model = Declaration
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # Always bound, as the staff lists: the bare list is a valid (empty) query, and the
+        # view's strict mode then only empties the list for a value that failed.
+        super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The staff lists' search (every word must match; full-width and credit codes as
+        # pasted), over this list's fields: one search behaviour across the site.
+        return ListFilterSet.filter_q(self, queryset, name, value)
+
+    def filter_published_from(self, queryset, name, value):
+        return _published_from(queryset, value)
+
+    def filter_published_to(self, queryset, name, value):
+        return _published_to(queryset, value)
+
+    @property
+    def current_sort(self) -> str:
+        """The sort parameter in force ("" for the default order), for the column headers."""
+        return ListFilterSet.current_sort.fget(self)

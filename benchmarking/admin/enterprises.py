@@ -1,11 +1,46 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..access import branch_office_id_of, role_of
 from ..choices import Role
 from ..models import BranchOffice, Enterprise
+from ..services.accounts import enterprise_account_create, enterprise_account_invite
 from ..validators import normalize_credit_code
 from .base import HistoryAdmin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, VersionedModelForm
+
+
+class EnterpriseAccountForm(forms.Form):
+    """A new enterprise login. Only the shape is checked here; the service judges the content
+    (a username taken in any letter case, a usable address), so its sentences are the ones shown."""
+
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("企业用户登录时填写；可用字母、数字和 @ . + - _，不区分大小写地不能与已有用户重复。"),
+    )
+    first_name = forms.CharField(label=_("姓名"), max_length=150, required=False)
+    email = forms.CharField(
+        label=_("电子邮箱"),
+        max_length=254,
+        widget=forms.EmailInput,
+        help_text=_("设置密码的邀请链接将发到这个地址。"),
+    )
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal beside the field it names, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
 
 
 @admin.register(Enterprise)
@@ -62,3 +97,84 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
         else:
             obj.credit_code_override_by = None
         super().save_model(request, obj, form, change)
+
+    # -- enterprise logins (开通企业账号) --
+
+    def get_urls(self):
+        # Before the admin's own patterns: its "<path:object_id>/" would swallow this one.
+        return [
+            path(
+                "<path:object_id>/account/",
+                self.admin_site.admin_view(self.account_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_account",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The object-tools link to the logins page, for those who may open it.
+        context["may_open_accounts"] = change and role_of(request.user) == Role.BUREAU_STAFF
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def account_view(self, request, object_id):
+        """The enterprise's logins, a form opening a new one, and a resend button per login."""
+        # Scope first: to whom the enterprise is out of sight, it is not there (404), not forbidden.
+        enterprise = self.get_object(request, unquote(object_id))
+        if role_of(request.user) != Role.BUREAU_STAFF:
+            raise PermissionDenied
+        logins = get_user_model().objects.filter(profile__enterprise=enterprise).order_by("username")
+        form = EnterpriseAccountForm(initial={"email": enterprise.email})
+        if request.method == "POST" and "resend" in request.POST:
+            self._resend_invitation(request, logins, request.POST["resend"])
+            return HttpResponseRedirect(request.path)
+        if request.method == "POST":
+            form = EnterpriseAccountForm(request.POST)
+            if form.is_valid():
+                try:
+                    user = enterprise_account_create(
+                        enterprise=enterprise,
+                        actor=request.user,
+                        username=form.cleaned_data["username"],
+                        email=form.cleaned_data["email"],
+                        full_name=form.cleaned_data["first_name"],
+                    )
+                except ValidationError as error:
+                    form.add_service_error(error)
+                else:
+                    self.message_user(
+                        request,
+                        gettext(
+                            "已开通企业账号“%(username)s”，设置密码的邀请邮件已发往 %(email)s。"
+                            "如对方未收到，可在下方重新发送。"
+                        )
+                        % {"username": user.username, "email": user.email},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("开通企业账号：%(name)s") % {"name": enterprise.name},
+            "opts": self.opts,
+            "original": enterprise,
+            "logins": logins,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/benchmarking/enterprise/account.html", context)
+
+    def _resend_invitation(self, request, logins, user_id: str) -> None:
+        # Only this enterprise's logins: a tampered id finds nobody.
+        user = logins.filter(pk=user_id).first() if user_id.isdigit() else None
+        if user is None:
+            self.message_user(request, gettext("该企业没有这个账号，请刷新页面后重试。"), messages.ERROR)
+            return
+        try:
+            sent = enterprise_account_invite(user=user, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+        else:
+            if sent:
+                message = gettext("已向 %(email)s 重新发送设置密码的邀请邮件。") % {"email": user.email}
+                self.message_user(request, message, messages.SUCCESS)
+            else:
+                message = gettext("邀请邮件未能发出，请检查邮件服务器设置后重试。")
+                self.message_user(request, message, messages.ERROR)

@@ -13,28 +13,32 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
+from pathlib import PurePath
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..access import acts_for_enterprise, is_reviewer_for
-from ..notifications import notify_declaration_moved
 from ..choices import DeclarationStatus, Direction, Grade, SchemeStatus
 from ..models import (
     DECLARATION_TRANSITIONS,
     Declaration,
     DeclarationAction,
     DeclarationEvent,
+    DeclarationEvidence,
     DeclarationItem,
     EditConflict,
     Enterprise,
     Standard,
     TechnicalScheme,
 )
+from ..notifications import notify_declaration_moved
 from ..rules import GradedItem, compare_to_indicator, grade_declaration
 from .errors import WorkflowError, reject_future
+from .standards import standard_for_number
 
 # An indicator's declared value: a number, or True/False for a pass/fail indicator.
 DeclaredValue = Decimal | bool | None
@@ -165,7 +169,14 @@ def declaration_create(
     _apply_values(declaration, items, values or {})
     declaration.full_clean()
     declaration._history_user = actor
-    declaration.save()
+    try:
+        # full_clean checked one-per-product; a twin saved since (another tab, a double click)
+        # is caught here so the person sees the same sentence, not an error page.
+        with transaction.atomic():
+            declaration.save()
+    except IntegrityError:
+        (one_per_product,) = [c for c in Declaration._meta.constraints if c.name.endswith("_one_per_product")]
+        raise ValidationError(one_per_product.violation_error_message, code="one_per_product") from None
     for item in items:
         item.declaration = declaration
     bulk_create_with_history(items, DeclarationItem, default_user=actor)
@@ -355,3 +366,76 @@ def declaration_withdraw(*, declaration: Declaration, actor, comment: str, at: d
     return _transition(
         declaration=declaration, actor=actor, action=DeclarationAction.WITHDRAW, comment=comment, at=at
     )
+
+
+@transaction.atomic
+def declaration_attach_evidence(*, declaration: Declaration, actor, files) -> list[DeclarationEvidence]:
+    """Add evidence files (test reports, certificates) to a draft or returned declaration.
+    Each is titled by its file name; the upload checks (size, type by content) run on each."""
+    declaration = Declaration.objects.select_for_update().select_related("enterprise").get(pk=declaration.pk)
+    _check_may_edit(declaration=declaration, actor=actor)
+    attached = []
+    for upload in files:
+        title = PurePath(upload.name).stem.strip()[:120] or _("证明材料")
+        evidence = DeclarationEvidence(declaration=declaration, title=title, file=upload)
+        evidence.full_clean()
+        evidence._history_user = actor
+        evidence.save()
+        attached.append(evidence)
+    return attached
+
+
+@transaction.atomic
+def declaration_remove_evidence(*, declaration: Declaration, actor, evidence_ids) -> int:
+    """Remove evidence files from a draft or returned declaration; returns how many went."""
+    declaration = Declaration.objects.select_for_update().select_related("enterprise").get(pk=declaration.pk)
+    _check_may_edit(declaration=declaration, actor=actor)
+    removed = 0
+    for evidence in declaration.evidence.filter(pk__in=list(evidence_ids)):
+        evidence._history_user = actor
+        evidence.delete()
+        removed += 1
+    return removed
+
+
+@transaction.atomic
+def declaration_save_draft(
+    *,
+    actor,
+    enterprise: Enterprise,
+    scheme: TechnicalScheme,
+    declaration: Declaration | None = None,
+    standard_number: str,
+    standard_title: str = "",
+    values: Mapping[int, DeclaredValue],
+    new_files=(),
+    removed_evidence_ids=(),
+    expected_version: int | None = None,
+    **details,
+) -> Declaration:
+    """What the portal's declaration form saves, all or nothing: the executed standard (recorded
+    when new), the details and values of a new or existing draft, and its evidence files."""
+    standard = standard_for_number(number=standard_number, title=standard_title, actor=actor)
+    if declaration is None:
+        declaration = declaration_create(
+            actor=actor,
+            enterprise=enterprise,
+            scheme=scheme,
+            executed_standard=standard,
+            values=values,
+            **details,
+        )
+    else:
+        declaration = declaration_update(
+            declaration=declaration,
+            actor=actor,
+            values=values,
+            expected_version=expected_version,
+            executed_standard=standard,
+            **details,
+        )
+    if removed_evidence_ids:
+        declaration_remove_evidence(declaration=declaration, actor=actor, evidence_ids=removed_evidence_ids)
+    if new_files:
+        declaration_attach_evidence(declaration=declaration, actor=actor, files=new_files)
+    return declaration

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import AccessMixin
 
 from ..access import role_of
+from ..choices import Role
 from ..scoping import STAFF_ROLES
 
 
@@ -20,5 +21,21 @@ class StaffOnlyMixin(AccessMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if not is_staff_reader(request.user):
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+
+def is_reviewer(user) -> bool:
+    """Bureau staff and branch-office staff review declarations; managers only read."""
+    return role_of(user) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
+
+
+class ReviewerOnlyMixin(AccessMixin):
+    """The review pages: anonymous users go to the login page, a logged-in user who does not
+    review (a manager, an enterprise user) gets 403. Which declarations a reviewer may open
+    is the scope's business (``scoping.visible_to``), answered with a 404 by the view."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_reviewer(request.user):
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)

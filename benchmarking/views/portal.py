@@ -1,13 +1,250 @@
-"""The enterprise portal (placeholder until built)."""
+"""The enterprise portal: an enterprise user's own declarations, from choosing a scheme to
+seeing the result published.
 
-from django.http import Http404
-from django.views import View
+Every page reads through ``scoping.visible_to``, so another enterprise's declaration is a
+404, and every write goes through the declaration services, which check the role and the
+workflow again.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from ..access import enterprise_id_of, role_of
+from ..choices import DeclarationStatus, Role, SchemeStatus
+from ..filters import PortalSchemeFilter
+from ..forms.portal import INTENT_DRAFT, INTENT_SUBMIT, DeclarationForm
+from ..models import Declaration, EditConflict, Enterprise, Indicator, TechnicalScheme
+from ..scoping import visible_to
+from ..selectors.declarations import (
+    declaration_timeline,
+    declarations_with_parts,
+    item_counts,
+    latest_return_events,
+)
+from ..services.declarations import declaration_save_draft, declaration_submit
 
 
-class _Placeholder(View):
+class EnterpriseUserMixin(AccessMixin):
+    """The portal is for enterprise users: anonymous users go to the login page, staff get 403
+    (their work is in the review queue and the admin)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if role_of(request.user) != Role.ENTERPRISE or enterprise_id_of(request.user) is None:
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+    def own_declarations(self):
+        return visible_to(self.request.user, Declaration)
+
+    def get_enterprise(self) -> Enterprise:
+        return visible_to(self.request.user, Enterprise).select_related("branch_office", "industry").get()
+
+
+class PortalHomeView(EnterpriseUserMixin, TemplateView):
+    """The enterprise's details, its declarations by status, and what needs its attention."""
+
+    template_name = "benchmarking/portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        declarations = list(
+            self.own_declarations()
+            # scheme code and title of each row; events for the reason a returned one came back
+            .select_related("scheme")
+            .prefetch_related("events")
+            .order_by("-updated_at", "-pk")
+        )
+        returns = latest_return_events(declarations)
+        groups = {status: [] for status in DeclarationStatus.values}
+        for declaration in declarations:
+            declaration.return_event = returns.get(declaration.pk)
+            groups[declaration.status].append(declaration)
+        context.update(
+            enterprise=self.get_enterprise(),
+            needs_attention=groups[DeclarationStatus.RETURNED],
+            drafts=groups[DeclarationStatus.DRAFT],
+            groups=[(DeclarationStatus(status), groups[status]) for status in DeclarationStatus.values],
+            total=len(declarations),
+        )
+        return context
+
+
+class SchemeChoiceView(EnterpriseUserMixin, ListView):
+    """Step 1 of a new declaration: find the published scheme the product is benchmarked by."""
+
+    template_name = "benchmarking/portal/schemes.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        schemes = (
+            visible_to(self.request.user, TechnicalScheme)
+            .filter(status=SchemeStatus.PUBLISHED)
+            # industry column of each row
+            .select_related("industry")
+            .annotate(
+                indicator_count=Count("indicators", distinct=True),
+                declared_by_me=Count(
+                    "declarations",
+                    filter=Q(declarations__enterprise_id=enterprise_id_of(self.request.user))
+                    & ~Q(declarations__status=DeclarationStatus.WITHDRAWN),
+                    distinct=True,
+                ),
+            )
+        )
+        self.filterset = PortalSchemeFilter(self.request.GET or None, queryset=schemes)
+        if not self.filterset.is_bound:
+            return self.filterset.queryset.order_by("code")
+        return self.filterset.qs if self.filterset.is_valid() else schemes.none()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class DeclarationFormMixin(EnterpriseUserMixin):
+    """The create and edit pages share the form, its save and where it goes next."""
+
+    template_name = "benchmarking/portal/form.html"
+    declaration: Declaration | None = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["indicators"] = Indicator.objects.filter(scheme=self.scheme).order_by("order", "pk")
+        kwargs["declaration"] = self.declaration
+        kwargs["intent"] = INTENT_SUBMIT if self.request.POST.get("intent") == INTENT_SUBMIT else INTENT_DRAFT
+        return kwargs
+
+    def get_form_class(self):
+        return DeclarationForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            scheme=self.scheme, declaration=self.declaration, intents=(INTENT_DRAFT, INTENT_SUBMIT), **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            declaration = declaration_save_draft(
+                actor=self.request.user,
+                enterprise=self.get_enterprise(),
+                scheme=self.scheme,
+                declaration=self.declaration,
+                standard_number=form.cleaned_data["standard_number"],
+                standard_title=form.cleaned_data["standard_title"],
+                values=form.values(),
+                new_files=form.cleaned_data["evidence_files"],
+                removed_evidence_ids=[e.pk for e in form.cleaned_data.get("remove_evidence") or ()],
+                expected_version=form.cleaned_data.get("seen_version"),
+                **form.details(),
+            )
+        except EditConflict:
+            form.add_error(None, _("该声明已在别处被修改（可能在另一个窗口）。请刷新页面，核对后再保存。"))
+            return self.form_invalid(form)
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        if form.intent == INTENT_SUBMIT:
+            return redirect("portal-declaration-submit", pk=declaration.pk)
+        messages.success(self.request, _("草稿已保存。可随时修改，确认无误后提交审核。"))
+        return redirect("portal-declaration-detail", pk=declaration.pk)
+
+    def form_invalid(self, form):
+        if self.request.FILES:
+            # Browsers never refill a file input: say so, or the files seem to have been kept.
+            messages.warning(self.request, _("页面有错误，本次选择的证明材料未保存，改正后请重新选择文件。"))
+        return super().form_invalid(form)
+
+
+class DeclarationCreateView(DeclarationFormMixin, FormView):
+    """Step 2: the declaration form for the chosen scheme."""
+
     def get(self, request, *args, **kwargs):
-        raise Http404
+        self.scheme = self._published_scheme()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.scheme = self._published_scheme()
+        return super().post(request, *args, **kwargs)
+
+    def _published_scheme(self) -> TechnicalScheme:
+        schemes = visible_to(self.request.user, TechnicalScheme).filter(status=SchemeStatus.PUBLISHED)
+        return get_object_or_404(schemes.select_related("industry"), pk=self.kwargs["scheme_pk"])
 
 
-PortalHomeView = SchemeChoiceView = DeclarationCreateView = DeclarationDetailView = _Placeholder
-DeclarationEditView = DeclarationSubmitView = _Placeholder
+class OwnDeclarationMixin(EnterpriseUserMixin):
+    """A declaration of the user's own enterprise, with all its parts; any other is a 404."""
+
+    def get_declaration(self) -> Declaration:
+        return get_object_or_404(declarations_with_parts(self.own_declarations()), pk=self.kwargs["pk"])
+
+
+class DeclarationEditView(OwnDeclarationMixin, DeclarationFormMixin, FormView):
+    """Change a draft or a returned declaration. Submitted and published ones are not edited."""
+
+    def get(self, request, *args, **kwargs):
+        return self._load() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._load() or super().post(request, *args, **kwargs)
+
+    def _load(self):
+        self.declaration = self.get_declaration()
+        self.scheme = self.declaration.scheme
+        if not self.declaration.is_editable:
+            messages.error(
+                self.request,
+                _("“%(status)s”状态的声明不能修改。") % {"status": self.declaration.get_status_display()},
+            )
+            return redirect("portal-declaration-detail", pk=self.declaration.pk)
+        return None
+
+
+class DeclarationDetailView(OwnDeclarationMixin, DetailView):
+    """One declaration: its particulars, the comparison per indicator, evidence and history."""
+
+    template_name = "benchmarking/portal/detail.html"
+    context_object_name = "declaration"
+
+    def get_object(self, queryset=None):
+        return self.get_declaration()
+
+    def get_context_data(self, **kwargs):
+        declaration = self.object
+        items = declaration.items.all()
+        return super().get_context_data(
+            items=items,
+            counts=item_counts(items),
+            evidence=declaration.evidence.all(),
+            timeline=declaration_timeline(declaration),
+            return_event=latest_return_events([declaration]).get(declaration.pk),
+            **kwargs,
+        )
+
+
+class DeclarationSubmitView(DeclarationDetailView):
+    """Step 3: the comparison per indicator and the grade, shown once more; then submit."""
+
+    template_name = "benchmarking/portal/submit.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.is_editable:
+            return HttpResponseRedirect(reverse("portal-declaration-detail", args=[self.object.pk]))
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        declaration = self.get_object()
+        try:
+            declaration_submit(declaration=declaration, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("portal-declaration-detail", pk=declaration.pk)
+        messages.success(request, _("已提交审核。审核结果将通过电子邮件通知，也可在本页查看。"))
+        return redirect("portal-declaration-detail", pk=declaration.pk)

@@ -1,12 +1,61 @@
-"""Public disclosure (placeholder until built)."""
+"""Public disclosure (结果公示): the published self-declared results, for anyone, no login.
+
+Everyone sees the same page, signed in or not and whatever their role: what is public
+is decided by ``selectors.public`` alone, never by who asks. Read-only: the only form
+is the list's GET filter form, so nothing here needs a CSRF token.
+"""
 
 from django.http import Http404
-from django.views import View
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from ..filters import PublicResultFilter
+from ..selectors.public import public_result, published_results
+from .lists import PAGE_SIZE
+
+TITLE = _("对标达标结果公示")
 
 
-class _Placeholder(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+class PublicResultListView(FilterView):
+    """The published results: search, industry, grade, publication dates, sort, 50 a page.
+
+    Strict, as the staff lists: a filter value that does not validate empties the list and
+    shows the error beside its field, rather than listing everything unfiltered.
+    """
+
+    filterset_class = PublicResultFilter
+    template_name = "benchmarking/public/results.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return published_results()
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page, not page: a page past the end (after narrowing the filters) or not a number
+        # shows the nearest page rather than a 404 that loses the list.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=TITLE,
+            filter_errors=not self.filterset.is_valid(),
+            sort=self.filterset.current_sort,
+        )
+        return context
 
 
-PublicResultListView = PublicResultDetailView = _Placeholder
+class PublicResultDetailView(TemplateView):
+    """One published result. Anything else (a draft, a withdrawn result, an id that never
+    existed) is the same 404, so the page says nothing about unpublished declarations."""
+
+    template_name = "benchmarking/public/result_detail.html"
+
+    def get_context_data(self, **kwargs):
+        result = public_result(self.kwargs["pk"])
+        if result is None:
+            raise Http404
+        return super().get_context_data(title=TITLE, result=result, **kwargs)

@@ -1,12 +1,200 @@
-"""The review queue (placeholder until built)."""
+"""The review queue: bureau and branch-office staff publish or return the submitted
+declarations of the enterprises in their scope, on the site rather than in the admin.
 
-from django.http import Http404
-from django.views import View
+Every move goes through the workflow services (``declaration_publish``,
+``declaration_return``), which lock the row, check the move and mail the enterprise after
+the commit. A declaration outside the reviewer's scope is a 404 on every page here; one
+in scope that is no longer submitted opens read-only, and a move on it is the service's
+refusal shown as a message, never a 500.
+"""
+
+from django.contrib import messages
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from ..choices import Comparison, DeclarationStatus
+from ..forms.review import PublishForm, ReturnForm, ReviewQueueFilter
+from ..models import Declaration, DeclarationAction
+from ..scoping import visible_to
+from ..selectors.declarations import declaration_timeline, declarations_with_parts, item_counts
+from ..services.declarations import declaration_publish, declaration_return
+from ..services.errors import WorkflowError
+from .mixins import ReviewerOnlyMixin
+
+PAGE_SIZE = 50
+# Oldest first: whoever has waited longest is answered first; the key breaks ties.
+QUEUE_ORDER = ("submitted_at", "pk")
+WORSE = (Comparison.WORSE, Comparison.FAIL)
 
 
-class _Placeholder(View):
+def pending_review(user) -> QuerySet[Declaration]:
+    """The submitted declarations this reviewer may decide on, oldest first."""
+    return (
+        visible_to(user, Declaration).filter(status=DeclarationStatus.SUBMITTED).order_by(*QUEUE_ORDER)
+    )
+
+
+def review_queue(user) -> QuerySet[Declaration]:
+    """``pending_review`` with what the queue's columns show, in one query per page."""
+    return pending_review(user).select_related(
+        # the 企业 and 所属监管所 columns, and the 方案编号 column
+        "enterprise__branch_office",
+        "scheme",
+    ).annotate(
+        # the 劣于对标值 column: counted in the page's own query, not one query per row
+        worse_count=Count("items", filter=Q(items__comparison__in=WORSE)),
+    )
+
+
+def waited_days(declaration: Declaration, now) -> int:
+    """Whole days since the declaration was submitted."""
+    return (now - declaration.submitted_at).days if declaration.submitted_at else 0
+
+
+class ReviewQueueView(ReviewerOnlyMixin, FilterView):
+    """The submitted declarations in the reviewer's scope, oldest first, 50 to a page."""
+
+    model = Declaration
+    filterset_class = ReviewQueueFilter
+    template_name = "benchmarking/review/queue.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Declaration]:
+        return review_queue(self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page, not page: a page past the end (after someone emptied the queue) shows the
+        # last one rather than a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        rows = list(context["object_list"])
+        for declaration in rows:
+            declaration.waited_days = waited_days(declaration, now)
+        context.update(
+            object_list=rows,
+            filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),
+            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+        )
+        return context
+
+
+class ReviewDetailView(ReviewerOnlyMixin, TemplateView):
+    """One declaration as the reviewer decides on it: particulars, indicator table, evidence,
+    history, and the publish and return forms while it is submitted."""
+
+    template_name = "benchmarking/review/detail.html"
+
+    def get_declaration(self) -> Declaration:
+        # Scope first, then the lookup: another office's declaration is simply not there.
+        queryset = declarations_with_parts(visible_to(self.request.user, Declaration))
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
     def get(self, request, *args, **kwargs):
-        raise Http404
+        self.declaration = self.get_declaration()
+        return super().get(request, *args, **kwargs)
+
+    def next_in_queue(self, declaration: Declaration) -> int | None:
+        """The declaration after this one in the queue; the oldest one when this one is not
+        (or no longer) in it."""
+        queue = pending_review(self.request.user).exclude(pk=declaration.pk)
+        if declaration.status == DeclarationStatus.SUBMITTED and declaration.submitted_at:
+            at = declaration.submitted_at
+            queue = queue.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=declaration.pk))
+        return queue.values_list("pk", flat=True).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        declaration = self.declaration
+        items = list(declaration.items.all())
+        pending = declaration.status == DeclarationStatus.SUBMITTED
+        context.update(
+            declaration=declaration,
+            items=items,
+            counts=item_counts(items),
+            evidence=list(declaration.evidence.all()),
+            timeline=declaration_timeline(declaration),
+            pending=pending,
+            waited_days=waited_days(declaration, timezone.now()) if pending else None,
+            next_pk=self.next_in_queue(declaration),
+        )
+        if pending:
+            context.setdefault("publish_form", PublishForm())
+            context.setdefault("return_form", ReturnForm())
+        return context
 
 
-ReviewQueueView = ReviewDetailView = ReviewPublishView = ReviewReturnView = _Placeholder
+class _ReviewMoveView(ReviewDetailView):
+    """POST one decision. A form error or a refusal by the service shows the detail page
+    again with the error beside the form; a move someone else made first is a message."""
+
+    http_method_names = ["post"]
+    form_class: type[PublishForm] | type[ReturnForm]
+    form_name: str  # its name in the detail page's context
+    success_message: str  # lazy: translated in the language of each request
+
+    def move(self, *, declaration: Declaration, actor, comment: str) -> Declaration:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.declaration = self.get_declaration()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                moved = self.move(declaration=self.declaration, actor=request.user, comment=form.comment_text())
+            except WorkflowError as error:
+                if error.code == "illegal_transition":
+                    # Not submitted (any more): the page now shows it read-only, with its status.
+                    messages.warning(request, self.not_pending_message(error))
+                    return redirect("review-detail", pk=self.declaration.pk)
+                field = "reason" if error.code == "reason_required" and "reason" in form.fields else None
+                form.add_error(field, error)
+            else:
+                messages.success(request, str(self.success_message) % {"declaration": moved})
+                return redirect("review-queue")
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}))
+
+    def not_pending_message(self, error: WorkflowError) -> str:
+        """Why nothing happened: another reviewer (or this one, in another tab) decided first,
+        or the declaration never reached review (the service's own sentence)."""
+        current = Declaration.objects.get(pk=self.declaration.pk)
+        last_move = (
+            current.events.exclude(action__in=[DeclarationAction.CREATE, DeclarationAction.SUBMIT])
+            .select_related("actor")
+            .order_by("at", "pk")
+            .last()
+        )
+        if last_move is None:
+            return error.messages[0]
+        params = {"status": current.get_status_display()}
+        if last_move.actor_id == self.request.user.pk:
+            return _("您已处理过该声明（当前状态：%(status)s）。") % params
+        params["actor"] = last_move.actor.get_full_name() or last_move.actor.get_username()
+        return _("该声明已被其他工作人员处理（当前状态：%(status)s，操作人：%(actor)s）。") % params
+
+
+class ReviewPublishView(_ReviewMoveView):
+    form_class = PublishForm
+    form_name = "publish_form"
+    success_message = gettext_lazy("已发布：%(declaration)s")
+
+    def move(self, *, declaration, actor, comment):
+        return declaration_publish(declaration=declaration, actor=actor, comment=comment)
+
+
+class ReviewReturnView(_ReviewMoveView):
+    form_class = ReturnForm
+    form_name = "return_form"
+    success_message = gettext_lazy("已退回：%(declaration)s")
+
+    def move(self, *, declaration, actor, comment):
+        return declaration_return(declaration=declaration, actor=actor, comment=comment)

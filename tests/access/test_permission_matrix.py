@@ -254,7 +254,8 @@ def site_checks(world, name):
     samples = world["samples"]
     evidence_url = samples["evidence_a"].file.url
     rules = {
-        "home": [(reverse("home"), _everyone(OK))],
+        # Enterprise users go straight on to their portal.
+        "home": [(reverse("home"), {**_everyone(OK), "enterprise_a": 302, "enterprise_b": 302})],
         # Progress is for staff; enterprises are refused; branch staff see their own office's share.
         "progress-dashboard": [(reverse("progress-dashboard"), _staff_pages())],
         "progress-report": [(reverse("progress-report"), _staff_pages())],
