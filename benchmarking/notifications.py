@@ -143,7 +143,9 @@ def _send_declaration_mail(*, declaration_id: int, action: str, comment: str) ->
     # enterprise and scheme: named in the mail; branch_office_id comes with the enterprise.
     declaration = Declaration.objects.select_related("enterprise", "scheme").get(pk=declaration_id)
     enterprise = declaration.enterprise
-    recipients = _reviewer_addresses(enterprise) if audience == "reviewers" else _enterprise_addresses(enterprise)
+    recipients = (
+        _reviewer_addresses(enterprise) if audience == "reviewers" else _enterprise_addresses(enterprise)
+    )
     if not recipients:
         logger.info("Declaration %s (%s): nobody to tell by mail", declaration_id, action)
         return

@@ -50,7 +50,14 @@ def people(
     office,
 ):
     """Everyone with an address, plus a few who must never be written to."""
-    for user in (enterprise_user, other_enterprise_user, bureau_staff, branch_staff, other_branch_staff, manager):
+    for user in (
+        enterprise_user,
+        other_enterprise_user,
+        bureau_staff,
+        branch_staff,
+        other_branch_staff,
+        manager,
+    ):
         user.email = f"{user.username}@example.cn"
         user.save()
     gone = make_user(Role.BUREAU_STAFF, username="retired", email="retired@example.cn")
@@ -109,8 +116,13 @@ def test_submission_goes_to_bureau_staff_and_the_enterprises_own_branch_office(
 
 @pytest.mark.django_db
 def test_submission_of_an_enterprise_in_another_office_skips_this_offices_staff(
-    people, other_enterprise, other_enterprise_user, scheme, executed_standard,
-    django_capture_on_commit_callbacks, mailoutbox,
+    people,
+    other_enterprise,
+    other_enterprise_user,
+    scheme,
+    executed_standard,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     declaration = declaration_create(
         actor=other_enterprise_user,
@@ -161,7 +173,9 @@ def test_return_tells_the_enterprise_the_reason(
 ):
     declaration_submit(declaration=draft, actor=enterprise_user)
     with django_capture_on_commit_callbacks(execute=True):
-        declaration_return(declaration=draft, actor=bureau_staff, comment="检测报告已过有效期，请补充 2024 年报告。")
+        declaration_return(
+            declaration=draft, actor=bureau_staff, comment="检测报告已过有效期，请补充 2024 年报告。"
+        )
 
     assert recipients(mailoutbox) == ["OFFICE@jia.example.cn", "ent_a@example.cn", "mixed@example.cn"]
     message = mailoutbox[0]
@@ -215,7 +229,14 @@ def test_the_query_count_does_not_grow_with_the_recipients(
 
 @pytest.mark.django_db
 def test_a_failing_mail_server_neither_undoes_nor_breaks_the_move(
-    people, draft, enterprise_user, bureau_staff, settings, caplog, django_capture_on_commit_callbacks, mailoutbox
+    people,
+    draft,
+    enterprise_user,
+    bureau_staff,
+    settings,
+    caplog,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     settings.EMAIL_BACKEND = "tests.test_notifications.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -226,7 +247,11 @@ def test_a_failing_mail_server_neither_undoes_nor_breaks_the_move(
 
     stored = Declaration.objects.get(pk=draft.pk)
     assert stored.status == DeclarationStatus.PUBLISHED
-    assert list(stored.events.order_by("id").values_list("action", flat=True)) == ["create", "submit", "publish"]
+    assert list(stored.events.order_by("id").values_list("action", flat=True)) == [
+        "create",
+        "submit",
+        "publish",
+    ]
     failures = [r for r in caplog.records if r.name == "benchmarking.notifications" and r.exc_info]
     assert len(failures) == 2
     assert mailoutbox == []

@@ -30,7 +30,9 @@ def _require_bureau(actor) -> None:
 
 
 @transaction.atomic
-def enterprise_account_create(*, enterprise: Enterprise, actor, username: str, email: str, full_name: str = ""):
+def enterprise_account_create(
+    *, enterprise: Enterprise, actor, username: str, email: str, full_name: str = ""
+):
     """Open a login for ``enterprise``: no usable password, not staff, in the enterprise users'
     group, its profile naming the enterprise. After the commit, the login's address is mailed
     the link that sets its password. Raises ValidationError keyed by field (username, email)."""
@@ -79,7 +81,11 @@ def enterprise_account_create(*, enterprise: Enterprise, actor, username: str, e
     except IntegrityError:
         # The same username saved by someone else between the check and the save.
         raise ValidationError(
-            {"username": ValidationError(_("用户名“%(username)s”已被使用，请换一个。"), params={"username": username})}
+            {
+                "username": ValidationError(
+                    _("用户名“%(username)s”已被使用，请换一个。"), params={"username": username}
+                )
+            }
         ) from None
     user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role.ENTERPRISE]))
     profile = UserProfile(user=user, enterprise=enterprise)
@@ -100,7 +106,11 @@ def enterprise_account_invite(*, user, actor) -> bool:
     user = User.objects.select_related("profile").get(pk=user.pk)
     profile = profile_of(user)
     # role_of knows nobody inactive, so an inactive enterprise login is known by its profile.
-    if profile is None or profile.enterprise_id is None or (user.is_active and role_of(user) != Role.ENTERPRISE):
+    if (
+        profile is None
+        or profile.enterprise_id is None
+        or (user.is_active and role_of(user) != Role.ENTERPRISE)
+    ):
         raise WorkflowError(_("只能向企业账号发送邀请。"), code="not_enterprise")
     if not user.is_active:
         raise WorkflowError(_("该账号已停用，不能发送邀请。"), code="inactive")

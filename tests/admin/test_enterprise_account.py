@@ -31,7 +31,9 @@ def staff_client(client, bureau_staff):
 
 
 @pytest.mark.django_db
-def test_the_change_page_links_to_the_logins_page_for_bureau_staff_only(client, enterprise, bureau_staff, branch_staff):
+def test_the_change_page_links_to_the_logins_page_for_bureau_staff_only(
+    client, enterprise, bureau_staff, branch_staff
+):
     change_url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
     client.force_login(bureau_staff)
     page = client.get(change_url).content.decode()
@@ -56,7 +58,12 @@ def test_the_page_lists_the_enterprises_logins_and_prefills_its_address(
     assert response.status_code == 200
     page = response.content.decode()
     assert list(response.context["logins"]) == [enterprise_user]
-    for text in ("ent_a", "王五", "wang@jia.example.cn", "尚未设置" if not enterprise_user.has_usable_password() else "已设置"):
+    for text in (
+        "ent_a",
+        "王五",
+        "wang@jia.example.cn",
+        "尚未设置" if not enterprise_user.has_usable_password() else "已设置",
+    ):
         assert text in page
     assert other_enterprise_user.username not in page
     assert 'value="office@jia.example.cn"' in page
@@ -112,7 +119,13 @@ def test_from_the_form_to_a_password_and_a_site_login_but_not_the_admin(
     ],
 )
 def test_bad_input_is_answered_on_the_form_in_chinese_with_nothing_created(
-    staff_client, enterprise, enterprise_user, overrides, phrase, django_capture_on_commit_callbacks, mailoutbox
+    staff_client,
+    enterprise,
+    enterprise_user,
+    overrides,
+    phrase,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,7 +136,9 @@ def test_bad_input_is_answered_on_the_form_in_chinese_with_nothing_created(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("who", "status"), [("branch_staff", 403), ("manager", 403), ("other_branch_staff", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("branch_staff", 403), ("manager", 403), ("other_branch_staff", 404)]
+)
 def test_other_staff_are_refused_and_create_nothing(
     request, client, enterprise, who, status, django_capture_on_commit_callbacks, mailoutbox
 ):
@@ -147,7 +162,9 @@ def test_outside_the_admin_one_meets_its_login(request, client, enterprise, who)
 
 @pytest.mark.django_db
 def test_an_enterprise_that_does_not_exist_is_a_404(staff_client):
-    assert staff_client.get(reverse("admin:benchmarking_enterprise_account", args=[999999])).status_code == 404
+    assert (
+        staff_client.get(reverse("admin:benchmarking_enterprise_account", args=[999999])).status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -162,9 +179,7 @@ def test_resend_mails_the_enterprises_own_login(staff_client, enterprise, enterp
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", ["other_enterprise_user", "branch_staff", "abc"])
-def test_resend_finds_nobody_outside_the_enterprise(
-    request, staff_client, enterprise, target, mailoutbox
-):
+def test_resend_finds_nobody_outside_the_enterprise(request, staff_client, enterprise, target, mailoutbox):
     if target == "abc":
         user_id = "abc"
     else:

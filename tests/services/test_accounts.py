@@ -90,17 +90,22 @@ def test_the_invitation_link_is_absolute_on_site_url_and_carries_a_valid_token(
 def test_a_login_rolled_back_is_never_invited(
     enterprise, bureau_staff, django_capture_on_commit_callbacks, mailoutbox
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            create(enterprise, bureau_staff)
-            raise RuntimeError("something later in the same transaction failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        create(enterprise, bureau_staff)
+        raise RuntimeError("something later in the same transaction failed")
     assert callbacks == [] and mailoutbox == []
     assert not User.objects.filter(username="jia_cup").exists()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["branch_staff", "manager", "enterprise_user"])
-def test_only_bureau_staff_open_logins(request, enterprise, who, django_capture_on_commit_callbacks, mailoutbox):
+def test_only_bureau_staff_open_logins(
+    request, enterprise, who, django_capture_on_commit_callbacks, mailoutbox
+):
     actor = request.getfixturevalue(who)
     users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkflowError) as excinfo:
@@ -123,7 +128,14 @@ def test_only_bureau_staff_open_logins(request, enterprise, who, django_capture_
     ],
 )
 def test_bad_input_is_refused_by_field_with_nothing_created(
-    enterprise, enterprise_user, bureau_staff, overrides, field, phrase, django_capture_on_commit_callbacks, mailoutbox
+    enterprise,
+    enterprise_user,
+    bureau_staff,
+    overrides,
+    field,
+    phrase,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     users_before, profiles_before = User.objects.count(), UserProfile.objects.count()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as excinfo:
@@ -144,7 +156,9 @@ def test_both_fields_wrong_are_reported_together(enterprise, enterprise_user, bu
 
 @pytest.mark.django_db
 def test_surrounding_spaces_are_trimmed(enterprise, bureau_staff):
-    user = create(enterprise, bureau_staff, username=" yi_door ", email=" li@yi.example.cn ", full_name=" 李  四 ")
+    user = create(
+        enterprise, bureau_staff, username=" yi_door ", email=" li@yi.example.cn ", full_name=" 李  四 "
+    )
     assert (user.username, user.email, user.first_name) == ("yi_door", "li@yi.example.cn", "李 四")
 
 
@@ -170,7 +184,9 @@ def test_only_bureau_staff_resend(request, enterprise_user, who, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_no_invitation_for_staff_inactive_or_addressless_logins(enterprise, branch_staff, bureau_staff, mailoutbox):
+def test_no_invitation_for_staff_inactive_or_addressless_logins(
+    enterprise, branch_staff, bureau_staff, mailoutbox
+):
     branch_staff.email = "branch@yk.example.gov.cn"
     branch_staff.save()
     with pytest.raises(WorkflowError) as excinfo:
