@@ -34,20 +34,22 @@ WORSE = (Comparison.WORSE, Comparison.FAIL)
 
 def pending_review(user) -> QuerySet[Declaration]:
     """The submitted declarations this reviewer may decide on, oldest first."""
-    return (
-        visible_to(user, Declaration).filter(status=DeclarationStatus.SUBMITTED).order_by(*QUEUE_ORDER)
-    )
+    return visible_to(user, Declaration).filter(status=DeclarationStatus.SUBMITTED).order_by(*QUEUE_ORDER)
 
 
 def review_queue(user) -> QuerySet[Declaration]:
     """``pending_review`` with what the queue's columns show, in one query per page."""
-    return pending_review(user).select_related(
-        # the 企业 and 所属监管所 columns, and the 方案编号 column
-        "enterprise__branch_office",
-        "scheme",
-    ).annotate(
-        # the 劣于对标值 column: counted in the page's own query, not one query per row
-        worse_count=Count("items", filter=Q(items__comparison__in=WORSE)),
+    return (
+        pending_review(user)
+        .select_related(
+            # the 企业 and 所属监管所 columns, and the 方案编号 column
+            "enterprise__branch_office",
+            "scheme",
+        )
+        .annotate(
+            # the 劣于对标值 column: counted in the page's own query, not one query per row
+            worse_count=Count("items", filter=Q(items__comparison__in=WORSE)),
+        )
     )
 
 
@@ -150,7 +152,9 @@ class _ReviewMoveView(ReviewDetailView):
         form = self.form_class(request.POST)
         if form.is_valid():
             try:
-                moved = self.move(declaration=self.declaration, actor=request.user, comment=form.comment_text())
+                moved = self.move(
+                    declaration=self.declaration, actor=request.user, comment=form.comment_text()
+                )
             except WorkflowError as error:
                 if error.code == "illegal_transition":
                     # Not submitted (any more): the page now shows it read-only, with its status.

@@ -33,7 +33,12 @@ def checks(world) -> dict:
             name: [
                 (
                     reverse(name, args=[declaration.pk]),
-                    {**refused, "branch_other": NOT_ALLOWED, "branch_same": NOT_ALLOWED, "bureau": NOT_ALLOWED},
+                    {
+                        **refused,
+                        "branch_other": NOT_ALLOWED,
+                        "branch_same": NOT_ALLOWED,
+                        "bureau": NOT_ALLOWED,
+                    },
                 )
             ]
             for name in ("review-publish", "review-return")

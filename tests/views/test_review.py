@@ -180,7 +180,9 @@ def test_the_queue_lists_submitted_declarations_oldest_first(
     assert queued(client.get(reverse("review-queue"))) == [oldest, submitted_elsewhere, middle, newest]
 
 
-def test_the_queue_shows_what_a_reviewer_decides_by(client, declare, enterprise, enterprise_user, branch_staff):
+def test_the_queue_shows_what_a_reviewer_decides_by(
+    client, declare, enterprise, enterprise_user, branch_staff
+):
     poor = declare(enterprise_user, enterprise, model="BAD-1", submitted=ago(9.5), good=False)
     fine = declare(enterprise_user, enterprise, model="GOOD-1", submitted=ago(2))
     client.force_login(branch_staff)
@@ -226,13 +228,17 @@ def test_search_and_office_filter(
 
     # Branch-office staff have one office: no office choice, and the search stays within it.
     client.force_login(branch_staff)
-    response = client.get(queue, {"q": "永康", "branch_office": submitted_elsewhere.enterprise.branch_office_id})
+    response = client.get(
+        queue, {"q": "永康", "branch_office": submitted_elsewhere.enterprise.branch_office_id}
+    )
     assert "branch_office" not in response.context["filter"].form.fields
     assert queued(response) == [submitted, kettle]
 
 
 def test_a_long_queue_is_paged_by_fifty(client, declare, enterprise, enterprise_user, branch_staff):
-    made = [declare(enterprise_user, enterprise, model=f"P-{i:02d}", submitted=ago(60 - i)) for i in range(51)]
+    made = [
+        declare(enterprise_user, enterprise, model=f"P-{i:02d}", submitted=ago(60 - i)) for i in range(51)
+    ]
     client.force_login(branch_staff)
     first = client.get(reverse("review-queue"))
     assert queued(first) == made[:50]
@@ -262,7 +268,9 @@ def test_the_detail_shows_the_declaration_and_both_forms(client, submitted, bran
     assert client.get(urls(later)["detail"]).context["next_pk"] is None
 
 
-def test_a_declaration_not_submitted_opens_read_only(client, declare, enterprise, enterprise_user, branch_staff):
+def test_a_declaration_not_submitted_opens_read_only(
+    client, declare, enterprise, enterprise_user, branch_staff
+):
     draft = declare(enterprise_user, enterprise, model="DRAFT-1")
     client.force_login(branch_staff)
     response = client.get(urls(draft)["detail"])
@@ -340,7 +348,9 @@ def test_a_refusal_by_the_service_shows_on_the_form(client, submitted, branch_st
     assert submitted.status == DeclarationStatus.SUBMITTED
 
 
-def test_publishing_a_draft_is_a_message_not_a_change(client, declare, enterprise, enterprise_user, branch_staff):
+def test_publishing_a_draft_is_a_message_not_a_change(
+    client, declare, enterprise, enterprise_user, branch_staff
+):
     draft = declare(enterprise_user, enterprise, model="DRAFT-2")
     client.force_login(branch_staff)
     response = client.post(urls(draft)["publish"], {"comment": ""}, follow=True)
@@ -388,7 +398,15 @@ def test_deciding_twice_is_a_message(client, submitted, branch_staff):
     ],
 )
 def test_the_enterprise_is_mailed_after_the_commit(
-    client, submitted, branch_staff, enterprise_user, mailoutbox, django_capture_on_commit_callbacks, action, data, subject
+    client,
+    submitted,
+    branch_staff,
+    enterprise_user,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    action,
+    data,
+    subject,
 ):
     enterprise_user.email = "zhang@example.cn"
     enterprise_user.save()
