@@ -18,7 +18,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DeclarationStatus, Grade, SchemeStatus
+from .access import role_of
+from .choices import DeclarationStatus, Grade, Role, SchemeStatus
 from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
 from .scoping import visible_to
 from .selectors.progress import benchmarked_enterprises, counted_q, end_of_day
@@ -348,6 +349,53 @@ class PortalSchemeFilter(django_filters.FilterSet):
                 | Q(industry__name__icontains=word)
             )
         return queryset.order_by("code")
+
+
+# The review queue (benchmarking/views/review.py): submitted declarations awaiting a decision.
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    """The queue's search box ``q`` (enterprise, product, scheme) and, for bureau staff, the
+    branch office. Branch-office staff see only their own office, so they get no office choice."""
+
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("企业、产品或方案编号")}),
+    )
+    # The office an enterprise falls under now, as the counting rules and the lists use it.
+    branch_office = _office_filter("enterprise__branch_office")
+
+    search_fields = (
+        "enterprise__name",
+        "product_name",
+        "product_model",
+        "scheme__code",
+        "scheme__title",
+    )
+
+    class Meta:
+        model = Declaration
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if request is None:
+            raise TypeError("ReviewQueueFilter needs the request")
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if role_of(request.user) != Role.BUREAU_STAFF:
+            del self.filters["branch_office"]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Every word must match one of the fields; full-width letters and digits typed in a
+        # model number or scheme code (Ａ-１) find the half-width ones stored.
+        for word in search_terms(value):
+            variants = {word, unicodedata.normalize("NFKC", word)}
+            match = Q()
+            for variant in variants:
+                for field in self.search_fields:
+                    match |= Q(**{f"{field}__icontains": variant})
+            queryset = queryset.filter(match)
+        return queryset
 
 
 # ---------------------------------------------------------------------------------------

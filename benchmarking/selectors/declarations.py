@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Comparison, DeclarationStatus, Direction
 from ..models import Declaration, DeclarationEvent, DeclarationEvidence, DeclarationItem, Standard
 from ..rules import MEETS
+from ..scoping import visible_to
 
 __all__ = [
     "ItemCounts",
@@ -27,7 +28,13 @@ __all__ = [
     "item_counts",
     "item_display",
     "latest_return_events",
+    "pending_review",
+    "review_queue",
 ]
+
+# Oldest first: whoever has waited longest is answered first; the key breaks ties.
+QUEUE_ORDER = ("submitted_at", "pk")
+NOT_MEETING = (Comparison.WORSE, Comparison.FAIL)
 
 
 def declarations_with_parts(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
@@ -45,6 +52,27 @@ def declarations_with_parts(queryset: QuerySet[Declaration]) -> QuerySet[Declara
         "evidence",
         # the workflow events: each one's actor
         Prefetch("events", queryset=DeclarationEvent.objects.select_related("actor")),
+    )
+
+
+def pending_review(user) -> QuerySet[Declaration]:
+    """The submitted declarations this reviewer may decide on, oldest first."""
+    return visible_to(user, Declaration).filter(status=DeclarationStatus.SUBMITTED).order_by(*QUEUE_ORDER)
+
+
+def review_queue(user) -> QuerySet[Declaration]:
+    """``pending_review`` with what the queue's columns show, in one query per page."""
+    return (
+        pending_review(user)
+        .select_related(
+            # the 企业 and 所属监管所 columns, and the 方案编号 column
+            "enterprise__branch_office",
+            "scheme",
+        )
+        .annotate(
+            # the 劣于对标值 column: counted in the page's own query, not one query per row
+            worse_count=Count("items", filter=Q(items__comparison__in=NOT_MEETING)),
+        )
     )
 
 

@@ -9,7 +9,7 @@ refusal shown as a message, never a 500.
 """
 
 from django.contrib import messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,40 +17,23 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
-from ..choices import Comparison, DeclarationStatus
-from ..forms.review import PublishForm, ReturnForm, ReviewQueueFilter
+from ..choices import DeclarationStatus
+from ..filters import ReviewQueueFilter
+from ..forms.review import PublishForm, ReturnForm
 from ..models import Declaration, DeclarationAction
 from ..scoping import visible_to
-from ..selectors.declarations import declaration_timeline, declarations_with_parts, item_counts
+from ..selectors.declarations import (
+    declaration_timeline,
+    declarations_with_parts,
+    item_counts,
+    pending_review,
+    review_queue,
+)
 from ..services.declarations import declaration_publish, declaration_return
 from ..services.errors import WorkflowError
 from .mixins import ReviewerOnlyMixin
 
 PAGE_SIZE = 50
-# Oldest first: whoever has waited longest is answered first; the key breaks ties.
-QUEUE_ORDER = ("submitted_at", "pk")
-WORSE = (Comparison.WORSE, Comparison.FAIL)
-
-
-def pending_review(user) -> QuerySet[Declaration]:
-    """The submitted declarations this reviewer may decide on, oldest first."""
-    return visible_to(user, Declaration).filter(status=DeclarationStatus.SUBMITTED).order_by(*QUEUE_ORDER)
-
-
-def review_queue(user) -> QuerySet[Declaration]:
-    """``pending_review`` with what the queue's columns show, in one query per page."""
-    return (
-        pending_review(user)
-        .select_related(
-            # the 企业 and 所属监管所 columns, and the 方案编号 column
-            "enterprise__branch_office",
-            "scheme",
-        )
-        .annotate(
-            # the 劣于对标值 column: counted in the page's own query, not one query per row
-            worse_count=Count("items", filter=Q(items__comparison__in=WORSE)),
-        )
-    )
 
 
 def waited_days(declaration: Declaration, now) -> int:
