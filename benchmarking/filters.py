@@ -111,28 +111,14 @@ def search_terms(value: str) -> list[str]:
     return value.split()
 
 
-class ListFilterSet(django_filters.FilterSet):
-    """What the three lists share: the search box ``q``, ``counted_on``, ``sort``, and
-    the per-row count of counted results "as of" the same instant as ``counted_on``."""
-
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
-    counted_on = _date_filter(_("截至该日计入"), "filter_counted_on")
-    # What counted_on selects on this list, under the field.
-    counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤回的记录。")
+class WordSearchMixin:
+    """The search box of every list on the site: each word must match one of
+    ``search_fields`` (or, normalised as a credit code, one of ``credit_code_fields``)."""
 
     # Fields searched by ``q`` with the raw word (names keep their full-width brackets).
     search_fields: tuple[str, ...] = ()
     # Fields searched with the word normalised as a credit code (spaces, case, full-width).
     credit_code_fields: tuple[str, ...] = ()
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        if request is None:
-            # The choices (offices, industries) and the counts are scoped to the user.
-            raise TypeError(f"{type(self).__name__} needs the request")
-        # Always bound (an empty query is a valid one), so the counts below are annotated and
-        # the FilterSet validated on the bare list too, not only once something is filtered.
-        super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
-        self.filters["counted_on"].extra["help_text"] = self.counted_on_help
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for word in search_terms(value):
@@ -150,6 +136,37 @@ class ListFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(match)
         return queryset
 
+
+class SortStateMixin:
+    """For a FilterSet with a ``sort`` filter: the sort in force, which the column headers show."""
+
+    @property
+    def current_sort(self) -> str:
+        """The sort parameter in force ("" for the default order)."""
+        if not self.form.is_valid():
+            return ""
+        value = self.form.cleaned_data.get("sort") or []
+        return value[0] if value else ""
+
+
+class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
+    """What the three lists share: the search box ``q``, ``counted_on``, ``sort``, and
+    the per-row count of counted results "as of" the same instant as ``counted_on``."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    counted_on = _date_filter(_("截至该日计入"), "filter_counted_on")
+    # What counted_on selects on this list, under the field.
+    counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤回的记录。")
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if request is None:
+            # The choices (offices, industries) and the counts are scoped to the user.
+            raise TypeError(f"{type(self).__name__} needs the request")
+        # Always bound (an empty query is a valid one), so the counts below are annotated and
+        # the FilterSet validated on the bare list too, not only once something is filtered.
+        super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
+        self.filters["counted_on"].extra["help_text"] = self.counted_on_help
+
     def filter_counted_on(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
         raise NotImplementedError
 
@@ -165,14 +182,6 @@ class ListFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return super().filter_queryset(self.with_counts(queryset))
-
-    @property
-    def current_sort(self) -> str:
-        """The sort parameter in force ("" for the default order), for the column headers."""
-        if not self.form.is_valid():
-            return ""
-        value = self.form.cleaned_data.get("sort") or []
-        return value[0] if value else ""
 
 
 def _published_from(queryset: QuerySet, value: dt.date) -> QuerySet:
@@ -318,7 +327,7 @@ class DeclarationFilter(ListFilterSet):
         return queryset.filter(counted_q(value))
 
 
-class PortalSchemeFilter(django_filters.FilterSet):
+class PortalSchemeFilter(WordSearchMixin, django_filters.FilterSet):
     """The enterprise portal's scheme finder: a search box over what an enterprise knows of
     its product (its name, the scheme's code or title, the industry) and an industry select."""
 
@@ -336,25 +345,17 @@ class PortalSchemeFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
     )
 
+    search_fields = ("title", "code", "product_category", "industry__name")
+
     class Meta:
         model = TechnicalScheme
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in search_terms(unicodedata.normalize("NFKC", value)):
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(code__icontains=word)
-                | Q(product_category__icontains=word)
-                | Q(industry__name__icontains=word)
-            )
-        return queryset.order_by("code")
 
 
 # The review queue (benchmarking/views/review.py): submitted declarations awaiting a decision.
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
+class ReviewQueueFilter(WordSearchMixin, django_filters.FilterSet):
     """The queue's search box ``q`` (enterprise, product, scheme) and, for bureau staff, the
     branch office. Branch-office staff see only their own office, so they get no office choice."""
 
@@ -385,18 +386,6 @@ class ReviewQueueFilter(django_filters.FilterSet):
         if role_of(request.user) != Role.BUREAU_STAFF:
             del self.filters["branch_office"]
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Every word must match one of the fields; full-width letters and digits typed in a
-        # model number or scheme code (Ａ-１) find the half-width ones stored.
-        for word in search_terms(value):
-            variants = {word, unicodedata.normalize("NFKC", word)}
-            match = Q()
-            for variant in variants:
-                for field in self.search_fields:
-                    match |= Q(**{f"{field}__icontains": variant})
-            queryset = queryset.filter(match)
-        return queryset
-
 
 # ---------------------------------------------------------------------------------------
 # Public disclosure (结果公示, benchmarking/views/public.py): the published results, for anyone.
@@ -405,7 +394,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
 # since, which the public page never shows), and nothing in it depends on who is asking.
 
 
-class PublicResultFilter(django_filters.FilterSet):
+class PublicResultFilter(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
     """Search, industry, grade, publication dates and sort of the public results list.
 
     Like the staff lists, a value that does not validate is shown beside its field and the
@@ -463,7 +452,6 @@ class PublicResultFilter(django_filters.FilterSet):
         empty_label=_("默认（最新发布在前）"),
     )
 
-    # Read by ListFilterSet.filter_q, which this search shares (see filter_q).
     search_fields = (
         "enterprise__name",
         "product_name",
@@ -482,18 +470,8 @@ class PublicResultFilter(django_filters.FilterSet):
         # view's strict mode then only empties the list for a value that failed.
         super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # The staff lists' search (every word must match; full-width and credit codes as
-        # pasted), over this list's fields: one search behaviour across the site.
-        return ListFilterSet.filter_q(self, queryset, name, value)
-
     def filter_published_from(self, queryset, name, value):
         return _published_from(queryset, value)
 
     def filter_published_to(self, queryset, name, value):
         return _published_to(queryset, value)
-
-    @property
-    def current_sort(self) -> str:
-        """The sort parameter in force ("" for the default order), for the column headers."""
-        return ListFilterSet.current_sort.fget(self)

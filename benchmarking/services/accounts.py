@@ -8,7 +8,7 @@ Enterprise logins are never staff (``is_staff`` off): they use the portal, not t
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -32,7 +32,7 @@ def _require_bureau(actor) -> None:
 @transaction.atomic
 def enterprise_account_create(
     *, enterprise: Enterprise, actor, username: str, email: str, full_name: str = ""
-):
+) -> AbstractUser:
     """Open a login for ``enterprise``: no usable password, not staff, in the enterprise users'
     group, its profile naming the enterprise. After the commit, the login's address is mailed
     the link that sets its password. Raises ValidationError keyed by field (username, email)."""

@@ -98,9 +98,9 @@ class SchemeChoiceView(EnterpriseUserMixin, ListView):
                 ),
             )
         )
-        self.filterset = PortalSchemeFilter(self.request.GET or None, queryset=schemes)
+        self.filterset = PortalSchemeFilter(self.request.GET or None, queryset=schemes.order_by("code"))
         if not self.filterset.is_bound:
-            return self.filterset.queryset.order_by("code")
+            return self.filterset.queryset
         return self.filterset.qs if self.filterset.is_valid() else schemes.none()
 
     def get_context_data(self, **kwargs):
