@@ -156,7 +156,7 @@ _FIELD_LABELS = {
 def declaration_timeline(declaration: Declaration) -> list[TimelineEntry]:
     """Every step of the declaration, oldest first: each workflow move (who, from, to, why),
     each edit of its details or indicator values (old → new), each evidence file added or
-    removed. Costs 5 queries; ``declaration`` should come from ``declarations_with_parts``."""
+    removed. Costs 4 queries; ``declaration`` should come from ``declarations_with_parts``."""
     entries: list[TimelineEntry] = []
     for event in declaration.events.all():
         title = event.get_action_display()
@@ -190,6 +190,10 @@ def declaration_timeline(declaration: Declaration) -> list[TimelineEntry]:
         return str(value)
 
     for before, after in pairwise(records):
+        if before.status != after.status:
+            # The save of a workflow move: its event says what happened; the dates the move
+            # fills in (declared on submission) are not an edit of anyone's.
+            continue
         changes = [
             f"{label}：{shown(name, getattr(before, name))} → {shown(name, getattr(after, name))}"
             for name, label in _FIELD_LABELS.items()
