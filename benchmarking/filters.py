@@ -106,9 +106,29 @@ class SortFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "pk") if ordering else qs
 
 
+# A search box is for a name or a code, not a document: each word adds a condition over several
+# columns, so an unbounded query string (anyone may send one to the public page) would cost the
+# database seconds. Longer input is refused beside the box; extra words are ignored.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
+
+
 def search_terms(value: str) -> list[str]:
-    """The words of a search box; every word must match (any of the searched fields)."""
-    return value.split()
+    """The words of a search box (the first SEARCH_MAX_WORDS); every word must match
+    (any of the searched fields)."""
+    return value.split()[:SEARCH_MAX_WORDS]
+
+
+def _search_filter(**kwargs) -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_q",
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": _("搜索内容过长：最多 %(limit_value)d 个字（现有 %(show_value)d 个）。")
+        },
+        **kwargs,
+    )
 
 
 class WordSearchMixin:
@@ -153,7 +173,7 @@ class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
     """What the three lists share: the search box ``q``, ``counted_on``, ``sort``, and
     the per-row count of counted results "as of" the same instant as ``counted_on``."""
 
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    q = _search_filter()
     counted_on = _date_filter(_("截至该日计入"), "filter_counted_on")
     # What counted_on selects on this list, under the field.
     counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤回的记录。")
@@ -331,11 +351,7 @@ class PortalSchemeFilter(WordSearchMixin, django_filters.FilterSet):
     """The enterprise portal's scheme finder: a search box over what an enterprise knows of
     its product (its name, the scheme's code or title, the industry) and an industry select."""
 
-    q = django_filters.CharFilter(
-        label=_("搜索"),
-        method="filter_q",
-        help_text=_("方案名称、编号、产品类别或行业，例如“保温杯”“门”"),
-    )
+    q = _search_filter(help_text=_("方案名称、编号、产品类别或行业，例如“保温杯”“门”"))
     industry = django_filters.ModelChoiceFilter(
         field_name="industry",
         label=_("行业"),
@@ -359,10 +375,8 @@ class ReviewQueueFilter(WordSearchMixin, django_filters.FilterSet):
     """The queue's search box ``q`` (enterprise, product, scheme) and, for bureau staff, the
     branch office. Branch-office staff see only their own office, so they get no office choice."""
 
-    q = django_filters.CharFilter(
-        label=_("搜索"),
-        method="filter_q",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("企业、产品或方案编号")}),
+    q = _search_filter(
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("企业、产品或方案编号")})
     )
     # The office an enterprise falls under now, as the counting rules and the lists use it.
     branch_office = _office_filter("enterprise__branch_office")
@@ -401,11 +415,7 @@ class PublicResultFilter(WordSearchMixin, SortStateMixin, django_filters.FilterS
     list is empty, never silently unfiltered (the view is strict).
     """
 
-    q = django_filters.CharFilter(
-        label=_("搜索"),
-        method="filter_q",
-        help_text=_("企业名称、产品名称或型号、方案编号或名称、统一社会信用代码"),
-    )
+    q = _search_filter(help_text=_("企业名称、产品名称或型号、方案编号或名称、统一社会信用代码"))
     # All industries, not only those with a published result: the choices then cost no
     # join over the results, and a saved link to an industry whose last result was withdrawn
     # shows an empty list rather than "所选行业不存在", which would be untrue. Filtered by the

@@ -3,14 +3,19 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Direction
 from ..models import Declaration, DeclarationEvidence, Indicator, Standard
 from ..selectors.declarations import format_value
+from ..services.standards import check_enterprise_may_add
 from ..uploads import ALLOWED_EXTENSIONS, validate_document_upload
 from ..validators import normalize_standard_number, validate_standard_number
+from .errors import add_service_error
 
 # The most evidence files one save accepts; more is almost always a wrong folder selected.
 MAX_FILES_PER_SAVE = 10
@@ -47,6 +52,16 @@ class MultipleFileField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return cleaned
+
+
+class EvidenceToRemoveField(forms.ModelMultipleChoiceField):
+    """The declaration's evidence files ticked for removal. An id that is no longer there
+    (removed from another window) is ignored rather than refused: the save's version check
+    then tells the person what happened, in words they can act on."""
+
+    def _check_values(self, value):
+        ids = [int(v) for v in value if str(v).isdecimal()]
+        return self.queryset.filter(pk__in=ids)
 
 
 _PASS_FAIL_CHOICES = [("1", _("符合")), ("0", _("不符合"))]
@@ -88,9 +103,12 @@ class DeclarationForm(forms.Form):
     evidence_files = MultipleFileField(
         label=_("证明材料"),
         required=False,
-        help_text=_("检测报告、证书等，可多选；PDF、OFD、Word、Excel 或图片，每个不超过 20 MB。"),
+        help_text=format_lazy(
+            _("检测报告、证书等，可多选；PDF、OFD、Word、Excel 或图片，每个不超过 {}。"),
+            filesizeformat(settings.BENCHMARKING_MAX_UPLOAD_BYTES),
+        ),
     )
-    remove_evidence = forms.ModelMultipleChoiceField(
+    remove_evidence = EvidenceToRemoveField(
         label=_("删除已上传的材料"),
         queryset=DeclarationEvidence.objects.none(),
         required=False,
@@ -112,6 +130,11 @@ class DeclarationForm(forms.Form):
             del self.fields["seen_version"]
         else:
             self.fields["remove_evidence"].queryset = declaration.evidence.all()
+            # The version the person saw: without it a stale edit would silently overwrite.
+            self.fields["seen_version"].required = True
+            self.fields["seen_version"].error_messages["required"] = _(
+                "页面缺少版本信息，可能已过期。请刷新页面后重新修改。"
+            )
             self.initial.update(self._initial_from(declaration))
 
     @staticmethod
@@ -171,11 +194,17 @@ class DeclarationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         number = cleaned.get("standard_number")
-        new_standard = number and not Standard.objects.filter(number=number).exists()
-        if new_standard and not cleaned.get("standard_title", "").strip():
-            self.add_error(
-                "standard_title", _("标准「%(number)s」尚未收录，请填写标准名称。") % {"number": number}
-            )
+        if number and not Standard.objects.filter(number=number).exists():
+            try:
+                check_enterprise_may_add(number)
+            except ValidationError as error:
+                self.add_error("standard_number", error)
+            else:
+                if not cleaned.get("standard_title", "").strip():
+                    self.add_error(
+                        "standard_title",
+                        _("标准「%(number)s」尚未收录，请填写标准名称。") % {"number": number},
+                    )
         if self.intent == INTENT_SUBMIT:
             for indicator in self.indicators:
                 name = self.value_field_name(indicator)
@@ -190,18 +219,8 @@ class DeclarationForm(forms.Form):
             for indicator in self.indicators
         }
 
-    def details(self) -> dict[str, str]:
-        return {
-            "product_name": self.cleaned_data["product_name"],
-            "product_model": self.cleaned_data["product_model"],
-            "national_platform_url": self.cleaned_data["national_platform_url"],
-        }
-
     def add_service_error(self, error: ValidationError) -> None:
         """Put a service's refusal next to the field it is about, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = {"executed_standard": "standard_number", "file": "evidence_files"}.get(field, field)
-                self.add_error(target if target in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        add_service_error(
+            self, error, field_map={"executed_standard": "standard_number", "file": "evidence_files"}
+        )

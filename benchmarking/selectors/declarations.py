@@ -10,17 +10,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Comparison, DeclarationStatus, Direction
-from ..models import Declaration, DeclarationEvent, DeclarationEvidence, DeclarationItem, Standard
+from ..access import enterprise_id_of
+from ..choices import Comparison, DeclarationStatus, Direction, SchemeStatus
+from ..models import (
+    Declaration,
+    DeclarationEvent,
+    DeclarationEvidence,
+    DeclarationItem,
+    Enterprise,
+    Indicator,
+    Standard,
+    TechnicalScheme,
+)
 from ..rules import MEETS
 from ..scoping import visible_to
 
 __all__ = [
     "ItemCounts",
+    "PortalOverview",
     "TimelineEntry",
     "declaration_timeline",
     "declarations_with_parts",
@@ -29,6 +41,8 @@ __all__ = [
     "item_display",
     "latest_return_events",
     "pending_review",
+    "portal_overview",
+    "published_schemes_for",
     "review_queue",
 ]
 
@@ -73,6 +87,68 @@ def review_queue(user) -> QuerySet[Declaration]:
             # the 劣于对标值 column: counted in the page's own query, not one query per row
             worse_count=Count("items", filter=Q(items__comparison__in=NOT_MEETING)),
         )
+    )
+
+
+@dataclass(frozen=True)
+class PortalOverview:
+    """What an enterprise user's portal home shows."""
+
+    enterprise: Enterprise
+    # (status, its declarations, newest change first) for every status, in workflow order
+    groups: list[tuple[DeclarationStatus, list[Declaration]]]
+    # returned declarations, each with ``return_event``: the reviewer's reason to act on
+    needs_attention: list[Declaration]
+    total: int
+
+
+def portal_overview(user) -> PortalOverview:
+    """The user's enterprise and its declarations by status, in 3 queries."""
+    enterprise = visible_to(user, Enterprise).select_related("branch_office", "industry").get()
+    declarations = list(
+        visible_to(user, Declaration)
+        # scheme code and title of each row; of the events, only the returns give a reason to show
+        .select_related("scheme")
+        .prefetch_related(
+            Prefetch("events", queryset=DeclarationEvent.objects.filter(to_status=DeclarationStatus.RETURNED))
+        )
+        .order_by("-updated_at", "-pk")
+    )
+    returns = latest_return_events(declarations)
+    by_status = {status: [] for status in DeclarationStatus}
+    for declaration in declarations:
+        declaration.return_event = returns.get(declaration.pk)
+        by_status[declaration.status].append(declaration)
+    return PortalOverview(
+        enterprise=enterprise,
+        groups=list(by_status.items()),
+        needs_attention=by_status[DeclarationStatus.RETURNED],
+        total=len(declarations),
+    )
+
+
+def published_schemes_for(user) -> QuerySet[TechnicalScheme]:
+    """The published schemes an enterprise user may declare against, by code, with how many
+    indicators each has and how many live declarations the user's enterprise made on it.
+    Counted by subqueries, not a join of indicators × declarations."""
+
+    def count_of(queryset):
+        counted = queryset.order_by().values("scheme").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    own = Declaration.objects.filter(enterprise_id=enterprise_id_of(user)).exclude(
+        status=DeclarationStatus.WITHDRAWN
+    )
+    return (
+        visible_to(user, TechnicalScheme)
+        .filter(status=SchemeStatus.PUBLISHED)
+        # industry of each card
+        .select_related("industry")
+        .annotate(
+            indicator_count=count_of(Indicator.objects.filter(scheme=OuterRef("pk"))),
+            declared_by_me=count_of(own.filter(scheme=OuterRef("pk"))),
+        )
+        .order_by("code")
     )
 
 

@@ -394,6 +394,9 @@ def declaration_remove_evidence(*, declaration: Declaration, actor, evidence_ids
     for evidence in declaration.evidence.filter(pk__in=list(evidence_ids)):
         evidence._history_user = actor
         evidence.delete()
+        # The stored file goes too, once the removal has committed: no record serves it any more,
+        # and a rolled-back removal must still find it.
+        transaction.on_commit(partial(evidence.file.storage.delete, evidence.file.name))
         removed += 1
     return removed
 
@@ -411,17 +414,24 @@ def declaration_save_draft(
     new_files=(),
     removed_evidence_ids=(),
     expected_version: int | None = None,
-    **details,
+    product_name: str,
+    product_model: str,
+    national_platform_url: str = "",
 ) -> Declaration:
     """What the portal's declaration form saves, all or nothing: the executed standard (recorded
     when new), the details and values of a new or existing draft, and its evidence files."""
     standard = standard_for_number(number=standard_number, title=standard_title, actor=actor)
+    details = {
+        "product_name": product_name,
+        "product_model": product_model,
+        "national_platform_url": national_platform_url,
+        "executed_standard": standard,
+    }
     if declaration is None:
         declaration = declaration_create(
             actor=actor,
             enterprise=enterprise,
             scheme=scheme,
-            executed_standard=standard,
             values=values,
             **details,
         )
@@ -431,7 +441,6 @@ def declaration_save_draft(
             actor=actor,
             values=values,
             expected_version=expected_version,
-            executed_standard=standard,
             **details,
         )
     if removed_evidence_ids:

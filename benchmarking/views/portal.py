@@ -9,7 +9,6 @@ workflow again.
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from ..access import enterprise_id_of, role_of
-from ..choices import DeclarationStatus, Role, SchemeStatus
+from ..choices import Role, SchemeStatus
 from ..filters import PortalSchemeFilter
 from ..forms.portal import INTENT_DRAFT, INTENT_SUBMIT, DeclarationForm
 from ..models import Declaration, EditConflict, Enterprise, Indicator, TechnicalScheme
@@ -27,6 +26,8 @@ from ..selectors.declarations import (
     declarations_with_parts,
     item_counts,
     latest_return_events,
+    portal_overview,
+    published_schemes_for,
 )
 from ..services.declarations import declaration_save_draft, declaration_submit
 
@@ -53,27 +54,7 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
     template_name = "benchmarking/portal/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        declarations = list(
-            self.own_declarations()
-            # scheme code and title of each row; events for the reason a returned one came back
-            .select_related("scheme")
-            .prefetch_related("events")
-            .order_by("-updated_at", "-pk")
-        )
-        returns = latest_return_events(declarations)
-        groups = {status: [] for status in DeclarationStatus.values}
-        for declaration in declarations:
-            declaration.return_event = returns.get(declaration.pk)
-            groups[declaration.status].append(declaration)
-        context.update(
-            enterprise=self.get_enterprise(),
-            needs_attention=groups[DeclarationStatus.RETURNED],
-            drafts=groups[DeclarationStatus.DRAFT],
-            groups=[(DeclarationStatus(status), groups[status]) for status in DeclarationStatus.values],
-            total=len(declarations),
-        )
-        return context
+        return super().get_context_data(overview=portal_overview(self.request.user), **kwargs)
 
 
 class SchemeChoiceView(EnterpriseUserMixin, ListView):
@@ -83,22 +64,8 @@ class SchemeChoiceView(EnterpriseUserMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        schemes = (
-            visible_to(self.request.user, TechnicalScheme)
-            .filter(status=SchemeStatus.PUBLISHED)
-            # industry column of each row
-            .select_related("industry")
-            .annotate(
-                indicator_count=Count("indicators", distinct=True),
-                declared_by_me=Count(
-                    "declarations",
-                    filter=Q(declarations__enterprise_id=enterprise_id_of(self.request.user))
-                    & ~Q(declarations__status=DeclarationStatus.WITHDRAWN),
-                    distinct=True,
-                ),
-            )
-        )
-        self.filterset = PortalSchemeFilter(self.request.GET or None, queryset=schemes.order_by("code"))
+        schemes = published_schemes_for(self.request.user)
+        self.filterset = PortalSchemeFilter(self.request.GET or None, queryset=schemes)
         if not self.filterset.is_bound:
             return self.filterset.queryset
         return self.filterset.qs if self.filterset.is_valid() else schemes.none()
@@ -124,9 +91,7 @@ class DeclarationFormMixin(EnterpriseUserMixin):
         return DeclarationForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            scheme=self.scheme, declaration=self.declaration, intents=(INTENT_DRAFT, INTENT_SUBMIT), **kwargs
-        )
+        return super().get_context_data(scheme=self.scheme, declaration=self.declaration, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -141,7 +106,9 @@ class DeclarationFormMixin(EnterpriseUserMixin):
                 new_files=form.cleaned_data["evidence_files"],
                 removed_evidence_ids=[e.pk for e in form.cleaned_data.get("remove_evidence") or ()],
                 expected_version=form.cleaned_data.get("seen_version"),
-                **form.details(),
+                product_name=form.cleaned_data["product_name"],
+                product_model=form.cleaned_data["product_model"],
+                national_platform_url=form.cleaned_data["national_platform_url"],
             )
         except EditConflict:
             form.add_error(None, _("该声明已在别处被修改（可能在另一个窗口）。请刷新页面，核对后再保存。"))
@@ -165,16 +132,20 @@ class DeclarationCreateView(DeclarationFormMixin, FormView):
     """Step 2: the declaration form for the chosen scheme."""
 
     def get(self, request, *args, **kwargs):
-        self.scheme = self._published_scheme()
+        self.scheme = self._scheme(published=True)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        self.scheme = self._published_scheme()
+        # A scheme withdrawn since the form was opened still gets the form back, with the
+        # service's reason above it and everything typed kept, rather than a bare 404.
+        self.scheme = self._scheme(published=False)
         return super().post(request, *args, **kwargs)
 
-    def _published_scheme(self) -> TechnicalScheme:
-        schemes = visible_to(self.request.user, TechnicalScheme).filter(status=SchemeStatus.PUBLISHED)
-        return get_object_or_404(schemes.select_related("industry"), pk=self.kwargs["scheme_pk"])
+    def _scheme(self, *, published: bool) -> TechnicalScheme:
+        schemes = visible_to(self.request.user, TechnicalScheme).select_related("industry")
+        if published:
+            schemes = schemes.filter(status=SchemeStatus.PUBLISHED)
+        return get_object_or_404(schemes, pk=self.kwargs["scheme_pk"])
 
 
 class OwnDeclarationMixin(EnterpriseUserMixin):

@@ -415,3 +415,103 @@ def test_portal_pages_cost_a_fixed_number_of_queries(
     for url, queries in pages.items():
         with django_assert_num_queries(queries):
             assert ent_client.get(url).status_code == 200, url
+
+
+# -- review findings: each a way the form could mislead or lose work ------------------------------
+
+
+def test_an_enterprise_adds_only_its_own_or_group_standards(ent_client, scheme, settings):
+    data = form_data(scheme, standard_number="ISO 99999:2020", standard_title="随便写的标题")
+    response = ent_client.post(create_url(scheme), data)
+    _assert_refused(response, "standard_number", "企业可自行登记企业标准（Q/）和团体标准（T/）", settings)
+
+    ent_client.post(
+        create_url(scheme), {**data, "standard_number": "T/ZZB 0999-2025", "standard_title": "保温杯"}
+    )
+    assert Declaration.objects.get().executed_standard.number == "T/ZZB 0999—2025"
+
+
+def test_a_scheme_withdrawn_while_the_form_was_open_keeps_the_input(ent_client, scheme, bureau_staff):
+    from benchmarking.services.schemes import scheme_withdraw
+
+    assert ent_client.get(create_url(scheme)).status_code == 200
+    scheme_withdraw(scheme=scheme, actor=bureau_staff, reason="标准更新")
+    response = ent_client.post(create_url(scheme), form_data(scheme, product_model="KEEP-ME"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "只能对已发布的技术方案作出声明" in html
+    assert 'value="KEEP-ME"' in html
+    assert not Declaration.objects.exists()
+
+
+def test_a_second_window_removing_the_same_file_is_told_what_happened(
+    ent_client,
+    enterprise,
+    enterprise_user,
+    scheme,
+    executed_standard,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    declaration = make_declaration(enterprise_user, enterprise, scheme, executed_standard)
+    ent_client.post(
+        reverse("portal-declaration-edit", args=[declaration.pk]),
+        form_data(
+            scheme,
+            product_model="YK-1",
+            seen_version=str(declaration.version),
+            evidence_files=SimpleUploadedFile("a.pdf", PDF),
+        ),
+    )
+    declaration.refresh_from_db()
+    evidence = declaration.evidence.get()
+    both_saw = str(declaration.version)
+    edit_url = reverse("portal-declaration-edit", args=[declaration.pk])
+    first = form_data(scheme, product_model="YK-1", seen_version=both_saw, remove_evidence=[evidence.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ent_client.post(edit_url, first).status_code == 302
+    assert not declaration.evidence.exists()
+    assert not stored_files(settings)  # the file went with its record
+
+    second = ent_client.post(edit_url, {**first, value_field(indicators(scheme)["保温效能"]): "9"})
+    assert second.status_code == 200
+    assert "已在别处被修改" in second.content.decode()
+
+
+def test_an_edit_without_the_version_seen_is_refused(
+    ent_client, enterprise, enterprise_user, scheme, executed_standard
+):
+    declaration = make_declaration(enterprise_user, enterprise, scheme, executed_standard)
+    response = ent_client.post(
+        reverse("portal-declaration-edit", args=[declaration.pk]),
+        form_data(scheme, product_model="YK-1", heat="20"),
+    )
+    assert response.status_code == 200
+    assert "页面缺少版本信息" in response.content.decode()
+    assert declaration.items.get(indicator__name="保温效能").value == Decimal("13")
+
+
+def test_a_returned_declaration_on_a_withdrawn_scheme_says_it_cannot_be_submitted(
+    ent_client, enterprise, enterprise_user, bureau_staff, scheme, executed_standard
+):
+    from benchmarking.services.schemes import scheme_withdraw
+
+    declaration = make_declaration(enterprise_user, enterprise, scheme, executed_standard)
+    scheme_withdraw(scheme=scheme, actor=bureau_staff, reason="标准更新")
+    html = ent_client.get(reverse("portal-declaration-detail", args=[declaration.pk])).content.decode()
+    assert "不能再提交" in html
+    assert reverse("portal-declaration-submit", args=[declaration.pk]) not in html
+
+
+@pytest.mark.parametrize("url_name", ["public-results", "portal-scheme-choose"])
+def test_an_overlong_search_is_refused_not_run(client, enterprise_user, scheme, url_name):
+    client.force_login(enterprise_user)
+    response = client.get(reverse(url_name), {"q": "a " * 3500})
+    assert response.status_code == 200
+    assert "搜索内容过长" in response.content.decode()
+    assert list(response.context["object_list"]) == []
+    # Many short words within the limit: the first eight are used, the rest ignored.
+    title_word = scheme.title[:4]
+    words = " ".join([title_word] + ["x"] * 30)
+    found = client.get(reverse(url_name), {"q": words})
+    assert "搜索内容过长" not in found.content.decode()
