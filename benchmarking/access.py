@@ -6,7 +6,9 @@ them); a user's branch office or enterprise is a field of its profile.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q
 
 from .choices import Role
 
@@ -38,6 +40,32 @@ def role_of(user) -> Role | None:
         role = Role.BUREAU_STAFF
     user._benchmarking_role = role
     return role
+
+
+def users_with_role_q(role: Role) -> Q:
+    """``role_of`` as a filter on the user model: the users whose ``role_of`` is ``role``.
+
+    It must agree with ``role_of`` for every user (tests/access/test_roles.py checks both
+    directions): active; in the role's group and in no narrower role's group, since the
+    narrowest role wins; and, for bureau staff, also superusers in no role group. Lets a
+    page or a mail find everyone holding a role in one query, where ``role_of`` asks per user.
+    """
+    condition = Q(is_active=True) & Q(_in_role_group(role))
+    for narrower in _ROLE_PRECEDENCE[: _ROLE_PRECEDENCE.index(role)]:
+        condition &= ~Q(_in_role_group(narrower))
+    if role == Role.BUREAU_STAFF:
+        in_no_role = Q(is_active=True, is_superuser=True)
+        for other in _ROLE_PRECEDENCE:
+            in_no_role &= ~Q(_in_role_group(other))
+        condition |= in_no_role
+    return condition
+
+
+def _in_role_group(role: Role) -> Exists:
+    User = get_user_model()
+    return Exists(
+        User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=ROLE_GROUP_NAMES[role])
+    )
 
 
 def profile_of(user):

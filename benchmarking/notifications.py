@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, send_mass_mail
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -21,8 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# The precedence is access.py's own rule; _has_role restates role_of as a filter from it.
-from .access import _ROLE_PRECEDENCE, ROLE_GROUP_NAMES
+from .access import users_with_role_q
 from .choices import Role
 from .models import Declaration, DeclarationAction
 
@@ -34,31 +33,6 @@ __all__ = ["absolute_url", "notify_declaration_moved", "send_account_invitation"
 def absolute_url(path: str) -> str:
     """``path`` (from ``reverse``) as a link that works from a mail: on ``settings.SITE_URL``."""
     return urljoin(settings.SITE_URL.rstrip("/") + "/", path.lstrip("/"))
-
-
-# -- who holds a role, as a filter -------------------------------------------------------------
-
-
-def _in_group(role: Role) -> Exists:
-    User = get_user_model()
-    return Exists(
-        User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=ROLE_GROUP_NAMES[role])
-    )
-
-
-def _has_role(role: Role) -> Q:
-    """Users whose ``access.role_of`` is ``role``, as one filter: active, in the role's group
-    and in no narrower role's group (the narrowest role wins there), and for bureau staff also
-    superusers in no role group. Lets a mail find its recipients in one query."""
-    condition = Q(is_active=True) & Q(_in_group(role))
-    for narrower in _ROLE_PRECEDENCE[: _ROLE_PRECEDENCE.index(role)]:
-        condition &= ~Q(_in_group(narrower))
-    if role == Role.BUREAU_STAFF:
-        in_no_role = Q(is_active=True, is_superuser=True)
-        for other in _ROLE_PRECEDENCE:
-            in_no_role &= ~Q(_in_group(other))
-        condition |= in_no_role
-    return condition
 
 
 def _addresses(*groups) -> list[str]:
@@ -77,8 +51,8 @@ def _reviewer_addresses(enterprise) -> list[str]:
     """Those who may review the enterprise's declarations (``access.is_reviewer_for``):
     bureau staff, and branch-office staff of the enterprise's own office."""
     User = get_user_model()
-    reviewers = _has_role(Role.BUREAU_STAFF) | (
-        _has_role(Role.BRANCH_STAFF) & Q(profile__branch_office_id=enterprise.branch_office_id)
+    reviewers = users_with_role_q(Role.BUREAU_STAFF) | (
+        users_with_role_q(Role.BRANCH_STAFF) & Q(profile__branch_office_id=enterprise.branch_office_id)
     )
     emails = User.objects.filter(reviewers).exclude(email="").order_by("pk").values_list("email", flat=True)
     return _addresses(emails)
@@ -88,7 +62,7 @@ def _enterprise_addresses(enterprise) -> list[str]:
     """The enterprise's own logins, then the address on its record."""
     User = get_user_model()
     emails = (
-        User.objects.filter(_has_role(Role.ENTERPRISE), profile__enterprise_id=enterprise.pk)
+        User.objects.filter(users_with_role_q(Role.ENTERPRISE), profile__enterprise_id=enterprise.pk)
         .exclude(email="")
         .order_by("pk")
         .values_list("email", flat=True)

@@ -1,9 +1,12 @@
-"""Settings come from the environment, and production refuses to start without a secret key."""
+"""Settings come from the environment, and production refuses to start without a secret key
+or without an address for the links in its mails."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,3 +102,36 @@ def test_an_older_pbkdf2_password_is_upgraded_to_argon2_at_login(settings, clien
     assert response.status_code == 302
     enterprise_user.refresh_from_db()
     assert enterprise_user.password.startswith("argon2$")
+
+
+def site_url_under(**env) -> str:
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+def test_in_production_mail_links_default_to_https_on_the_first_allowed_host():
+    # Not to localhost: a forgotten DJANGO_SITE_URL must not send every mail's link there.
+    assert site_url_under(**PRODUCTION) == "https://tracker.example.org"
+    hosts = ".yk.example.gov.cn,tracker.example.org"
+    assert site_url_under(**PRODUCTION | {"DJANGO_ALLOWED_HOSTS": hosts}) == "https://yk.example.gov.cn"
+
+
+def test_a_set_site_url_wins_and_loses_its_trailing_slash():
+    env = PRODUCTION | {"DJANGO_ALLOWED_HOSTS": "*", "DJANGO_SITE_URL": "https://dbdb.yk.example.gov.cn/"}
+    assert site_url_under(**env) == "https://dbdb.yk.example.gov.cn"
+
+
+def test_while_debugging_mail_links_default_to_the_development_server():
+    assert (
+        site_url_under(DJANGO_DEBUG="1", DJANGO_ALLOWED_HOSTS="tracker.example.org")
+        == "http://127.0.0.1:8000"
+    )
+
+
+@pytest.mark.parametrize("hosts", ["*", "", "*,tracker.example.org"])
+def test_production_without_a_host_to_link_to_says_to_set_site_url(hosts):
+    result = run_check(**PRODUCTION | {"DJANGO_ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL is not set" in result.stderr
+    assert "Set DJANGO_SITE_URL" in result.stderr

@@ -176,8 +176,25 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 # Mail goes out inside the request that caused it (after the commit): an unreachable server
 # must cost that request seconds, not hang the worker (Django's default is no timeout at all).
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", 10))
+
+
+def default_site_url() -> str:
+    """SITE_URL when DJANGO_SITE_URL is not set: the development server while debugging, and in
+    production https on the first allowed host, since a link to localhost in a mail is useless."""
+    if DEBUG:
+        return "http://127.0.0.1:8000"
+    host = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS else ""
+    if not host or host == "*":
+        raise ImproperlyConfigured(
+            "DJANGO_SITE_URL is not set, and the first entry of DJANGO_ALLOWED_HOSTS does not name the "
+            "site's host to take it from. Set DJANGO_SITE_URL to the address users reach the site at, "
+            "e.g. DJANGO_SITE_URL=https://tracker.example.gov.cn; links in mails start with it."
+        )
+    return f"https://{host}"
+
+
 # Where mails point their links: a mail sent after a commit has no request to take the host from.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (os.environ.get("DJANGO_SITE_URL", "").strip() or default_site_url()).rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..access import branch_office_id_of, role_of
 from ..choices import Role
+from ..forms.errors import add_service_error
 from ..models import BranchOffice, Enterprise
 from ..services.accounts import enterprise_account_create, enterprise_account_invite
 from ..validators import normalize_credit_code
@@ -34,13 +35,20 @@ class EnterpriseAccountForm(forms.Form):
         help_text=_("设置密码的邀请链接将发到这个地址。"),
     )
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal beside the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+
+def _posted_pk(value: str) -> int | None:
+    """The primary key a form posted, or None for anything that is not one (never an exception).
+
+    Not ``str.isdigit``: it passes "²", which ``int`` then refuses. And ASCII only, as ``int``
+    also reads other scripts' digits ("١٢" is 12), which no page of ours ever posts.
+    """
+    if not value.isascii():
+        return None
+    try:
+        pk = int(value)
+    except ValueError:
+        return None
+    return pk if pk > 0 else None
 
 
 @admin.register(Enterprise)
@@ -139,7 +147,7 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
                         full_name=form.cleaned_data["first_name"],
                     )
                 except ValidationError as error:
-                    form.add_service_error(error)
+                    add_service_error(form, error)
                 else:
                     self.message_user(
                         request,
@@ -163,7 +171,8 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
 
     def _resend_invitation(self, request, logins, user_id: str) -> None:
         # Only this enterprise's logins: a tampered id finds nobody.
-        user = logins.filter(pk=user_id).first() if user_id.isdigit() else None
+        pk = _posted_pk(user_id)
+        user = logins.filter(pk=pk).first() if pk is not None else None
         if user is None:
             self.message_user(request, gettext("该企业没有这个账号，请刷新页面后重试。"), messages.ERROR)
             return

@@ -23,14 +23,14 @@ from ..exports import Column, Sheet, csv_response, xlsx_response
 from ..filters import DeclarationFilter, EnterpriseFilter, ListFilterSet, SchemeFilter
 from ..models import Declaration, Enterprise, TechnicalScheme
 from ..scoping import visible_to
-from .mixins import StaffOnlyMixin
+from .mixins import ForgivingPaginationMixin, StaffOnlyMixin
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
 EXPORT_FORMATS = ("xlsx", "csv")
 
 
-class StaffListView(StaffOnlyMixin, FilterView):
+class StaffListView(StaffOnlyMixin, ForgivingPaginationMixin, FilterView):
     """A list for staff: the rows the user may see, filtered, sorted and paged by the URL."""
 
     model: type
@@ -49,13 +49,6 @@ class StaffListView(StaffOnlyMixin, FilterView):
             .select_related(*self.list_select_related)
             .order_by(*self.model._meta.ordering, "pk")
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        # get_page, not page: a page past the end (after narrowing the filters on page 7) or
-        # not a number shows the nearest page rather than a 404 that loses the list.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

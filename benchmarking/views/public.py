@@ -13,11 +13,12 @@ from django_filters.views import FilterView
 from ..filters import PublicResultFilter
 from ..selectors.public import public_result, published_results
 from .lists import PAGE_SIZE
+from .mixins import ForgivingPaginationMixin
 
 TITLE = _("对标达标结果公示")
 
 
-class PublicResultListView(FilterView):
+class PublicResultListView(ForgivingPaginationMixin, FilterView):
     """The published results: search, industry, grade, publication dates, sort, 50 a page.
 
     Strict, as the staff lists: a filter value that does not validate empties the list and
@@ -30,13 +31,6 @@ class PublicResultListView(FilterView):
 
     def get_queryset(self):
         return published_results()
-
-    def paginate_queryset(self, queryset, page_size):
-        # get_page, not page: a page past the end (after narrowing the filters) or not a number
-        # shows the nearest page rather than a 404 that loses the list.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ refusal shown as a message, never a 500.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django_filters.views import FilterView
 
 from ..choices import DeclarationStatus
 from ..filters import ReviewQueueFilter
+from ..forms.errors import add_service_error
 from ..forms.review import PublishForm, ReturnForm
 from ..models import Declaration, DeclarationAction
 from ..scoping import visible_to
@@ -31,7 +33,7 @@ from ..selectors.declarations import (
 )
 from ..services.declarations import declaration_publish, declaration_return
 from ..services.errors import WorkflowError
-from .mixins import ReviewerOnlyMixin
+from .mixins import ForgivingPaginationMixin, ReviewerOnlyMixin
 
 PAGE_SIZE = 50
 
@@ -41,7 +43,7 @@ def waited_days(declaration: Declaration, now) -> int:
     return (now - declaration.submitted_at).days if declaration.submitted_at else 0
 
 
-class ReviewQueueView(ReviewerOnlyMixin, FilterView):
+class ReviewQueueView(ReviewerOnlyMixin, ForgivingPaginationMixin, FilterView):
     """The submitted declarations in the reviewer's scope, oldest first, 50 to a page."""
 
     model = Declaration
@@ -51,13 +53,6 @@ class ReviewQueueView(ReviewerOnlyMixin, FilterView):
 
     def get_queryset(self) -> QuerySet[Declaration]:
         return review_queue(self.request.user)
-
-    def paginate_queryset(self, queryset, page_size):
-        # get_page, not page: a page past the end (after someone emptied the queue) shows the
-        # last one rather than a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -119,8 +114,9 @@ class ReviewDetailView(ReviewerOnlyMixin, TemplateView):
 
 
 class _ReviewMoveView(ReviewDetailView):
-    """POST one decision. A form error or a refusal by the service shows the detail page
-    again with the error beside the form; a move someone else made first is a message."""
+    """POST one decision. A form error or a refusal by the service (any ValidationError) shows
+    the detail page again with the error beside the form; a move someone else made first is a
+    message."""
 
     http_method_names = ["post"]
     form_class: type[PublishForm] | type[ReturnForm]
@@ -138,13 +134,18 @@ class _ReviewMoveView(ReviewDetailView):
                 moved = self.move(
                     declaration=self.declaration, actor=request.user, comment=form.comment_text()
                 )
-            except WorkflowError as error:
-                if error.code == "illegal_transition":
+            except ValidationError as error:
+                # Any refusal, not only the workflow's own (WorkflowError): a model's full_clean
+                # inside the service says no with a plain ValidationError, often per field.
+                code = getattr(error, "code", None)  # a per-field or list error has none
+                if isinstance(error, WorkflowError) and code == "illegal_transition":
                     # Not submitted (any more): the page now shows it read-only, with its status.
                     messages.warning(request, self.not_pending_message(error))
                     return redirect("review-detail", pk=self.declaration.pk)
-                field = "reason" if error.code == "reason_required" and "reason" in form.fields else None
-                form.add_error(field, error)
+                if code == "reason_required" and "reason" in form.fields:
+                    form.add_error("reason", error)
+                else:
+                    add_service_error(form, error)
             else:
                 messages.success(request, str(self.success_message) % {"declaration": moved})
                 return redirect("review-queue")

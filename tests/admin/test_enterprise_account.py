@@ -193,6 +193,27 @@ def test_resend_finds_nobody_outside_the_enterprise(request, staff_client, enter
     assert mailoutbox == []
 
 
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted", ["²", "abc", "", "-1", "0", "9" * 30, "own pk in Arabic-Indic digits"])
+def test_a_resend_id_that_is_no_id_is_a_message_not_a_500(
+    staff_client, enterprise, enterprise_user, posted, mailoutbox
+):
+    # "²" passes str.isdigit but not int(); int() would read "١٢" as 12, which no page posts.
+    enterprise_user.email = "ent@jia.example.cn"
+    enterprise_user.save()
+    if posted == "own pk in Arabic-Indic digits":
+        posted = str(enterprise_user.pk).translate(ARABIC_INDIC_DIGITS)
+    response = staff_client.post(account_url(enterprise), {"resend": posted})
+    assert response.status_code == 302
+    page = staff_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "该企业没有这个账号，请刷新页面后重试。" in page.content.decode()
+    assert mailoutbox == []
+
+
 @pytest.mark.django_db
 def test_a_failed_resend_says_so(staff_client, enterprise, enterprise_user, settings, mailoutbox):
     settings.EMAIL_BACKEND = "tests.services.test_accounts.FailingBackend"

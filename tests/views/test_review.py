@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -346,6 +347,43 @@ def test_a_refusal_by_the_service_shows_on_the_form(client, submitted, branch_st
     assert "不能再据此提交或发布声明" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == DeclarationStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("action, data", [("publish", {"comment": ""}), ("return", {"reason": "不合格"})])
+def test_a_plain_validation_error_from_the_service_shows_on_the_form(
+    client, submitted, branch_staff, monkeypatch, action, data
+):
+    # Not a WorkflowError: what a model's full_clean inside the service raises.
+    def refuse(**kwargs):
+        raise ValidationError("检测报告已过期，请企业重新上传。")
+
+    monkeypatch.setattr(f"benchmarking.views.review.declaration_{action}", refuse)
+    client.force_login(branch_staff)
+    response = client.post(urls(submitted)[action], data)
+    assert response.status_code == 200
+    assert response.context[f"{action}_form"].non_field_errors() == ["检测报告已过期，请企业重新上传。"]
+    assert "检测报告已过期，请企业重新上传。" in response.content.decode()
+
+
+@pytest.mark.parametrize("action, data", [("publish", {"comment": ""}), ("return", {"reason": "不合格"})])
+def test_a_failed_full_clean_in_the_service_shows_on_the_form_and_changes_nothing(
+    client, submitted, branch_staff, monkeypatch, action, data
+):
+    # Per-field errors, named by model fields the decision forms do not have.
+    def full_clean(self, *args, **kwargs):
+        raise ValidationError({"product_model": ["型号格式有误。"], "published_at": ["发布日期有误。"]})
+
+    monkeypatch.setattr(Declaration, "full_clean", full_clean)
+    client.force_login(branch_staff)
+    response = client.post(urls(submitted)[action], data)
+    assert response.status_code == 200
+    assert sorted(response.context[f"{action}_form"].non_field_errors()) == [
+        "发布日期有误。",
+        "型号格式有误。",
+    ]
+    submitted.refresh_from_db()
+    assert submitted.status == DeclarationStatus.SUBMITTED
+    assert events(submitted, DeclarationAction.PUBLISH) == events(submitted, DeclarationAction.RETURN) == []
 
 
 def test_publishing_a_draft_is_a_message_not_a_change(
