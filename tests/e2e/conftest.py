@@ -29,9 +29,16 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
     # (fixtures, assertions) are plain synchronous code, which Django would otherwise refuse.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps its connections in context-local storage, and everything after Playwright
+    # starts runs in Playwright's context: hand it the same connection objects, or the next
+    # transactional test would get a fresh one without the snapshot serialized_rollback restores.
+    test_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in test_connections.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
