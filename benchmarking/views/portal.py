@@ -30,6 +30,7 @@ from ..selectors.declarations import (
     published_schemes_for,
 )
 from ..services.declarations import declaration_save_draft, declaration_submit
+from .mixins import ForgivingPaginationMixin
 
 
 class EnterpriseUserMixin(AccessMixin):
@@ -57,7 +58,7 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
         return super().get_context_data(overview=portal_overview(self.request.user), **kwargs)
 
 
-class SchemeChoiceView(EnterpriseUserMixin, ListView):
+class SchemeChoiceView(EnterpriseUserMixin, ForgivingPaginationMixin, ListView):
     """Step 1 of a new declaration: find the published scheme the product is benchmarked by."""
 
     template_name = "benchmarking/portal/schemes.html"
@@ -71,7 +72,8 @@ class SchemeChoiceView(EnterpriseUserMixin, ListView):
         return self.filterset.qs if self.filterset.is_valid() else schemes.none()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        filter_errors = self.filterset.is_bound and not self.filterset.is_valid()
+        return super().get_context_data(filter=self.filterset, filter_errors=filter_errors, **kwargs)
 
 
 class DeclarationFormMixin(EnterpriseUserMixin):

@@ -55,7 +55,7 @@ def test_declare_return_fix_publish(
 
     ent.get_by_role("link", name="新建对标声明").click()
     ent.get_by_label("搜索").fill(scheme.title[:6])
-    ent.get_by_role("button", name="查找").click()
+    ent.get_by_role("button", name="筛选").click()
     shoot(ent, "02 查找技术方案")
     ent.get_by_role("link", name="按此方案声明").click()
 

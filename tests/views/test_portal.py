@@ -515,3 +515,10 @@ def test_an_overlong_search_is_refused_not_run(client, enterprise_user, scheme, 
     words = " ".join([title_word] + ["x"] * 30)
     found = client.get(reverse(url_name), {"q": words})
     assert "搜索内容过长" not in found.content.decode()
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "0"])
+def test_a_page_number_out_of_range_shows_a_page_not_a_404(ent_client, scheme, page):
+    response = ent_client.get(reverse("portal-scheme-choose"), {"page": page})
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == [scheme]
