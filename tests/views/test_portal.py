@@ -117,7 +117,6 @@ def test_one_worse_indicator_is_shown_before_submitting(ent_client, scheme):
     assert response.status_code == 302, response.context["form"].errors
 
     declaration = Declaration.objects.get()
-    assert response.status_code == 302
     assert response.url == reverse("portal-declaration-submit", args=[declaration.pk])
     assert declaration.status == DeclarationStatus.DRAFT  # not yet: the person confirms first
 
