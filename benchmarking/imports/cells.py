@@ -1,0 +1,188 @@
+"""Making sense of the cells people actually send: codes with spaces and full-width
+characters, dates as Excel serial numbers or as 2021/3/5, 2021年3月5日 or 2021-03-05,
+numbers stored as text, 是/否 for yes/no, trailing spaces, and the apostrophe the
+site's own CSV export puts before formula-like text.
+
+Each parser takes a raw cell and returns a Python value, or raises ``CellError`` with a
+message that names what is wrong (the importer adds the row and the column).
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..exports import FORMULA_STARTS
+from .reading import Formula
+
+# Excel's day 0 (it counts 1900 as a leap year, so serial 60 is a date that never was; no
+# record of ours is from before 1900-03-01, where both agree).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# Serial numbers of 2000-01-01 and 2099-12-31: a number in this range in a date column is a date.
+_SERIAL_RANGE = (36526, 73050)
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+)
+_TIME = re.compile(r"^(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?:[:：](?P<s>\d{2}))?$")
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "无", ""}
+
+
+class CellError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def text(value) -> str:
+    """The cell as trimmed text ('' when blank). Refuses formulas; undoes the apostrophe the
+    site's CSV export adds before formula-like text, so an export imports back unchanged."""
+    if isinstance(value, Formula):
+        raise CellError(
+            _("单元格是公式（%(formula)s），请复制后“选择性粘贴 → 数值”再导入。") % {"formula": value.text}
+        )
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as a number: 1001, not 1001.0
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    result = " ".join(str(value).split())
+    if result.startswith("'") and result[1:].startswith(FORMULA_STARTS):
+        result = result[1:]
+    return result
+
+
+def required_text(value, *, max_length: int) -> str:
+    result = text(value)
+    if not result:
+        raise CellError(_("不能为空。"))
+    return checked_length(result, max_length)
+
+
+def optional_text(value, *, max_length: int) -> str:
+    return checked_length(text(value), max_length)
+
+
+def checked_length(result: str, max_length: int) -> str:
+    if len(result) > max_length:
+        raise CellError(
+            _("过长：最多 %(limit)d 个字，现有 %(count)d 个。") % {"limit": max_length, "count": len(result)}
+        )
+    return result
+
+
+def boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = unicodedata.normalize("NFKC", text(value)).lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise CellError(_("应填“是”或“否”，而不是“%(value)s”。") % {"value": text(value)})
+
+
+def decimal(value) -> Decimal | None:
+    """A number, from a number cell or from text ('1,234.5', '１２', ' 12 ')."""
+    if isinstance(value, bool):
+        raise CellError(_("应为数字。"))
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        raw = unicodedata.normalize("NFKC", text(value)).replace(",", "").replace(" ", "")
+        if not raw:
+            return None
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise CellError(_("应为数字，而不是“%(value)s”。") % {"value": text(value)}) from None
+    if not number.is_finite():
+        raise CellError(_("应为数字，而不是“%(value)s”。") % {"value": text(value)})
+    # The stored field holds 18 digits, 6 of them after the point.
+    _sign, digits, exponent = number.normalize().as_tuple()
+    if len(digits) + exponent > 12 or -exponent > 6:
+        raise CellError(_("数值超出范围：最多 12 位整数、6 位小数。"))
+    return number
+
+
+def date(value) -> dt.date | None:
+    """A date, from a date cell, an Excel serial number, or text in the usual Chinese forms."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_serial(value).date()
+    raw = unicodedata.normalize("NFKC", text(value)).replace(" ", "")
+    if re.fullmatch(r"\d{5}(\.\d+)?", raw):
+        return _from_serial(float(raw)).date()
+    raw = raw.split("T")[0]
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            try:
+                return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                break
+    raise CellError(
+        _("无法识别的日期“%(value)s”，请写成 2021-03-05、2021/3/5 或 2021年3月5日。") % {"value": text(value)}
+    )
+
+
+def instant(value) -> dt.datetime | None:
+    """A moment, Asia/Shanghai unless the cell says otherwise: a date-time cell, a serial
+    number, or a date with an optional time ('2021-03-05 14:30'). A bare date is its noon,
+    which no time-zone reading can push into another day."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time(12))
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        moment = _from_serial(value)
+    else:
+        raw = unicodedata.normalize("NFKC", text(value)).strip()
+        day_text, _sep, time_text = raw.replace("T", " ").partition(" ")
+        day = date(day_text)
+        if not time_text.strip():
+            moment = dt.datetime.combine(day, dt.time(12))
+        else:
+            match = _TIME.match(time_text.strip())
+            if not match:
+                raise CellError(_("无法识别的时间“%(value)s”，请写成 2021-03-05 14:30。") % {"value": raw})
+            try:
+                moment = dt.datetime.combine(
+                    day, dt.time(int(match["h"]), int(match["mi"]), int(match["s"] or 0))
+                )
+            except ValueError:
+                raise CellError(
+                    _("无法识别的时间“%(value)s”，请写成 2021-03-05 14:30。") % {"value": raw}
+                ) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def _from_serial(serial: float) -> dt.datetime:
+    if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+        raise CellError(_("数字 %(value)s 不是 2000—2099 年间的日期。") % {"value": serial})
+    return _EXCEL_EPOCH + dt.timedelta(days=float(serial))
+
+
+def choice(value, choices) -> str:
+    """A TextChoices value, from its Chinese label or its stored value."""
+    raw = text(value)
+    for stored, label in choices:
+        if raw in (stored, str(label)):
+            return stored
+    allowed = "、".join(str(label) for _stored, label in choices)
+    raise CellError(_("“%(value)s”不是可选的值，应为：%(allowed)s。") % {"value": raw, "allowed": allowed})

@@ -1,0 +1,216 @@
+"""Importing records from a spreadsheet: read → plan (every problem, all at once) → commit
+(all or nothing).
+
+A kind of record (``ImportKind``) says which columns it reads, how a row becomes a record,
+and how the records are matched on their natural key, so importing the same file twice
+changes nothing the second time and an edited export updates exactly the edited cells.
+
+``plan_import`` writes nothing: it reports how many rows would be created, updated or left
+unchanged, and every problem as "第 N 行，列「X」：…". ``commit_import`` plans again inside
+one transaction and writes only if there is no problem, with bulk statements (a fixed
+number of queries per batch, not per row) and a change-history record per written row
+under the importing user.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .reading import FileRefused, Table, read_table
+
+__all__ = [
+    "FileRefused",
+    "ImportColumn",
+    "ImportKind",
+    "ImportPlan",
+    "Problem",
+    "RowReader",
+    "commit_import",
+    "plan_import",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file; ``row`` and ``column`` say where, when it is a place."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return _("第 %(row)d 行，列「%(column)s」：%(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row is not None:
+            return _("第 %(row)d 行：%(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """A column the import reads: its header (the export's and the template's) and the parser
+    that turns a cell into a value (raising cells.CellError)."""
+
+    header: str
+    parse: Callable[[object], object]
+    required: bool = False  # the column must be in the file (its cells may still be blank)
+    # What the template's notes sheet says about the column.
+    note: str = ""
+    example: object = ""
+    # Choices offered as a drop-down in the template.
+    choices: Sequence[str] = ()
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, and everything that stops it."""
+
+    kind: "ImportKind"
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)  # (record, [changed field names])
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    # Columns of the file the import does not read (the export's computed ones, notes): shown, not refused.
+    ignored_columns: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.problems.append(Problem(message=message, row=row, column=column))
+
+
+class RowReader:
+    """One data row's cells by header, each parsed by its column; a cell that does not
+    parse is recorded on the plan as a problem and read as None."""
+
+    def __init__(self, plan: ImportPlan, number: int, cells: list, positions: dict[str, int], columns):
+        self.plan, self.number, self.cells, self.positions, self.columns = (
+            plan,
+            number,
+            cells,
+            positions,
+            columns,
+        )
+        self.failed = False
+
+    def __getitem__(self, header: str):
+        from .cells import CellError
+
+        position = self.positions.get(header)
+        raw = self.cells[position] if position is not None and position < len(self.cells) else None
+        try:
+            return self.columns[header].parse(raw)
+        except CellError as error:
+            self.failed = True
+            self.plan.add(error.message, row=self.number, column=header)
+            return None
+
+    def problem(self, message: str, column: str | None = None) -> None:
+        self.failed = True
+        self.plan.add(message, row=self.number, column=column)
+
+
+class ImportKind:
+    """One kind of record that can be imported. Subclasses set ``columns`` and write
+    ``plan_rows`` (read, match and validate; no writes) and ``write`` (the bulk writes)."""
+
+    key: str = ""
+    label: str = ""
+    columns: tuple[ImportColumn, ...] = ()
+    # Columns an export of this kind has beyond what an import reads: skipped without remark.
+    export_only: frozenset[str] = frozenset()
+
+    def may_import(self, actor) -> bool:
+        raise NotImplementedError
+
+    def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
+        raise NotImplementedError
+
+    def write(self, plan: ImportPlan, actor) -> None:
+        raise NotImplementedError
+
+    # -- shared by every kind --------------------------------------------------------------
+
+    def plan(self, table: Table, actor) -> ImportPlan:
+        plan = ImportPlan(kind=self)
+        positions = self._positions(table, plan)
+        if plan.problems:
+            return plan
+        columns = {column.header: column for column in self.columns}
+        readers = []
+        header_texts = [h for h in table.headers if h]
+        for number, cells in table.rows:
+            texts = ["".join(str(c).split()) for c in cells if c not in (None, "")]
+            if texts and sum(t in header_texts for t in texts) >= max(2, len(texts) // 2 + 1):
+                plan.add(_("这一行与表头相同，像是第二个表头行，请删除后再导入。"), row=number)
+                continue
+            readers.append(RowReader(plan, number, cells, positions, columns))
+        for ref in table.merged:
+            plan.add(_("单元格 %(ref)s 是合并单元格：请取消合并，并在每一行分别填写。") % {"ref": ref})
+        plan.rows = len(readers)
+        if not readers and not plan.problems:
+            plan.add(_("表头之下没有任何数据行。"))
+            return plan
+        self.plan_rows(plan, readers, actor)
+        return plan
+
+    def _positions(self, table: Table, plan: ImportPlan) -> dict[str, int]:
+        known = {column.header for column in self.columns}
+        positions: dict[str, int] = {}
+        unknown = []
+        for index, header in enumerate(table.headers):
+            if not header:
+                continue
+            if header in positions:
+                plan.add(_("表头中「%(header)s」出现了两次。") % {"header": header}, row=table.header_row)
+            elif header in known:
+                positions[header] = index
+            elif header not in self.export_only:
+                unknown.append(header)
+        missing = [c.header for c in self.columns if c.required and c.header not in positions]
+        if missing:
+            hint = ""
+            if unknown:
+                hint = _("（文件中有未识别的列：%(unknown)s，是否改动了列名？）") % {
+                    "unknown": "、".join(f"「{h}」" for h in unknown)
+                }
+            plan.add(
+                _("缺少必需的列：%(missing)s%(hint)s。请使用下载的模板，表头保持不变。")
+                % {"missing": "、".join(f"「{h}」" for h in missing), "hint": hint},
+                row=table.header_row,
+            )
+        plan.ignored_columns = unknown
+        return positions
+
+
+def plan_import(kind: ImportKind, name: str, data: bytes, actor) -> ImportPlan:
+    """Read the file and work out what importing it would do. Writes nothing."""
+    if not kind.may_import(actor):
+        raise PermissionError(f"{actor} may not import {kind.key}")
+    try:
+        table = read_table(name, data)
+    except FileRefused as refused:
+        plan = ImportPlan(kind=kind)
+        plan.add(refused.message)
+        return plan
+    return kind.plan(table, actor)
+
+
+def commit_import(kind: ImportKind, name: str, data: bytes, actor) -> ImportPlan:
+    """Plan again (the database may have changed since the preview) and, if nothing is wrong,
+    write every row in one transaction. Returns the plan that was carried out, or the one
+    whose problems stopped it (nothing written)."""
+    with transaction.atomic():
+        plan = plan_import(kind, name, data, actor)
+        if plan.ok:
+            kind.write(plan, actor)
+    return plan

@@ -1,0 +1,11 @@
+"""Importing schemes (placeholder until built)."""
+
+from .engine import ImportKind
+
+
+class SchemeImport(ImportKind):
+    key = "schemes"
+    label = "schemes"
+
+    def may_import(self, actor) -> bool:
+        return False
