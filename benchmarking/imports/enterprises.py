@@ -11,7 +11,7 @@ from ..choices import Role, StandardKind
 from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
 from ..scoping import editable_by
-from ..validators import normalize_credit_code, normalize_standard_number, validate_standard_number
+from ..validators import normalize_standard_number, validate_standard_number
 from . import cells
 from .engine import ImportColumn, ImportKind, ImportPlan, RowReader
 
@@ -23,14 +23,18 @@ def _headers(columns) -> list[str]:
 
 
 def reference_lookup(model) -> dict[str, object]:
-    """Branch offices or industries by name and by code, for the cells that name them."""
-    lookup = {}
-    for record in model.objects.all():
-        lookup[record.name] = record
-        code = getattr(record, "code", "")
+    """Branch offices or industries by name, and by code (an office's code, an industry's
+    GB/T 4754 code) where that code names just one of them."""
+    records = list(model.objects.all())
+    lookup = {record.name: record for record in records}
+    by_code: dict[str, list] = {}
+    for record in records:
+        code = (getattr(record, "code", "") or getattr(record, "gb_code", "") or "").upper()
         if code:
-            lookup[code] = record
-            lookup[code.upper()] = record
+            by_code.setdefault(code, []).append(record)
+    for code, named in by_code.items():
+        if len(named) == 1:
+            lookup.setdefault(code, named[0])
     return lookup
 
 
@@ -78,7 +82,7 @@ class EnterpriseImport(ImportKind):
     columns = (
         ImportColumn(
             "统一社会信用代码",
-            lambda v: normalize_credit_code(cells.text(v)),
+            cells.credit_code,
             required=True,
             note="18 位，空格、小写和全角字符会自动规范；用于匹配已有企业。",
             example="91330784MA2E8RKX2P",
@@ -143,14 +147,12 @@ class EnterpriseImport(ImportKind):
         for row in rows:
             code = row["统一社会信用代码"]
             values = {field: row[header] for header, field in self.fields.items()}
-            if not code:
-                row.problem(_("不能为空。"), "统一社会信用代码")
-            elif code in first_row_of:
+            if code in first_row_of:
                 row.problem(
                     _("与第 %(row)d 行的统一社会信用代码重复。") % {"row": first_row_of[code]},
                     "统一社会信用代码",
                 )
-            else:
+            elif code:
                 first_row_of[code] = row.number
             for header, lookup in (("所属监管所", offices), ("行业", industries)):
                 field = self.fields[header]
