@@ -2,6 +2,7 @@
 
 from .access import role_of
 from .choices import Role
+from .views.imports import importable_kinds
 from .views.mixins import is_staff_reader
 
 
@@ -13,4 +14,6 @@ def navigation(request):
         "nav_staff": is_staff_reader(user),
         "nav_reviewer": role in (Role.BUREAU_STAFF, Role.BRANCH_STAFF),
         "nav_enterprise": role == Role.ENTERPRISE,
+        # Each kind's may_import decides; the role is cached on the user, so this costs no query.
+        "nav_importer": bool(importable_kinds(user)),
     }

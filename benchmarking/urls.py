@@ -4,6 +4,7 @@ from .views import portal, public, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.files import protected_file
 from .views.home import HomeView
+from .views.imports import ImportConfirmView, ImportIndexView, ImportTemplateView, ImportUploadView
 from .views.lists import (
     DeclarationExportView,
     DeclarationListView,
@@ -57,4 +58,10 @@ urlpatterns = [
     path("public/results/", public.PublicResultListView.as_view(), name="public-results"),
     path("public/results/<int:pk>/", public.PublicResultDetailView.as_view(), name="public-result-detail"),
     path("files/<path:path>", protected_file, name="protected-file"),
+    # -- bulk import: template, upload and preview, confirm (benchmarking/views/imports.py) --
+    # kind is a key of benchmarking.imports.kinds(); the views answer any other with a 404.
+    path("imports/", ImportIndexView.as_view(), name="imports"),
+    path("imports/<str:kind>/template.xlsx", ImportTemplateView.as_view(), name="import-template"),
+    path("imports/<str:kind>/", ImportUploadView.as_view(), name="import-upload"),
+    path("imports/<str:kind>/confirm/", ImportConfirmView.as_view(), name="import-confirm"),
 ]

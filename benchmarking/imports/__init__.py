@@ -11,4 +11,6 @@ def kinds() -> dict:
     from .enterprises import EnterpriseImport, StandardImport
     from .schemes import SchemeImport
 
-    return {kind.key: kind for kind in (EnterpriseImport(), StandardImport(), SchemeImport(), DeclarationImport())}
+    return {
+        kind.key: kind for kind in (EnterpriseImport(), StandardImport(), SchemeImport(), DeclarationImport())
+    }

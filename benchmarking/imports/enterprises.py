@@ -195,7 +195,11 @@ class EnterpriseImport(ImportKind):
                     plan.unchanged += 1
                     continue
             try:
-                record.full_clean(validate_unique=False, validate_constraints=False)
+                # The office and industry came from the lookups above, so they exist: checking them
+                # again would be two queries per row (a ForeignKey's validate() asks the database).
+                record.full_clean(
+                    exclude=["branch_office", "industry"], validate_unique=False, validate_constraints=False
+                )
             except ValidationError as error:
                 for name, messages in message_of(error).items():
                     header = next((h for h, f in self.fields.items() if f == name), "统一社会信用代码")

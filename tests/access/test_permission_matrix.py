@@ -338,9 +338,9 @@ def site_checks(world, name):
         ],
     }
     # Each area of issue 5 keeps its rules beside its own tests, in the same form.
-    from tests.access import matrix_accounts, matrix_portal, matrix_public, matrix_review
+    from tests.access import matrix_accounts, matrix_imports, matrix_portal, matrix_public, matrix_review
 
-    for area in (matrix_accounts, matrix_portal, matrix_public, matrix_review):
+    for area in (matrix_accounts, matrix_imports, matrix_portal, matrix_public, matrix_review):
         rules.update(area.checks(world))
     return rules.get(name)
 

@@ -1,0 +1,317 @@
+"""Bulk import on the site (issue 6): download a kind's template, upload a filled-in file,
+read the preview (what would be created, updated or left unchanged, and every problem),
+then confirm.
+
+Between the preview and the confirmation the uploaded bytes wait on the server, under
+MEDIA_ROOT/imports/ with a random token for a name and a sidecar JSON saying whose upload it
+is, for which kind, and when. The confirm form carries only the token: the server never
+takes a path from the client, and a token is honoured only for the user and the kind it was
+issued to, within ``STAGED_FOR``. Confirming plans again inside the writing transaction
+(``commit_import``), so data changed since the preview shows as problems and nothing is
+written. Which users may import which kind is each kind's ``may_import``.
+"""
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import time
+from pathlib import Path, PurePath
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from ..exports import XLSX_TYPE
+from ..imports import kinds
+from ..imports.engine import ImportKind, ImportPlan, commit_import, plan_import
+from ..imports.reading import MAX_IMPORT_BYTES
+from ..imports.templates import template_columns, template_filename, template_workbook
+
+# How long an uploaded file waits for its confirmation.
+STAGED_FOR = dt.timedelta(hours=1)
+# Rows of the preview's lists of records to be created or updated (the counts are always whole).
+PREVIEW_ROWS = 200
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+
+
+def importable_kinds(user) -> list[ImportKind]:
+    """The kinds this user may import, in the import page's order."""
+    return [kind for kind in kinds().values() if kind.may_import(user)]
+
+
+# -- the uploaded file, waiting for its confirmation --------------------------------------------
+
+
+class UploadExpired(Exception):
+    """The staged upload is older than STAGED_FOR; it has been deleted."""
+
+
+def _staging_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+
+
+def _sweep_expired(directory: Path) -> None:
+    """Delete staged uploads nobody confirmed (and leftovers of interrupted confirmations)."""
+    cutoff = time.time() - STAGED_FOR.total_seconds() - 60
+    for path in directory.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # another request swept or claimed it first
+
+
+def stage_upload(*, user, kind: ImportKind, name: str, data: bytes) -> str:
+    """Keep the uploaded bytes for the confirm step; the token that names them."""
+    directory = _staging_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    _sweep_expired(directory)
+    token = secrets.token_urlsafe(32)
+    _write_private(directory / f"{token}.data", data)
+    # The sidecar is written last: a half-written upload has none, and is not confirmable.
+    sidecar = {"user": user.pk, "kind": kind.key, "name": name, "created": time.time()}
+    _write_private(directory / f"{token}.json", json.dumps(sidecar).encode())
+    return token
+
+
+def claim_upload(*, token: str, user, kind: ImportKind) -> tuple[str, bytes]:
+    """The staged upload's file name and bytes, removed from the server so it is imported at
+    most once. Http404 for a token that is malformed, unknown, already used, or issued to
+    another user or for another kind; UploadExpired when it waited too long."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        raise Http404
+    directory = _staging_dir()
+    sidecar = directory / f"{token}.json"
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        raise Http404 from None
+    if meta.get("user") != user.pk or meta.get("kind") != kind.key:
+        raise Http404
+    # Renaming is atomic: of two confirmations of one upload (a double click), one gets the file.
+    claimed = directory / f"{token}.{secrets.token_hex(8)}.claimed"
+    try:
+        os.rename(directory / f"{token}.data", claimed)
+    except FileNotFoundError:
+        raise Http404 from None
+    try:
+        sidecar.unlink(missing_ok=True)
+        if time.time() - float(meta.get("created", 0)) > STAGED_FOR.total_seconds():
+            raise UploadExpired
+        return str(meta.get("name") or "upload.xlsx"), claimed.read_bytes()
+    finally:
+        claimed.unlink(missing_ok=True)
+
+
+# -- forms and access ---------------------------------------------------------------------------
+
+
+class ImportFileForm(forms.Form):
+    """The upload: one .xlsx or .csv file, at most MAX_IMPORT_BYTES. Its content is judged by
+    the import's reader, which says what is wrong with it in the preview."""
+
+    file = forms.FileField(
+        label=gettext_lazy("选择文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={
+            "required": gettext_lazy("请选择要导入的文件。"),
+            "empty": gettext_lazy("文件为空，请选择填写好的表格。"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Excel（.xlsx）或 CSV 文件，不超过 %(limit)s。") % {
+            "limit": filesizeformat(MAX_IMPORT_BYTES)
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("文件过大：%(size)s，上限为 %(limit)s。请分成几个文件导入。")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_IMPORT_BYTES)},
+                code="file_too_large",
+            )
+        return upload
+
+
+class ImporterMixin(AccessMixin):
+    """Anonymous users go to the login page; an unknown kind is a 404; a user whom the kind's
+    ``may_import`` refuses (or, on the import page, who may import nothing) gets 403."""
+
+    kind: ImportKind | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if "kind" in kwargs:
+            self.kind = kinds().get(kwargs["kind"])
+            if self.kind is None:
+                raise Http404
+            allowed = self.kind.may_import(request.user)
+        else:
+            allowed = bool(importable_kinds(request.user))
+        if not allowed:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _column_rows(kind: ImportKind) -> list[dict]:
+    return [
+        {
+            "header": column.header,
+            "required": column.required,
+            "note": column.note,
+            "choices": " / ".join(str(choice) for choice in column.choices),
+        }
+        for column in template_columns(kind)
+    ]
+
+
+# -- views --------------------------------------------------------------------------------------
+
+
+class ImportIndexView(ImporterMixin, TemplateView):
+    """The kinds the user may import, each with its template and an upload form."""
+
+    template_name = "benchmarking/imports/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            kinds=importable_kinds(self.request.user), form=ImportFileForm(), limit=MAX_IMPORT_BYTES
+        )
+        return context
+
+
+class ImportTemplateView(ImporterMixin, View):
+    """The kind's blank template (.xlsx)."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(template_workbook(self.kind), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=template_filename(self.kind)
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ImportUploadView(ImporterMixin, View):
+    """GET: the upload form and the columns the file needs. POST: read the file, keep it for
+    the confirmation, and show the preview. Nothing is written here."""
+
+    def get(self, request, *args, **kwargs):
+        return self.form_page(ImportFileForm())
+
+    def post(self, request, *args, **kwargs):
+        form = ImportFileForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.form_page(form)
+        upload = form.cleaned_data["file"]
+        name = PurePath(upload.name or "").name or "upload"
+        data = upload.read()
+        plan = self.plan(name, data)
+        # Only a file that can be imported waits on the server; one with problems is fixed and uploaded again.
+        token = stage_upload(user=request.user, kind=self.kind, name=name, data=data) if plan.ok else ""
+        return preview_page(request, self.kind, plan, name=name, token=token)
+
+    def plan(self, name: str, data: bytes) -> ImportPlan:
+        try:
+            return plan_import(self.kind, name, data, self.request.user)
+        except PermissionError:
+            raise PermissionDenied from None
+
+    def form_page(self, form):
+        return render(
+            self.request,
+            "benchmarking/imports/upload.html",
+            {"kind": self.kind, "form": form, "columns": _column_rows(self.kind)},
+        )
+
+
+class ImportConfirmView(ImporterMixin, View):
+    """Import the staged upload named by the posted token: everything or, if the file now has
+    problems (the data changed since the preview), nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        upload_url = reverse("import-upload", kwargs={"kind": self.kind.key})
+        try:
+            name, data = claim_upload(token=request.POST.get("token", ""), user=request.user, kind=self.kind)
+        except UploadExpired:
+            messages.error(
+                request, _("上传的文件已超过 1 小时未确认，已作废，请重新上传。本次未写入任何数据。")
+            )
+            return redirect(upload_url)
+        try:
+            plan = commit_import(self.kind, name, data, request.user)
+        except PermissionError:
+            raise PermissionDenied from None
+        if not plan.ok:
+            return preview_page(request, self.kind, plan, name=name, token="", after_confirm=True)
+        messages.success(
+            request,
+            _("%(label)s导入完成：新增 %(created)d 条，更新 %(updated)d 条，%(unchanged)d 条无变化。")
+            % {
+                "label": self.kind.label,
+                "created": len(plan.creates),
+                "updated": len(plan.updates),
+                "unchanged": plan.unchanged,
+            },
+        )
+        return redirect(reverse("imports"))
+
+
+def _field_label(record, name: str) -> str:
+    try:
+        return str(record._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a kind may report a change that is not a model field
+        return name
+
+
+def preview_page(request, kind: ImportKind, plan: ImportPlan, *, name: str, token: str, after_confirm=False):
+    created = [str(record) for record in plan.creates[:PREVIEW_ROWS]]
+    updated = [
+        {"record": str(record), "fields": "、".join(_field_label(record, f) for f in changed)}
+        for record, changed in plan.updates[:PREVIEW_ROWS]
+    ]
+    return render(
+        request,
+        "benchmarking/imports/preview.html",
+        {
+            "kind": kind,
+            "plan": plan,
+            "file_name": name,
+            "token": token,
+            "after_confirm": after_confirm,
+            "problems": [str(problem) for problem in plan.problems],
+            "created_count": len(plan.creates),
+            "updated_count": len(plan.updates),
+            "created": created,
+            "updated": updated,
+            "preview_rows": PREVIEW_ROWS,
+            "expires_at": timezone.now() + STAGED_FOR,
+        },
+    )

@@ -1,0 +1,35 @@
+"""Permission-matrix rules for bulk import (issue 6): each kind's importers (enterprises:
+bureau and branch-office staff; standards: bureau staff) get the page, the template and the
+upload form; other staff and enterprise users get 403; anonymous users go to the login page.
+An unknown kind is a 404. Confirming is a POST only (GET: 405 to those who may import)."""
+
+from django.urls import reverse
+
+
+def checks(world) -> dict:
+    from tests.access.test_permission_matrix import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES
+
+    importers = {"enterprises": {"branch_other", "branch_same", "bureau"}, "standards": {"bureau"}}
+
+    def page(allowed, outcome=OK):
+        return {role: outcome if role in allowed else FORBIDDEN for role in ROLES} | {"anonymous": LOGIN}
+
+    unknown = {role: NOT_FOUND for role in ROLES} | {"anonymous": LOGIN}
+    return {
+        # The page lists what the user may import: anyone who may import at least one kind.
+        "imports": [(reverse("imports"), page(importers["enterprises"] | importers["standards"]))],
+        **{
+            name: [
+                *[
+                    (reverse(name, args=[kind]), page(allowed, outcome))
+                    for kind, allowed in importers.items()
+                ],
+                (reverse(name, args=["no-such-kind"]), unknown),
+            ]
+            for name, outcome in (
+                ("import-template", OK),
+                ("import-upload", OK),
+                ("import-confirm", NOT_ALLOWED),
+            )
+        },
+    }
