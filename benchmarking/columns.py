@@ -12,7 +12,13 @@ The headers are plain strings, not translated: a file's headers are its format,
 and an import must recognise them whatever the interface language.
 """
 
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
+
+from django.db.models import Prefetch
+
 from .exports import Column
+from .models import Indicator, SchemeBenchmark
 
 # Excel number formats: real dates and numbers, sortable and summable.
 DATE = "yyyy-mm-dd"
@@ -37,20 +43,73 @@ ENTERPRISE_EXPORT: tuple[Column, ...] = (
     Column("已计入对标结果数", lambda e: e.counted_results, number_format=COUNT, width=12),
 )
 
+# Schemes: one row per indicator, the scheme's own columns repeated on each of its rows (a
+# scheme with no indicator yet has one row, its indicator columns blank). Each row is a
+# ``SchemeRow`` made by ``scheme_export_rows`` from schemes with ``SCHEME_EXPORT_PREFETCH``.
+
+
+class SchemeRow(NamedTuple):
+    scheme: Any
+    indicator: Any  # None on the one row of a scheme with no indicators
+
+
+def _indicator(read: Callable[[Any], Any]) -> Callable[[SchemeRow], Any]:
+    return lambda r: read(r.indicator) if r.indicator is not None else None
+
+
+# Between benchmark standards in the 对标标准 cell; the import also accepts ; 、 and new lines.
+STANDARD_SEPARATOR = "；"
+
 SCHEME_FIELDS: tuple[Column, ...] = (
-    Column("方案编号", lambda s: s.code, width=18),
-    Column("方案名称", lambda s: s.title, width=36),
-    Column("产品类别", lambda s: s.product_category, width=16),
-    Column("行业", lambda s: s.industry.name, width=12),
-    Column("发布机构", lambda s: s.publisher, width=24),
+    Column("方案编号", lambda r: r.scheme.code, width=18),
+    Column("方案名称", lambda r: r.scheme.title, width=36),
+    Column("产品类别", lambda r: r.scheme.product_category, width=16),
+    Column("行业", lambda r: r.scheme.industry.name, width=12),
+    Column("发布机构", lambda r: r.scheme.publisher, width=24),
+    Column(
+        "对标标准",
+        lambda r: STANDARD_SEPARATOR.join(b.standard.number for b in r.scheme.schemebenchmark_set.all()),
+        width=36,
+    ),
+    Column("状态", lambda r: r.scheme.get_status_display(), width=10),
+    Column("发布时间", lambda r: r.scheme.published_at, number_format=DATETIME, width=17),
+    Column("撤销时间", lambda r: r.scheme.withdrawn_at, number_format=DATETIME, width=17),
+    Column("撤销理由", lambda r: r.scheme.withdraw_reason, width=24),
+    Column("指标名称", _indicator(lambda i: i.name), width=20),
+    Column("单位", _indicator(lambda i: i.unit), width=10),
+    Column("检测方法", _indicator(lambda i: i.test_method), width=24),
+    Column("排序", _indicator(lambda i: i.order), number_format=COUNT, width=8),
+    Column("核心指标", _indicator(lambda i: i.is_core), width=10),
+    Column("比较方式", _indicator(lambda i: i.get_direction_display()), width=24),
+    Column("对标值", _indicator(lambda i: i.benchmark_value), width=12),
+    Column("区间下限", _indicator(lambda i: i.benchmark_min), width=12),
+    Column("区间上限", _indicator(lambda i: i.benchmark_max), width=12),
+    Column("要求说明", _indicator(lambda i: i.requirement), width=30),
 )
 SCHEME_EXPORT: tuple[Column, ...] = (
     *SCHEME_FIELDS,
-    Column("状态", lambda s: s.get_status_display(), width=10),
-    Column("发布时间", lambda s: s.published_at, number_format=DATETIME, width=17),
-    Column("撤销时间", lambda s: s.withdrawn_at, number_format=DATETIME, width=17),
-    Column("已计入对标结果数", lambda s: s.counted_results, number_format=COUNT, width=12),
+    Column("已计入对标结果数", lambda r: r.scheme.counted_results, number_format=COUNT, width=12),
 )
+# What the scheme rows read beyond the scheme's own row: its indicators (the indicator
+# columns) and its benchmark standards (对标标准), in their display order.
+SCHEME_EXPORT_PREFETCH = (
+    Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
+    Prefetch(
+        "schemebenchmark_set",
+        queryset=SchemeBenchmark.objects.select_related("standard").order_by("order", "id"),
+    ),
+)
+
+
+def scheme_export_rows(schemes: Iterable[Any]) -> Iterator[SchemeRow]:
+    """One row per indicator of each scheme, or one row for a scheme with none."""
+    for scheme in schemes:
+        indicators = list(scheme.indicators.all())
+        if not indicators:
+            yield SchemeRow(scheme, None)
+        for indicator in indicators:
+            yield SchemeRow(scheme, indicator)
+
 
 DECLARATION_FIELDS: tuple[Column, ...] = (
     Column("统一社会信用代码", lambda d: d.enterprise.credit_code, width=22),
@@ -61,17 +120,24 @@ DECLARATION_FIELDS: tuple[Column, ...] = (
     Column("执行标准编号", lambda d: d.executed_standard.number, width=22),
     Column("声明日期", lambda d: d.declared_on, number_format=DATE, width=12),
     Column("企业标准信息公共服务平台链接", lambda d: d.national_platform_url, width=30),
-)
-DECLARATION_EXPORT: tuple[Column, ...] = (
-    *DECLARATION_FIELDS,
-    Column("所属监管所", lambda d: d.enterprise.branch_office.name, width=16),
-    Column("行业", lambda d: d.enterprise.industry.name, width=12),
-    Column("方案名称", lambda d: d.scheme.title, width=36),
-    Column("对标水平", lambda d: d.get_grade_display(), width=10),
+    # Status and dates are columns of the import too: a historic record imports as what it was.
     Column("状态", lambda d: d.get_status_display(), width=10),
     Column("发布时间", lambda d: d.published_at, number_format=DATETIME, width=17),
     Column("撤回时间", lambda d: d.withdrawn_at, number_format=DATETIME, width=17),
 )
+# After the fields, the export and the import template have the indicator values as pairs of
+# columns 指标1 | 声明值1 | 指标2 | 声明值2 | … (views.lists.DeclarationExportView builds them:
+# as many pairs as the widest declaration exported); then what the system works out.
+DECLARATION_PAIR_HEADERS = ("指标", "声明值")
+DECLARATION_TEMPLATE_PAIRS = 12
+DECLARATION_COMPUTED: tuple[Column, ...] = (
+    Column("所属监管所", lambda d: d.enterprise.branch_office.name, width=16),
+    Column("行业", lambda d: d.enterprise.industry.name, width=12),
+    Column("方案名称", lambda d: d.scheme.title, width=36),
+    Column("对标水平", lambda d: d.get_grade_display(), width=10),
+)
+# The fixed columns of the export, without the pairs.
+DECLARATION_EXPORT: tuple[Column, ...] = (*DECLARATION_FIELDS, *DECLARATION_COMPUTED)
 
 # The joins each export's cells read (the select_related of its rows).
 EXPORT_SELECT_RELATED: dict[str, tuple[str, ...]] = {

@@ -27,12 +27,14 @@ PAGES = {
         lambda ids: reverse("declaration-list") + f"?branch_office={ids['office']}&status=published&page=2",
         11,
     ),
-    "schemes xlsx": (lambda ids: reverse("scheme-export", kwargs={"fmt": "xlsx"}), 7),
+    # One row per indicator: the schemes, then their indicators and benchmark standards.
+    "schemes xlsx": (lambda ids: reverse("scheme-export", kwargs={"fmt": "xlsx"}), 9),
     "enterprises csv": (lambda ids: reverse("enterprise-export", kwargs={"fmt": "csv"}), 7),
-    "declarations xlsx": (lambda ids: reverse("declaration-export", kwargs={"fmt": "xlsx"}), 7),
+    # The declarations, then every exported item's value in one query (the 指标N / 声明值N pairs).
+    "declarations xlsx": (lambda ids: reverse("declaration-export", kwargs={"fmt": "xlsx"}), 8),
     "declarations csv": (
         lambda ids: reverse("declaration-export", kwargs={"fmt": "csv"}) + "?counted_on=2026-06-30",
-        7,
+        8,
     ),
 }
 

@@ -1,11 +1,582 @@
-"""Importing schemes (placeholder until built)."""
+"""Importing technical schemes with their benchmark standards and key indicators.
 
-from .engine import ImportKind
+The file has one row per indicator, the scheme's own columns repeated on each of its rows
+(a scheme with no indicator yet: one row, the indicator columns blank) — the format of the
+scheme list's export, so export → edit → import is a round trip. Schemes are matched on
+方案编号, indicators on (scheme, 指标名称).
+
+Historic schemes come in as records with their real status and dates, so the schemes the
+bureau published before the system existed count by the one counting rule (shared/domain.md:
+"Historic records are imported as records, never entered as bare opening numbers").
+
+Rules:
+- a new scheme takes its status, dates and reason from the file;
+- an existing scheme's title, product category, industry and publisher may change; its
+  status and dates only through the publish/withdraw actions, so a file that differs there
+  is refused;
+- a published or withdrawn scheme is a published document: its indicators and benchmark
+  standards cannot change by import;
+- a draft's indicators are added and updated, never deleted: a file need not list them all,
+  and a missing row is far more often a filtered export than a decision to delete;
+- a draft's 对标标准 cell is its whole list: standards added, reordered or removed.
+"""
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ..access import role_of
+from ..choices import Direction, Role, SchemeStatus
+from ..columns import SCHEME_EXPORT, SCHEME_FIELDS
+from ..models import Indicator, Industry, SchemeBenchmark, Standard, TechnicalScheme
+from ..services.errors import CLOCK_TOLERANCE
+from ..validators import normalize_standard_number
+from . import cells
+from .engine import ImportColumn, ImportKind, ImportPlan, RowReader
+from .enterprises import BATCH, changed_fields, message_of, reference_lookup, save_in_bulk
+
+__all__ = ["SchemeImport"]
+
+# What may separate the standard numbers in one 对标标准 cell.
+_STANDARD_SEPARATORS = ("；", ";", "、", "\r\n", "\n", "\r")
+# Short names people use for the comparison directions, besides the labels and stored values.
+_DIRECTION_WORDS = {
+    "越高越好": Direction.HIGHER_BETTER,
+    "越低越好": Direction.LOWER_BETTER,
+    "区间": Direction.RANGE,
+    "区间内达标": Direction.RANGE,
+    "合格判定": Direction.PASS_FAIL,
+    "合格/不合格": Direction.PASS_FAIL,
+    "定性": Direction.PASS_FAIL,
+}
+_SMALLINT_MAX = 32767
+_PUBLISHED_DOCUMENT = (SchemeStatus.PUBLISHED, SchemeStatus.WITHDRAWN)
+
+
+def _squeezed(value: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", value).split())
+
+
+def _direction(value) -> str:
+    raw = cells.text(value)
+    if not raw:
+        return ""
+    word = _squeezed(raw)
+    for stored, label in Direction.choices:
+        if word in (stored, _squeezed(str(label))):
+            return stored
+    if word in _DIRECTION_WORDS:
+        return _DIRECTION_WORDS[word]
+    allowed = "、".join(str(label) for _stored, label in Direction.choices)
+    raise cells.CellError(
+        _("“%(value)s”不是可选的比较方式，应为：%(allowed)s（或简写 越高越好、越低越好、区间、合格判定）。")
+        % {"value": raw, "allowed": allowed}
+    )
+
+
+def _order(value) -> int:
+    number = cells.decimal(value)
+    if number is None:
+        return 0
+    if number != number.to_integral_value() or not 0 <= number <= _SMALLINT_MAX:
+        raise cells.CellError(_("应为 0—%(max)d 的整数。") % {"max": _SMALLINT_MAX})
+    return int(number)
+
+
+def _code(value) -> str:
+    # As TechnicalScheme.clean stores it: single spaces, upper case.
+    return cells.required_text(value, max_length=40).upper()
+
+
+def _standards(value) -> tuple[str, ...]:
+    """The cell's standard numbers, normalised, in order (the text parser would fold a
+    new line into a space, so the separators are split off first)."""
+    if isinstance(value, str):
+        for separator in _STANDARD_SEPARATORS[1:]:
+            value = value.replace(separator, _STANDARD_SEPARATORS[0])
+        parts = value.split(_STANDARD_SEPARATORS[0])
+    else:
+        parts = [value]
+    return tuple(normalize_standard_number(part) for part in map(cells.text, parts) if part)
+
+
+def _status(value) -> str:
+    return cells.choice(value, SchemeStatus.choices) if cells.text(value) else ""
+
+
+# The scheme's columns (repeated on each of its rows) and the indicator's, with their fields.
+SCHEME_COLUMNS = {
+    "方案名称": "title",
+    "产品类别": "product_category",
+    "行业": "industry",
+    "发布机构": "publisher",
+}
+STATUS_COLUMNS = {
+    "状态": "status",
+    "发布时间": "published_at",
+    "撤销时间": "withdrawn_at",
+    "撤销理由": "withdraw_reason",
+}
+INDICATOR_COLUMNS = {
+    "指标名称": "name",
+    "单位": "unit",
+    "检测方法": "test_method",
+    "排序": "order",
+    "核心指标": "is_core",
+    "比较方式": "direction",
+    "对标值": "benchmark_value",
+    "区间下限": "benchmark_min",
+    "区间上限": "benchmark_max",
+    "要求说明": "requirement",
+}
+_HEADER_OF = {
+    **{f: h for h, f in SCHEME_COLUMNS.items()},
+    **{f: h for h, f in STATUS_COLUMNS.items()},
+    "code": "方案编号",
+}
+_INDICATOR_HEADER_OF = {f: h for h, f in INDICATOR_COLUMNS.items()}
+
+
+@dataclass
+class _Scheme:
+    """A scheme as the file gives it: the values of its first row and each indicator row."""
+
+    first_row: RowReader
+    values: dict  # header → parsed value, of the scheme's columns
+    indicators: list = field(default_factory=list)  # (row, {field: value})
+    indicator_rows: dict = field(default_factory=dict)  # name → row number
+    failed: bool = False
+
+
+def _same_moment(in_file: dt.datetime | None, stored: dt.datetime | None) -> bool:
+    """The export writes times to the minute (and .xlsx as a float): the same minute is the same."""
+    if in_file is None or stored is None:
+        return in_file is stored
+    if abs(in_file - stored) < dt.timedelta(seconds=1):
+        return True
+    minute = dict(second=0, microsecond=0)
+    return timezone.localtime(in_file).replace(**minute) == timezone.localtime(stored).replace(**minute)
 
 
 class SchemeImport(ImportKind):
     key = "schemes"
-    label = "schemes"
+    label = "对标技术方案"
+    columns = (
+        ImportColumn(
+            "方案编号",
+            _code,
+            required=True,
+            note="用于匹配已有方案；一个方案的每个指标各占一行，方案各列在这些行上填写相同的内容。",
+            example="YKDB-2024-001",
+        ),
+        ImportColumn(
+            "方案名称",
+            lambda v: cells.required_text(v, max_length=200),
+            required=True,
+            example="保温杯对标技术方案",
+        ),
+        ImportColumn(
+            "产品类别", lambda v: cells.required_text(v, max_length=100), required=True, example="保温杯"
+        ),
+        ImportColumn(
+            "行业",
+            lambda v: cells.required_text(v, max_length=60),
+            required=True,
+            note="行业名称或国民经济行业代码，须为系统中已有的行业。",
+            example="杯业",
+        ),
+        ImportColumn(
+            "发布机构",
+            lambda v: cells.required_text(v, max_length=120),
+            required=True,
+            example="永康市标准化研究院",
+        ),
+        ImportColumn(
+            "对标标准",
+            _standards,
+            note="标准编号，多个用“；”“、”或换行分隔；须为标准库中已有的标准。已发布的方案不能修改。",
+            example="EN 12546-1:2000；GB/T 29606—2013",
+        ),
+        ImportColumn(
+            "状态",
+            _status,
+            note="新方案的状态，空白为草稿；已有方案的状态请在系统中通过发布、撤销操作修改。",
+            choices=tuple(str(label) for _v, label in SchemeStatus.choices),
+            example="草稿",
+        ),
+        ImportColumn("发布时间", cells.instant, note="已发布、已撤销的方案必填，例如 2021-03-05。"),
+        ImportColumn("撤销时间", cells.instant, note="已撤销的方案必填，不早于发布时间。"),
+        ImportColumn(
+            "撤销理由", lambda v: cells.optional_text(v, max_length=1000), note="已撤销的方案必填。"
+        ),
+        ImportColumn(
+            "指标名称",
+            lambda v: cells.optional_text(v, max_length=100),
+            required=True,
+            note="同一方案中不能重复；方案尚无指标时留空。",
+            example="保温效能",
+        ),
+        ImportColumn("单位", lambda v: cells.optional_text(v, max_length=30), example="h"),
+        ImportColumn(
+            "检测方法", lambda v: cells.optional_text(v, max_length=200), example="GB/T 29606—2013 6.6"
+        ),
+        ImportColumn("排序", _order, note="整数，空白为 0。", example=1),
+        ImportColumn(
+            "核心指标", cells.boolean, note="是 / 否，空白为否。", choices=("是", "否"), example="是"
+        ),
+        ImportColumn(
+            "比较方式",
+            _direction,
+            required=True,
+            note="也可简写为 越高越好、越低越好、区间、合格判定。",
+            choices=tuple(str(label) for _v, label in Direction.choices),
+            example=str(Direction.HIGHER_BETTER.label),
+        ),
+        ImportColumn("对标值", cells.decimal, note="“越高越好”“越低越好”时必填。", example=12),
+        ImportColumn("区间下限", cells.decimal, note="“区间内达标”时至少填写下限或上限。"),
+        ImportColumn("区间上限", cells.decimal),
+        ImportColumn(
+            "要求说明",
+            lambda v: cells.optional_text(v, max_length=200),
+            note="定性指标的合格要求，或对标值的文字说明。",
+        ),
+    )
+    export_only = frozenset(c.header for c in SCHEME_EXPORT) - frozenset(c.header for c in SCHEME_FIELDS)
 
     def may_import(self, actor) -> bool:
-        return False
+        # Schemes are the city's reference documents: only the bureau's own staff write them
+        # (as scoping's write scope and the publish/withdraw services say).
+        return role_of(actor) == Role.BUREAU_STAFF
+
+    # -- planning ----------------------------------------------------------------------------
+
+    def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
+        schemes = self._read(plan, rows)
+        industries = reference_lookup(Industry)
+        numbers = {n for s in schemes.values() for n in s.values["对标标准"] or ()}
+        standards = {s.number: s for s in Standard.objects.filter(number__in=numbers)}
+        existing = {
+            s.code: s
+            for s in TechnicalScheme.objects.filter(code__in=list(schemes))
+            .select_related("industry")
+            .prefetch_related(
+                Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
+                Prefetch(
+                    "schemebenchmark_set",
+                    queryset=SchemeBenchmark.objects.select_related("standard").order_by("order", "id"),
+                ),
+            )
+        }
+        for code, scheme in schemes.items():
+            row = scheme.first_row
+            industry = None
+            if scheme.values["行业"]:
+                name = scheme.values["行业"]
+                industry = industries.get(name) or industries.get(name.upper())
+                if industry is None:
+                    row.problem(_("系统中没有“%(name)s”。") % {"name": name}, "行业")
+            wanted = []
+            for number in scheme.values["对标标准"] or ():
+                if number not in standards:
+                    row.problem(
+                        _("标准库中没有“%(number)s”，请先导入或录入该标准。") % {"number": number}, "对标标准"
+                    )
+                elif standards[number] in wanted:
+                    row.problem(_("“%(number)s”列出了两次。") % {"number": number}, "对标标准")
+                else:
+                    wanted.append(standards[number])
+            if scheme.failed or row.failed:
+                continue
+            values = {f: scheme.values[h] for h, f in SCHEME_COLUMNS.items()}
+            values["industry"] = industry
+            if code in existing:
+                self._plan_existing(plan, scheme, existing[code], values, wanted)
+            else:
+                self._plan_new(plan, scheme, code, values, wanted)
+
+    def _read(self, plan: ImportPlan, rows: list[RowReader]) -> dict[str, _Scheme]:
+        """Every row parsed and grouped by scheme; the problems a row shows on its own."""
+        schemes: dict[str, _Scheme] = {}
+        scheme_headers = ("对标标准", *SCHEME_COLUMNS, *STATUS_COLUMNS)
+        for row in rows:
+            code = row["方案编号"]
+            values, unreadable = {}, set()
+            for header in scheme_headers:
+                before = len(plan.problems)
+                values[header] = row[header]
+                if len(plan.problems) > before:
+                    unreadable.add(header)
+            before = len(plan.problems)
+            indicator = {f: row[h] for h, f in INDICATOR_COLUMNS.items()}
+            indicator_readable = len(plan.problems) == before
+            if not code:
+                continue
+            scheme = schemes.get(code)
+            if scheme is None:
+                scheme = schemes[code] = _Scheme(first_row=row, values=values)
+            else:
+                for header in scheme_headers:
+                    if header not in unreadable and values[header] != scheme.values[header]:
+                        row.problem(
+                            _("与第 %(row)d 行的同一方案信息不一致。") % {"row": scheme.first_row.number},
+                            header,
+                        )
+            if indicator["name"]:
+                if indicator["name"] in scheme.indicator_rows:
+                    row.problem(
+                        _("与第 %(row)d 行的指标名称重复。")
+                        % {"row": scheme.indicator_rows[indicator["name"]]},
+                        "指标名称",
+                    )
+                else:
+                    scheme.indicator_rows[indicator["name"]] = row.number
+                    if indicator_readable:  # else a cell read as blank would be blamed again
+                        self._check_indicator(row, indicator)
+                    scheme.indicators.append((row, indicator))
+            elif any(
+                indicator[f] not in (None, "", 0, False) for f in INDICATOR_COLUMNS.values() if f != "name"
+            ):
+                row.problem(_("填写了指标的内容，但没有填写指标名称。"), "指标名称")
+            scheme.failed = scheme.failed or row.failed
+        return schemes
+
+    @staticmethod
+    def _check_indicator(row: RowReader, values: dict) -> None:
+        """The Indicator table's check constraints, as sentences on the row (never an IntegrityError)."""
+        direction = values["direction"]
+        if not direction:
+            row.problem(_("有指标名称时必须填写比较方式。"), "比较方式")
+        elif (
+            direction in (Direction.HIGHER_BETTER, Direction.LOWER_BETTER)
+            and values["benchmark_value"] is None
+        ):
+            row.problem(_("“越高越好”或“越低越好”的指标必须填写对标值。"), "对标值")
+        elif (
+            direction == Direction.RANGE
+            and values["benchmark_min"] is None
+            and values["benchmark_max"] is None
+        ):
+            row.problem(_("“区间内达标”的指标至少要填写区间下限或上限。"), "区间下限")
+        low, high = values["benchmark_min"], values["benchmark_max"]
+        if low is not None and high is not None and low > high:
+            row.problem(_("区间下限不能大于上限。"), "区间下限")
+
+    def _status_problems(self, scheme: _Scheme) -> dict | None:
+        """A new scheme's status and dates from the file, or None after recording what is wrong."""
+        row, cells_ = scheme.first_row, scheme.values
+        status = cells_["状态"] or SchemeStatus.DRAFT
+        published, withdrawn, reason = cells_["发布时间"], cells_["撤销时间"], cells_["撤销理由"]
+        before = len(row.plan.problems)
+        latest = timezone.now() + CLOCK_TOLERANCE
+        for header, moment in (("发布时间", published), ("撤销时间", withdrawn)):
+            if moment is not None and moment > latest:
+                row.problem(_("不能晚于当前时间。"), header)
+        if status == SchemeStatus.DRAFT:
+            for header, value in (("发布时间", published), ("撤销时间", withdrawn), ("撤销理由", reason)):
+                if value:
+                    row.problem(_("草稿方案不填写此项。"), header)
+        else:
+            if published is None:
+                row.problem(_("已发布或已撤销的方案必须填写发布时间。"), "发布时间")
+            if not scheme.indicators:
+                row.problem(_("方案至少要有一项关键指标才能发布。"), "指标名称")
+            if status == SchemeStatus.PUBLISHED:
+                for header, value in (("撤销时间", withdrawn), ("撤销理由", reason)):
+                    if value:
+                        row.problem(_("未撤销的方案不填写此项。"), header)
+            else:
+                if withdrawn is None:
+                    row.problem(_("已撤销的方案必须填写撤销时间。"), "撤销时间")
+                elif published is not None and withdrawn < published:
+                    row.problem(_("撤销时间不能早于发布时间。"), "撤销时间")
+                if not reason:
+                    row.problem(_("已撤销的方案必须填写撤销理由。"), "撤销理由")
+        if len(row.plan.problems) > before:
+            return None
+        return {
+            "status": status,
+            "published_at": published,
+            "withdrawn_at": withdrawn,
+            "withdraw_reason": reason,
+        }
+
+    def _plan_new(self, plan: ImportPlan, scheme: _Scheme, code: str, values: dict, wanted: list) -> None:
+        status = self._status_problems(scheme)
+        if status is None:
+            return
+        # The status and dates are set here, not by scheme_publish/scheme_withdraw: a historic
+        # scheme is recorded as it was, at its real dates, in one bulk insert.
+        record = TechnicalScheme(code=code, **values, **status)
+        if not self._clean(record, scheme.first_row, _HEADER_OF, exclude=["industry"]):
+            return
+        record._import_benchmarks = (wanted, [])
+        indicators = []
+        for row, indicator_values in scheme.indicators:
+            indicator = Indicator(scheme=record, **indicator_values)
+            if self._clean(indicator, row, _INDICATOR_HEADER_OF, exclude=["scheme"]):
+                indicators.append(indicator)
+        if scheme.first_row.failed or any(row.failed for row, _v in scheme.indicators):
+            return
+        plan.creates.append(record)
+        plan.creates.extend(indicators)
+
+    def _plan_existing(
+        self, plan: ImportPlan, scheme: _Scheme, record: TechnicalScheme, values: dict, wanted: list
+    ) -> None:
+        row = scheme.first_row
+        published = record.status in _PUBLISHED_DOCUMENT
+        # Status and dates change only through the publish/withdraw actions; a file that
+        # repeats them (an export) is fine, one that differs is refused. Blank: not given.
+        given = [scheme.values[h] for h in STATUS_COLUMNS]
+        if any(v not in (None, "") for v in given):
+            file_status = scheme.values["状态"] or SchemeStatus.DRAFT
+            same = {
+                "状态": file_status == record.status,
+                "发布时间": _same_moment(scheme.values["发布时间"], record.published_at),
+                "撤销时间": _same_moment(scheme.values["撤销时间"], record.withdrawn_at),
+                "撤销理由": scheme.values["撤销理由"] == record.withdraw_reason,
+            }
+            for header, agrees in same.items():
+                if not agrees:
+                    row.problem(_("状态请在系统中通过发布/撤销操作修改。"), header)
+        current = list(record.schemebenchmark_set.all())
+        benchmarks_changed = [b.standard_id for b in current] != [s.pk for s in wanted]
+        if benchmarks_changed and published:
+            row.problem(_("已发布的方案，其对标标准不能修改。"), "对标标准")
+        changed = changed_fields(record, values)
+        if changed:
+            self._clean(record, row, _HEADER_OF, exclude=["industry"])
+        by_name = {i.name: i for i in record.indicators.all()}
+        creates, updates, unchanged = [], [], 0
+        for indicator_row, indicator_values in scheme.indicators:
+            indicator = by_name.get(indicator_values["name"])
+            if indicator is None:
+                if published:
+                    indicator_row.problem(_("已发布的方案，其指标不能修改（不能新增指标）。"), "指标名称")
+                    continue
+                indicator = Indicator(scheme=record, **indicator_values)
+                if self._clean(indicator, indicator_row, _INDICATOR_HEADER_OF, exclude=["scheme"]):
+                    creates.append(indicator)
+                continue
+            indicator_changed = changed_fields(indicator, indicator_values)
+            if not indicator_changed:
+                unchanged += 1
+            elif published:
+                indicator_row.problem(
+                    _("已发布的方案，其指标不能修改。"), _INDICATOR_HEADER_OF[indicator_changed[0]]
+                )
+            elif self._clean(indicator, indicator_row, _INDICATOR_HEADER_OF, exclude=["scheme"]):
+                updates.append((indicator, indicator_changed))
+        # Indicators absent from the file are left alone (see the module's docstring).
+        if row.failed or any(r.failed for r, _v in scheme.indicators):
+            return
+        if benchmarks_changed:
+            record._import_benchmarks = (wanted, current)
+            changed.append("benchmark_standards")
+        if changed:
+            plan.updates.append((record, changed))
+        else:
+            plan.unchanged += 1
+        plan.creates.extend(creates)
+        plan.updates.extend(updates)
+        plan.unchanged += unchanged
+
+    @staticmethod
+    def _clean(record, row: RowReader, header_of: dict, *, exclude: list[str]) -> bool:
+        """full_clean without the queries: the foreign keys were looked up (or are being
+        created) by the import, and uniqueness is the matching's job."""
+        try:
+            record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in message_of(error).items():
+                for message in messages:
+                    row.problem(message, header_of.get(name))
+            return False
+        return True
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(self, plan: ImportPlan, actor) -> None:
+        def part(model):
+            sub = ImportPlan(kind=self)
+            sub.creates = [r for r in plan.creates if isinstance(r, model)]
+            sub.updates = [(r, c) for r, c in plan.updates if isinstance(r, model)]
+            fields = sorted({f for _r, c in sub.updates for f in c} - {"benchmark_standards"})
+            return sub, fields
+
+        schemes, fields = part(TechnicalScheme)
+        save_in_bulk(TechnicalScheme, schemes, actor, fields=fields)
+        if schemes.creates and not connection.features.can_return_rows_from_bulk_insert:
+            ids = dict(
+                TechnicalScheme.objects.filter(code__in=[s.code for s in schemes.creates]).values_list(
+                    "code", "pk"
+                )
+            )
+            for scheme in schemes.creates:
+                scheme.pk = ids[scheme.code]
+        indicators, fields = part(Indicator)
+        for indicator in indicators.creates:
+            indicator.scheme_id = indicator.scheme.pk  # the scheme may have been created above
+        save_in_bulk(Indicator, indicators, actor, fields=fields)
+        self._write_benchmarks(
+            [
+                s
+                for s in [*schemes.creates, *(r for r, _c in schemes.updates)]
+                if hasattr(s, "_import_benchmarks")
+            ],
+            actor,
+        )
+
+    @staticmethod
+    def _write_benchmarks(schemes: list[TechnicalScheme], actor) -> None:
+        """Make each scheme's benchmark standards the file's list, in its order, with history."""
+        now = timezone.now()
+        adds, moves, removes = [], [], []
+        for scheme in schemes:
+            wanted, current = scheme._import_benchmarks
+            left = {b.standard_id: b for b in current}
+            for order, standard in enumerate(wanted, start=1):
+                benchmark = left.pop(standard.pk, None)
+                if benchmark is None:
+                    adds.append(SchemeBenchmark(scheme_id=scheme.pk, standard=standard, order=order))
+                elif benchmark.order != order:
+                    benchmark.order = order
+                    moves.append(benchmark)
+            removes.extend(left.values())
+        if removes:
+            # QuerySet.delete() would write each one's history record by a signal, one query a
+            # row; instead the "-" records go in one insert and the rows in one delete.
+            history = SchemeBenchmark.history.model
+            history.objects.bulk_create(
+                [
+                    history(
+                        id=b.pk,
+                        scheme_id=b.scheme_id,
+                        standard_id=b.standard_id,
+                        order=b.order,
+                        history_date=now,
+                        history_user=actor,
+                        history_type="-",
+                    )
+                    for b in removes
+                ],
+                batch_size=BATCH,
+            )
+            SchemeBenchmark.objects.filter(pk__in=[b.pk for b in removes])._raw_delete(
+                SchemeBenchmark.objects.db
+            )
+        if moves:
+            bulk_update_with_history(
+                moves, SchemeBenchmark, ["order"], batch_size=BATCH, default_user=actor, default_date=now
+            )
+        if adds:
+            bulk_create_with_history(
+                adds, SchemeBenchmark, batch_size=BATCH, default_user=actor, default_date=now
+            )

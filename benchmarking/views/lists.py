@@ -11,6 +11,9 @@ unfiltered: a count that ignored part of what was asked would look like the
 answer to it. Its export goes back to the list, where the error shows.
 """
 
+from collections.abc import Iterable
+from functools import partial
+
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
@@ -18,10 +21,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
-from ..columns import DECLARATION_EXPORT, ENTERPRISE_EXPORT, EXPORT_SELECT_RELATED, SCHEME_EXPORT
+from ..choices import Direction
+from ..columns import (
+    DECLARATION_COMPUTED,
+    DECLARATION_EXPORT,
+    DECLARATION_FIELDS,
+    DECLARATION_PAIR_HEADERS,
+    ENTERPRISE_EXPORT,
+    EXPORT_SELECT_RELATED,
+    SCHEME_EXPORT,
+    SCHEME_EXPORT_PREFETCH,
+    scheme_export_rows,
+)
 from ..exports import Column, Sheet, csv_response, xlsx_response
 from ..filters import DeclarationFilter, EnterpriseFilter, ListFilterSet, SchemeFilter
-from ..models import Declaration, Enterprise, TechnicalScheme
+from ..models import Declaration, DeclarationItem, Enterprise, TechnicalScheme
 from ..scoping import visible_to
 from .mixins import ForgivingPaginationMixin, StaffOnlyMixin
 
@@ -107,15 +121,16 @@ class ListExportMixin:
         if not filterset.is_valid():
             # The list page shows what is wrong with the filters.
             return HttpResponseRedirect(f"{reverse(self.list_name)}?{request.GET.urlencode()}")
-        rows = (
-            filterset.qs.select_related(*EXPORT_SELECT_RELATED[self.kind])
-            # Chunks keep a long export's memory flat; select_related keeps it one query per chunk.
-            .iterator(chunk_size=EXPORT_CHUNK)
-        )
+        rows = self.export_rows(filterset.qs.select_related(*EXPORT_SELECT_RELATED[self.kind]))
         filename = f"{self.file_stem}_{timezone.localdate().isoformat()}.{fmt}"
         if fmt == "csv":
             return csv_response(filename, self.columns, rows)
         return xlsx_response(filename, [Sheet(title=self.file_stem, columns=self.columns, rows=rows)])
+
+    def export_rows(self, queryset: QuerySet) -> Iterable:
+        """The file's rows: one per record unless a kind says otherwise."""
+        # Chunks keep a long export's memory flat; select_related keeps it one query per chunk.
+        return queryset.iterator(chunk_size=EXPORT_CHUNK)
 
 
 class SchemeExportView(ListExportMixin, SchemeListView):
@@ -123,6 +138,13 @@ class SchemeExportView(ListExportMixin, SchemeListView):
     columns = SCHEME_EXPORT
     file_stem = "对标技术方案"
     list_name = "scheme-list"
+
+    def export_rows(self, queryset: QuerySet) -> Iterable:
+        # One row per indicator, in the import's format (export → edit → import); the prefetches
+        # run once per chunk of schemes, so the file still costs a fixed number of queries.
+        return scheme_export_rows(
+            queryset.prefetch_related(*SCHEME_EXPORT_PREFETCH).iterator(chunk_size=EXPORT_CHUNK)
+        )
 
 
 class EnterpriseExportView(ListExportMixin, EnterpriseListView):
@@ -133,7 +155,67 @@ class EnterpriseExportView(ListExportMixin, EnterpriseListView):
 
 
 class DeclarationExportView(ListExportMixin, DeclarationListView):
+    """The declarations in the import's format: its columns, then the indicator values as pairs
+    指标1 | 声明值1 | … (as many as the widest declaration exported), then the computed columns."""
+
     kind = "declaration"
     columns = DECLARATION_EXPORT
     file_stem = "对标结果"
     list_name = "declaration-list"
+
+    def get(self, request, *args, fmt: str, **kwargs) -> HttpResponse | StreamingHttpResponse:
+        if fmt not in EXPORT_FORMATS:
+            raise Http404
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            return HttpResponseRedirect(f"{reverse(self.list_name)}?{request.GET.urlencode()}")
+        declarations = filterset.qs.select_related(*EXPORT_SELECT_RELATED[self.kind])
+        pairs = declaration_value_pairs(declarations)
+        width = max(map(len, pairs.values()), default=0)
+        columns = (*DECLARATION_FIELDS, *declaration_pair_columns(width), *DECLARATION_COMPUTED)
+        rows = _with_pairs(declarations.iterator(chunk_size=EXPORT_CHUNK), pairs)
+        filename = f"{self.file_stem}_{timezone.localdate().isoformat()}.{fmt}"
+        if fmt == "csv":
+            return csv_response(filename, columns, rows)
+        return xlsx_response(filename, [Sheet(title=self.file_stem, columns=columns, rows=rows)])
+
+
+def declaration_value_pairs(declarations: QuerySet) -> dict[int, list[tuple[str, object]]]:
+    """(indicator name, declared value) of every item of ``declarations``, in the scheme's order,
+    by declaration id. One query for the whole export, held as small tuples while the rows
+    stream: prefetch_related on a chunked iterator would cost a query per chunk of rows."""
+    pairs: dict[int, list[tuple[str, object]]] = {}
+    names: dict[str, str] = {}  # one string per indicator name, not one per value
+    items = (
+        DeclarationItem.objects.filter(declaration__in=declarations.values("pk"))
+        .order_by("declaration_id", "indicator__order", "indicator_id")
+        .values_list("declaration_id", "indicator__name", "indicator__direction", "value", "passed")
+    )
+    for declaration_id, name, direction, value, passed in items.iterator(chunk_size=EXPORT_CHUNK):
+        if direction == Direction.PASS_FAIL:
+            value = "" if passed is None else ("符合" if passed else "不符合")
+        pairs.setdefault(declaration_id, []).append((names.setdefault(name, name), value))
+    return pairs
+
+
+def declaration_pair_columns(count: int) -> list[Column]:
+    """指标1 | 声明值1 | … 指标N | 声明值N, read from the row's ``indicator_pairs``."""
+    indicator, value = DECLARATION_PAIR_HEADERS
+    columns = []
+    for n in range(count):
+        columns += [
+            Column(f"{indicator}{n + 1}", partial(_pair_cell, n=n, part=0), width=16),
+            Column(f"{value}{n + 1}", partial(_pair_cell, n=n, part=1), width=10),
+        ]
+    return columns
+
+
+def _pair_cell(declaration, *, n: int, part: int):
+    pairs = declaration.indicator_pairs
+    return pairs[n][part] if n < len(pairs) else ""
+
+
+def _with_pairs(rows, pairs):
+    for declaration in rows:
+        declaration.indicator_pairs = pairs.get(declaration.pk, ())
+        yield declaration
