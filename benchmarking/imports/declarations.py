@@ -27,7 +27,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from ..access import enterprise_scope, role_of
 from ..choices import DeclarationStatus, Direction, Role
-from ..columns import DECLARATION_EXPORT, DECLARATION_FIELDS, DECLARATION_PAIR_HEADERS
+from ..columns import (
+    DECLARATION_EXPORT,
+    DECLARATION_FIELDS,
+    DECLARATION_PAIR_HEADERS,
+    DECLARATION_TEMPLATE_PAIRS,
+)
 from ..models import (
     Declaration,
     DeclarationAction,
@@ -173,6 +178,28 @@ class DeclarationImport(ImportKind):
 
     def may_import(self, actor) -> bool:
         return role_of(actor) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
+
+    def template_columns(self) -> tuple[ImportColumn, ...]:
+        """What the template offers: the fixed columns, then DECLARATION_TEMPLATE_PAIRS pairs of
+        指标N / 声明值N (a file may have as many pairs as its widest scheme needs)."""
+        pairs = []
+        for n in range(1, DECLARATION_TEMPLATE_PAIRS + 1):
+            first = n == 1
+            pairs += [
+                ImportColumn(
+                    f"{INDICATOR}{n}",
+                    cells.text,
+                    note="该方案的一项关键指标名称，与方案中的写法一致；每项指标一对列。" if first else "",
+                    example="保温效能" if first else "",
+                ),
+                ImportColumn(
+                    f"{VALUE}{n}",
+                    cells.text,
+                    note="实测值（数字）；合格/不合格指标填“符合”或“不符合”。" if first else "",
+                    example="12.5" if first else "",
+                ),
+            ]
+        return (*self.columns, *pairs)
 
     # -- the header: the indicator pairs beside the fixed columns ----------------------------
 

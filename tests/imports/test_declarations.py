@@ -444,3 +444,39 @@ def test_the_import_writes_in_a_fixed_number_of_queries(cup_scheme, enterprise, 
     assert count(3) == count(30)
     assert Declaration.objects.count() == 33
     assert DeclarationEvent.objects.count() == 66
+
+
+def test_the_template_offers_the_indicator_pairs_and_imports_back(
+    importer, enterprise, cup_scheme, executed_standard
+):
+    """The downloaded template has 指标N/声明值N pairs; filled in, it imports."""
+    from benchmarking.imports.templates import template_workbook
+
+    workbook = openpyxl.load_workbook(io.BytesIO(template_workbook(KIND)))
+    sheet = workbook.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers[-2:] == ["指标12", "声明值12"]
+    assert headers.index("指标1") == headers.index("撤回时间") + 1
+    values = {header: None for header in headers}
+    values.update(
+        {
+            "统一社会信用代码": enterprise.credit_code,
+            "方案编号": cup_scheme.code,
+            "产品名称": "真空保温杯",
+            "产品型号": "TPL-1",
+            "执行标准编号": executed_standard.number,
+        }
+    )
+    for n, indicator in enumerate(cup_scheme.indicators.all(), start=1):
+        values[f"指标{n}"] = indicator.name
+        values[f"声明值{n}"] = "符合" if indicator.direction == "pass_fail" else "13"
+    sheet.delete_rows(2, sheet.max_row)
+    sheet.append([values[h] for h in headers])
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = commit_import(KIND, "template.xlsx", out.getvalue(), importer)
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert (
+        Declaration.objects.get(product_model="TPL-1").items.exclude(comparison="").count()
+        == cup_scheme.indicators.count()
+    )
