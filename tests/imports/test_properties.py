@@ -109,3 +109,44 @@ def test_malformed_files_never_crash_and_never_write(bureau_staff, reference_dat
 @given(rows=st.lists(st.lists(cell, min_size=7, max_size=7), min_size=1, max_size=6))
 def test_valid_headers_with_any_cells(bureau_staff, reference_data, rows):
     _import(bureau_staff, "企业.xlsx", as_xlsx(HEADERS, rows))
+
+
+def _everything():
+    from benchmarking.models import (
+        Declaration,
+        DeclarationEvent,
+        DeclarationItem,
+        Indicator,
+        SchemeBenchmark,
+        Standard,
+        TechnicalScheme,
+    )
+
+    models = (Enterprise, Standard, TechnicalScheme, Indicator, SchemeBenchmark, Declaration, DeclarationItem)
+    return (
+        tuple(m.objects.count() for m in models)
+        + tuple(m.history.count() for m in models)
+        + (DeclarationEvent.objects.count(),)
+    )
+
+
+@PROPERTY
+@given(
+    kind_key=st.sampled_from(["enterprises", "standards", "schemes", "declarations"]),
+    rows=st.lists(st.lists(cell, max_size=24), min_size=1, max_size=5),
+    drop=st.sets(st.integers(min_value=0, max_value=23), max_size=3),
+)
+def test_every_kind_under_its_own_headers(
+    bureau_staff, reference_data, scheme, executed_standard, kind_key, rows, drop
+):
+    """Each kind's template headers (some dropped), any cells: a plan, never a crash; a refused
+    plan writes nothing anywhere."""
+    from benchmarking.imports import kinds
+    from benchmarking.imports.templates import template_columns
+
+    kind = kinds()[kind_key]
+    headers = [c.header for i, c in enumerate(template_columns(kind)) if i not in drop]
+    before = _everything()
+    plan = commit_import(kind, "x.xlsx", as_xlsx(headers, rows), bureau_staff)
+    if not plan.ok:
+        assert _everything() == before, "a refused import wrote something"
