@@ -184,6 +184,14 @@ GB4754_SECTIONS = "ABCDEFGHIJKLMNOPQRST"
 _GB4754_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 
 
+def normalize_scheme_code(value: str) -> str:
+    """A technical scheme's code as stored and matched: NFKC (full-width to ASCII), every run
+    of whitespace one space, trimmed, upper-case — "yk-bwb　2024" is "YK-BWB 2024"."""
+    if value is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+
+
 def normalize_industry_code(value: str) -> str:
     if value is None:
         return ""

@@ -476,3 +476,20 @@ def test_industry_model_stores_the_normalised_code_and_refuses_a_bad_one():
     with pytest.raises(ValidationError) as excinfo:
         bad.full_clean()
     assert [e.code for e in excinfo.value.error_dict["gb_code"]] == ["industry_code_shape"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("yk-bwb-2024", "YK-BWB-2024"),
+        ("  ｙｋ－ｂｗｂ\u3000\u3000２０２４ ", "YK-BWB 2024"),  # full-width, ideographic spaces
+        ("yk\t bwb\n2024", "YK BWB 2024"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalize_scheme_code(typed, stored):
+    from benchmarking.validators import normalize_scheme_code
+
+    assert normalize_scheme_code(typed) == stored
+    assert normalize_scheme_code(stored) == stored  # idempotent

@@ -1,7 +1,7 @@
 """Bulk import of the bureau's spreadsheets (issue 6): enterprises, standards, technical
 schemes with their indicators, and declarations with their per-indicator values.
 
-``KINDS`` names every kind by the key used in URLs and on the command line.
+``kinds()`` returns every kind by the key used in URLs and on the command line.
 """
 
 

@@ -10,14 +10,20 @@ message that names what is wrong (the importer adds the row and the column).
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..exports import FORMULA_STARTS
-from ..validators import normalize_credit_code, validate_credit_code
+from ..validators import (
+    EARLIEST_RECORD_DATE,
+    LATEST_RECORD_DATE,
+    normalize_credit_code,
+    normalize_scheme_code,
+    validate_credit_code,
+)
 from .reading import Formula
 
 # Excel's day 0 (it counts 1900 as a leap year, so serial 60 is a date that never was; no
@@ -31,6 +37,12 @@ _DATE_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
 )
 _TIME = re.compile(r"^(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?:[:：](?P<s>\d{2}))?$")
+# ISO 8601 with an offset, as other systems export moments: 2024-03-05T10:00:00+08:00, …Z.
+_ISO_WITH_OFFSET = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})$"
+)
+# Control characters (C0 but tab and line breaks, DEL, C1): never typed, and PostgreSQL refuses NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "无", ""}
 
@@ -54,6 +66,8 @@ def text(value) -> str:
         value = int(value)  # a code typed as a number: 1001, not 1001.0
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if _CONTROL.search(str(value)):
+        raise CellError(_("含有不可见的控制字符（如 NUL），请删除后重新输入。"))
     result = " ".join(str(value).split())
     if result.startswith("'") and result[1:].startswith(FORMULA_STARTS):
         result = result[1:]
@@ -91,26 +105,43 @@ def boolean(value) -> bool:
 
 
 def decimal(value) -> Decimal | None:
-    """A number, from a number cell or from text ('1,234.5', '１２', ' 12 ')."""
+    """A number, from a number cell or from text ('1,234.5', '１２', ' 12 '), in plain form
+    (no exponent, no trailing zeros after the point). At most 12 digits before the point and
+    6 after, as the stored field holds."""
     if isinstance(value, bool):
         raise CellError(_("应为数字。"))
     if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
+        shown = str(value)
+        raw = shown
     else:
-        raw = unicodedata.normalize("NFKC", text(value)).replace(",", "").replace(" ", "")
+        shown = text(value)
+        raw = unicodedata.normalize("NFKC", shown).replace(",", "").replace(" ", "")
         if not raw:
             return None
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            raise CellError(_("应为数字，而不是“%(value)s”。") % {"value": text(value)}) from None
+    try:
+        number = Decimal(raw)
+    except DecimalException:
+        raise CellError(_("应为数字，而不是“%(value)s”。") % {"value": shown}) from None
     if not number.is_finite():
-        raise CellError(_("应为数字，而不是“%(value)s”。") % {"value": text(value)})
-    # The stored field holds 18 digits, 6 of them after the point.
-    _sign, digits, exponent = number.normalize().as_tuple()
-    if len(digits) + exponent > 12 or -exponent > 6:
-        raise CellError(_("数值超出范围：最多 12 位整数、6 位小数。"))
-    return number
+        raise CellError(_("应为数字，而不是“%(value)s”。") % {"value": shown})
+    out_of_range = CellError(_("数值超出范围：最多 12 位整数、6 位小数。"))
+    if number.is_zero():
+        return Decimal(0)
+    # Worked on the digits, not with normalize(): that rounds to the context's 28 digits and
+    # overflows on 1e9999999, and would turn 1e-9999999 into 0.
+    sign, digits, exponent = number.as_tuple()
+    if number.adjusted() >= 12:
+        raise out_of_range
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    digits, exponent = digits[: len(digits) - trailing_zeros], exponent + trailing_zeros
+    if exponent < -6:
+        raise out_of_range
+    try:
+        if exponent > 0:
+            digits, exponent = digits + (0,) * exponent, 0
+        return Decimal((sign, digits, exponent))
+    except DecimalException:
+        raise out_of_range from None
 
 
 def date(value) -> dt.date | None:
@@ -118,9 +149,9 @@ def date(value) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _in_range(value.date())
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_serial(value).date()
     raw = unicodedata.normalize("NFKC", text(value)).replace(" ", "")
@@ -131,9 +162,10 @@ def date(value) -> dt.date | None:
         match = pattern.match(raw)
         if match:
             try:
-                return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+                day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 break
+            return _in_range(day)
     raise CellError(
         _("无法识别的日期“%(value)s”，请写成 2021-03-05、2021/3/5 或 2021年3月5日。") % {"value": text(value)}
     )
@@ -146,13 +178,24 @@ def instant(value) -> dt.datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
+        _in_range(value.date())
         moment = value
     elif isinstance(value, dt.date):
-        moment = dt.datetime.combine(value, dt.time(12))
+        moment = dt.datetime.combine(_in_range(value), dt.time(12))
     elif isinstance(value, int | float) and not isinstance(value, bool):
         moment = _from_serial(value)
     else:
         raw = unicodedata.normalize("NFKC", text(value)).strip()
+        if _ISO_WITH_OFFSET.match(raw):
+            try:
+                moment = dt.datetime.fromisoformat(raw)
+            except ValueError:
+                raise CellError(
+                    _("无法识别的时间“%(value)s”，请写成 2021-03-05 14:30。") % {"value": raw}
+                ) from None
+            # The day as Shanghai sees it must be a record date.
+            _in_range(timezone.localtime(moment, timezone.get_default_timezone()).date())
+            return moment
         day_text, _sep, time_text = raw.replace("T", " ").partition(" ")
         day = date(day_text)
         if not time_text.strip():
@@ -172,6 +215,19 @@ def instant(value) -> dt.datetime | None:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not EARLIEST_RECORD_DATE <= day <= LATEST_RECORD_DATE:
+        raise CellError(
+            _("日期 %(value)s 不在 %(earliest)s 至 %(latest)s 之间。")
+            % {
+                "value": day.isoformat(),
+                "earliest": EARLIEST_RECORD_DATE.isoformat(),
+                "latest": LATEST_RECORD_DATE.isoformat(),
+            }
+        )
+    return day
 
 
 def _from_serial(serial: float) -> dt.datetime:
@@ -201,3 +257,14 @@ def credit_code(value) -> str:
     except ValidationError as error:
         raise CellError(error.messages[0]) from None
     return code
+
+
+def scheme_code(value) -> str:
+    """A technical scheme's code, normalised by the one rule the model uses
+    (``validators.normalize_scheme_code``); refused when blank or too long."""
+    from ..models import TechnicalScheme
+
+    code = normalize_scheme_code(text(value))
+    if not code:
+        raise CellError(_("不能为空。"))
+    return checked_length(code, TechnicalScheme._meta.get_field("code").max_length)

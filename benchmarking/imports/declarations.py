@@ -46,8 +46,20 @@ from ..rules import GradedItem, compare_to_indicator, grade_declaration
 from ..services.errors import CLOCK_TOLERANCE
 from ..validators import normalize_credit_code, normalize_standard_number
 from . import cells
-from .engine import ImportColumn, ImportKind, ImportPlan, RowReader
-from .enterprises import BATCH, changed_fields
+from .common import (
+    BATCH,
+    bump,
+    changed_fields,
+    first_rows,
+    given,
+    headers,
+    locked,
+    read_back_pks,
+    same_moment,
+    same_value,
+    squeezed_text,
+)
+from .engine import NOT_GIVEN, ImportColumn, ImportKind, ImportPlan, RowReader
 from .history import record_creation
 
 S = DeclarationStatus
@@ -59,13 +71,7 @@ _FAIL = {"不符合", "否", "不合格", "不通过", "×", "fail", "no", "n", 
 _STATUSES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.PUBLISHED, S.WITHDRAWN)
 # Where the workflow leaves the enterprise's hands: the import may not change these.
 _FIXED = frozenset({S.SUBMITTED, S.PUBLISHED, S.WITHDRAWN})
-# The export writes times to the minute (the CSV as text, the workbook as a float of days).
-_SAME_TIME = dt.timedelta(minutes=1)
 COMMENT = "批量导入"
-
-
-def _headers(columns) -> list[str]:
-    return [column.header for column in columns]
 
 
 def _url(value) -> str:
@@ -135,7 +141,7 @@ class DeclarationImport(ImportKind):
         ),
         ImportColumn(
             "方案编号",
-            lambda v: cells.required_text(v, max_length=40),
+            cells.scheme_code,
             required=True,
             note="须为系统中已有的对标技术方案。",
             example="YKDB-2024-001",
@@ -174,7 +180,7 @@ class DeclarationImport(ImportKind):
         ),
         ImportColumn("撤回时间", cells.instant, note="已撤回的声明必填，不早于发布时间。"),
     )
-    export_only = frozenset(_headers(DECLARATION_EXPORT)) - frozenset(_headers(DECLARATION_FIELDS))
+    export_only = frozenset(headers(DECLARATION_EXPORT)) - frozenset(headers(DECLARATION_FIELDS))
 
     def may_import(self, actor) -> bool:
         return role_of(actor) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
@@ -266,17 +272,11 @@ class DeclarationImport(ImportKind):
 
         # Duplicate keys within the file: open declarations on their key, withdrawn ones on
         # their key and publication (one product may be declared, withdrawn and declared again).
-        first_row_of: dict[tuple, int] = {}
-        for row in parsed:
-            key = self._file_key(row)
-            if key in first_row_of:
-                row.reader.problem(
-                    _("与第 %(row)d 行是同一企业、同一方案、同一产品型号的声明。")
-                    % {"row": first_row_of[key]},
-                    "产品型号",
-                )
-            else:
-                first_row_of[key] = row.reader.number
+        first_rows(
+            ((row.reader, self._file_key(row)) for row in parsed),
+            _("与第 %(row)d 行是同一企业、同一方案、同一产品型号的声明。"),
+            "产品型号",
+        )
 
         open_by_key, withdrawn_by_key = self._existing(parsed)
         items_of = self._items_of(
@@ -290,7 +290,7 @@ class DeclarationImport(ImportKind):
                     (
                         d
                         for d in withdrawn_by_key.get(row.key, ())
-                        if abs(d.published_at - row.published_at) < _SAME_TIME
+                        if same_moment(row.published_at, d.published_at)
                     ),
                     None,
                 )
@@ -312,9 +312,10 @@ class DeclarationImport(ImportKind):
             "product_model": row["产品型号"],
             "declared_on": row["声明日期"],
             "national_platform_url": row["企业标准信息公共服务平台链接"],
-            "status": row["状态"],
-            "published_at": row["发布时间"],
-            "withdrawn_at": row["撤回时间"],
+            # Without these columns a row reads as a blank cell would: a draft, no dates.
+            "status": S.DRAFT if (status := row["状态"]) is NOT_GIVEN else status,
+            "published_at": row["发布时间"] or None,
+            "withdrawn_at": row["撤回时间"] or None,
         }
 
     def _resolve(self, plan, r, enterprises, schemes, standards, scope, now) -> _Row | None:
@@ -340,8 +341,6 @@ class DeclarationImport(ImportKind):
             )
         status, published_at, withdrawn_at = r["status"], r["published_at"], r["withdrawn_at"]
         self._check_dates(row, status, published_at, withdrawn_at, now)
-        if scheme is not None and status is not None:
-            self._check_scheme(row, scheme, status, published_at)
         values = self._values(row, scheme, status) if scheme is not None else {}
         if enterprise is None or scheme is None or row.failed:
             return None
@@ -353,12 +352,14 @@ class DeclarationImport(ImportKind):
             status=status,
             published_at=published_at,
             withdrawn_at=withdrawn_at,
-            details={
-                "product_name": r["product_name"],
-                "executed_standard_id": standard.pk if standard else None,
-                "declared_on": r["declared_on"],
-                "national_platform_url": r["national_platform_url"],
-            },
+            details=given(
+                {
+                    "product_name": r["product_name"],
+                    "executed_standard_id": standard.pk if standard else None,
+                    "declared_on": r["declared_on"],
+                    "national_platform_url": r["national_platform_url"],
+                }
+            ),
             values=values,
         )
 
@@ -378,7 +379,10 @@ class DeclarationImport(ImportKind):
         if published_at and withdrawn_at and withdrawn_at < published_at:
             row.problem(_("撤回时间早于发布时间。"), "撤回时间")
 
-    def _check_scheme(self, row, scheme, status, published_at) -> None:
+    @staticmethod
+    def _check_scheme(row, scheme, status, published_at) -> None:
+        """A new declaration, or one whose status changes, stands against a scheme in force. An
+        existing draft whose scheme was withdrawn since still imports back as it exported."""
         if status in (S.PUBLISHED, S.WITHDRAWN):
             if published_at is None:
                 return
@@ -397,7 +401,8 @@ class DeclarationImport(ImportKind):
             )
 
     def _values(self, row: RowReader, scheme, status) -> dict:
-        indicators = {i.name: i for i in scheme.indicators.all()}
+        # By name as the importer reads it ("双  空格" typed in the app is the file's "双 空格").
+        indicators = {squeezed_text(i.name): i for i in scheme.indicators.all()}
         values: dict[int, tuple] = {}
         for n, at_name, at_value in row.plan.pairs:
             name_cell = row.cells[at_name] if at_name < len(row.cells) else None
@@ -454,13 +459,17 @@ class DeclarationImport(ImportKind):
         open_by_key, withdrawn_by_key = {}, {}
         if not keys:
             return open_by_key, withdrawn_by_key
-        candidates = Declaration.objects.filter(
-            enterprise_id__in={k[0] for k in keys},
-            scheme_id__in={k[1] for k in keys},
-            product_model__in={k[2] for k in keys},
+        # Not filtered on the model: a model typed in the app with two spaces is the file's
+        # one-space model (cells.text), so the key is compared as the importer reads it.
+        candidates = locked(
+            Declaration.objects.filter(
+                enterprise_id__in={k[0] for k in keys}, scheme_id__in={k[1] for k in keys}
+            )
+            # The preview prints str(record), which names the enterprise.
+            .select_related("enterprise")
         )
         for declaration in candidates:
-            key = (declaration.enterprise_id, declaration.scheme_id, declaration.product_model)
+            key = (declaration.enterprise_id, declaration.scheme_id, squeezed_text(declaration.product_model))
             if key not in keys:
                 continue
             if declaration.status == S.WITHDRAWN:
@@ -494,9 +503,16 @@ class DeclarationImport(ImportKind):
         declaration.grade = declaration.override_grade or declaration.computed_grade
 
     def _plan_create(self, plan: ImportPlan, row: _Row, actor, now) -> None:
+        if row.status == S.RETURNED:
+            # Returned is the bureau's answer to a submission, with its comment: not a starting state.
+            row.reader.problem(_("已退回的声明请在系统中处理。"), "状态")
+            return
+        self._check_scheme(row.reader, row.scheme, row.status, row.published_at)
+        if row.reader.failed:
+            return
         indicators = {i.pk: i for i in row.scheme.indicators.all()}
         details = dict(row.details)
-        if row.status in _FIXED and details["declared_on"] is None:
+        if row.status in _FIXED and details.get("declared_on") is None:
             # As the workflow does: the declaration date is the day it was submitted or published.
             details["declared_on"] = timezone.localdate(row.published_at or now)
         declaration = Declaration(
@@ -551,8 +567,8 @@ class DeclarationImport(ImportKind):
 
     def _plan_update(self, plan: ImportPlan, row: _Row, record: Declaration, items: list) -> None:
         details = dict(row.details)
-        if details["declared_on"] is None:
-            details["declared_on"] = record.declared_on  # a blank date keeps the stored one
+        if details.get("declared_on") is None:
+            details.pop("declared_on", None)  # a blank date keeps the stored one
         by_indicator = {item.indicator_id: item for item in items}
         value_changes = [
             (indicator_id, value)
@@ -565,9 +581,9 @@ class DeclarationImport(ImportKind):
         if not editable:
             same = (
                 row.status == record.status
-                and all(getattr(record, name) == value for name, value in details.items())
-                and _same_time(record.published_at, row.published_at)
-                and _same_time(record.withdrawn_at, row.withdrawn_at)
+                and all(same_value(getattr(record, name), value) for name, value in details.items())
+                and same_moment(row.published_at, record.published_at)
+                and same_moment(row.withdrawn_at, record.withdrawn_at)
                 and not value_changes
             )
             if same:
@@ -611,7 +627,20 @@ class DeclarationImport(ImportKind):
         if plan.creates:
             created = Declaration.objects.bulk_create(plan.creates, batch_size=BATCH)
             if not connection.features.can_return_rows_from_bulk_insert or any(d.pk is None for d in created):
-                self._read_back_pks(plan.creates)
+                # Open declarations are unique on their key; withdrawn ones also by their publication.
+                read_back_pks(
+                    plan.creates,
+                    Declaration,
+                    fields=("enterprise_id", "scheme_id", "product_model"),
+                    load=("status", "published_at"),
+                    key=lambda d: (
+                        d.enterprise_id,
+                        d.scheme_id,
+                        d.product_model,
+                        d.status == S.WITHDRAWN,
+                        d.published_at,
+                    ),
+                )
             items = [item for d in plan.creates for item in d._import_items]
             events = [event for d in plan.creates for event in d._import_events]
             for item in items:
@@ -629,15 +658,12 @@ class DeclarationImport(ImportKind):
             DeclarationEvent.objects.bulk_create(events, batch_size=BATCH * 2)
         if plan.updates:
             fields = sorted({f for _r, changed in plan.updates for f in changed if f != "items"})
-            records = []
-            for record, _changed in plan.updates:
-                record.version += 1  # an import is an edit like any other: a stale open form must notice
-                record.updated_at = now
-                records.append(record)
+            records = [record for record, _changed in plan.updates]
+            extra = bump(records, Declaration, now)
             bulk_update_with_history(
                 records,
                 Declaration,
-                [*fields, "version", "updated_at"],
+                [*fields, *extra],
                 batch_size=BATCH,
                 default_user=actor,
                 default_date=now,
@@ -656,38 +682,9 @@ class DeclarationImport(ImportKind):
                 plan.item_creates, DeclarationItem, batch_size=BATCH, default_user=actor, default_date=now
             )
 
-    @staticmethod
-    def _read_back_pks(declarations: list[Declaration]) -> None:
-        """A database that does not return the new rows' keys: find them by their natural key
-        (open declarations are unique on it; withdrawn ones also by their publication)."""
-        keyed = {
-            (d.enterprise_id, d.scheme_id, d.product_model, d.status == S.WITHDRAWN, d.published_at): d
-            for d in declarations
-        }
-        for start in range(0, len(declarations), BATCH):
-            batch = declarations[start : start + BATCH]
-            stored = Declaration.objects.filter(
-                enterprise_id__in={d.enterprise_id for d in batch},
-                scheme_id__in={d.scheme_id for d in batch},
-                product_model__in={d.product_model for d in batch},
-            ).only("id", "enterprise_id", "scheme_id", "product_model", "status", "published_at")
-            for s in stored:
-                d = keyed.get(
-                    (s.enterprise_id, s.scheme_id, s.product_model, s.status == S.WITHDRAWN, s.published_at)
-                )
-                if d is not None:
-                    d.pk = s.pk
-                    d._state.adding = False
-
 
 def _differs(item: DeclarationItem | None, value: tuple) -> bool:
     """Whether a row's (value, passed) differs from the stored item (Decimals compare by value)."""
     if item is None:
         return value != (None, None)
-    return (item.value, item.passed) != value
-
-
-def _same_time(stored: dt.datetime | None, read: dt.datetime | None) -> bool:
-    if stored is None or read is None:
-        return stored is read
-    return abs(stored - read) < _SAME_TIME
+    return not (same_value(item.value, value[0]) and item.passed == value[1])

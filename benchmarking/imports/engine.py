@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from .reading import FileRefused, Table, read_table
 
 __all__ = [
+    "NOT_GIVEN",
     "FileRefused",
     "ImportColumn",
     "ImportKind",
@@ -30,6 +31,31 @@ __all__ = [
     "commit_import",
     "plan_import",
 ]
+
+
+class _NotGiven:
+    """The type of ``NOT_GIVEN``: there is one, and it is neither None nor blank."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self):
+        return (_NotGiven, ())
+
+
+# What a row reads for a column the file does not have: the record's stored value (or the
+# model's default) stays, where a blank cell in a column the file has means "clear it".
+NOT_GIVEN = _NotGiven()
 
 
 @dataclass(frozen=True)
@@ -90,7 +116,8 @@ class ImportPlan:
 
 class RowReader:
     """One data row's cells by header, each parsed by its column; a cell that does not
-    parse is recorded on the plan as a problem and read as None."""
+    parse is recorded on the plan as a problem and read as None. A column the file does not
+    have reads as ``NOT_GIVEN``, unparsed (see ``given``)."""
 
     def __init__(self, plan: ImportPlan, number: int, cells: list, positions: dict[str, int], columns):
         self.plan, self.number, self.cells, self.positions, self.columns = (
@@ -106,13 +133,21 @@ class RowReader:
         from .cells import CellError
 
         position = self.positions.get(header)
-        raw = self.cells[position] if position is not None and position < len(self.cells) else None
+        if position is None:
+            if header not in self.columns:  # a header no column declares: a bug in the kind
+                raise KeyError(header)
+            return NOT_GIVEN
+        raw = self.cells[position] if position < len(self.cells) else None
         try:
             return self.columns[header].parse(raw)
         except CellError as error:
             self.failed = True
             self.plan.add(error.message, row=self.number, column=header)
             return None
+
+    def given(self, header: str) -> bool:
+        """Whether the file has the column (its cell in this row may still be blank)."""
+        return header in self.positions
 
     def problem(self, message: str, column: str | None = None) -> None:
         self.failed = True

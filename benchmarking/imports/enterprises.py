@@ -2,78 +2,46 @@
 normalised standard number)."""
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..access import enterprise_scope, role_of
 from ..choices import Role, StandardKind
 from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
 from ..scoping import editable_by
-from ..validators import normalize_standard_number, validate_standard_number
+from ..validators import (
+    normalize_credit_code,
+    normalize_standard_number,
+    validate_credit_code,
+    validate_credit_code_format,
+    validate_standard_number,
+)
 from . import cells
+from .common import (
+    changed_fields,
+    first_rows,
+    given,
+    headers,
+    locked,
+    message_of,
+    reference_lookup,
+    save_in_bulk,
+)
 from .engine import ImportColumn, ImportKind, ImportPlan, RowReader
 
-BATCH = 1000
 
-
-def _headers(columns) -> list[str]:
-    return [column.header for column in columns]
-
-
-def reference_lookup(model) -> dict[str, object]:
-    """Branch offices or industries by name, and by code (an office's code, an industry's
-    GB/T 4754 code) where that code names just one of them."""
-    records = list(model.objects.all())
-    lookup = {record.name: record for record in records}
-    by_code: dict[str, list] = {}
-    for record in records:
-        code = (getattr(record, "code", "") or getattr(record, "gb_code", "") or "").upper()
-        if code:
-            by_code.setdefault(code, []).append(record)
-    for code, named in by_code.items():
-        if len(named) == 1:
-            lookup.setdefault(code, named[0])
-    return lookup
-
-
-def message_of(error: ValidationError) -> dict[str, list[str]]:
-    """A model's ValidationError as {field name or "__all__": [sentences]}."""
-    if hasattr(error, "error_dict"):
-        return {
-            name: [str(m) for e in errors for m in e.messages] for name, errors in error.error_dict.items()
-        }
-    return {"__all__": list(error.messages)}
-
-
-def changed_fields(record, values: dict) -> list[str]:
-    """Set ``values`` on ``record``; the names of the fields whose value really changed."""
-    changed = []
-    for name, value in values.items():
-        if getattr(record, name) != value:
-            setattr(record, name, value)
-            changed.append(name)
-    return changed
-
-
-def save_in_bulk(model, plan: ImportPlan, actor, *, fields: list[str]) -> None:
-    """Write the plan's new and changed records, a history record for each, in batches."""
-    now = timezone.now()
-    if plan.creates:
-        bulk_create_with_history(plan.creates, model, batch_size=BATCH, default_user=actor, default_date=now)
-    if plan.updates:
-        records = []
-        for record, _changed in plan.updates:
-            if hasattr(record, "version"):
-                record.version += 1  # an import is an edit like any other: a stale open form must notice
-            if hasattr(record, "updated_at"):
-                record.updated_at = now
-            records.append(record)
-        extra = [name for name in ("version", "updated_at") if hasattr(model, name)]
-        bulk_update_with_history(
-            records, model, [*fields, *extra], batch_size=BATCH, default_user=actor, default_date=now
-        )
+def _credit_code(value) -> str:
+    """A 统一社会信用代码, normalised and of the right form. Its check character is tested
+    only for a new enterprise (plan_rows): an existing one may carry the staff's override for
+    an early code that fails it, and must import back as it exported."""
+    code = normalize_credit_code(cells.text(value))
+    if not code:
+        raise cells.CellError(_("不能为空。"))
+    try:
+        validate_credit_code_format(code)
+    except ValidationError as error:
+        raise cells.CellError(error.messages[0]) from None
+    return code
 
 
 class EnterpriseImport(ImportKind):
@@ -82,7 +50,7 @@ class EnterpriseImport(ImportKind):
     columns = (
         ImportColumn(
             "统一社会信用代码",
-            cells.credit_code,
+            _credit_code,
             required=True,
             note="18 位，空格、小写和全角字符会自动规范；用于匹配已有企业。",
             example="91330784MA2E8RKX2P",
@@ -121,7 +89,7 @@ class EnterpriseImport(ImportKind):
             "企业标准“领跑者”", cells.boolean, note="是 / 否，空白为否。", choices=("是", "否"), example="否"
         ),
     )
-    export_only = frozenset(_headers(ENTERPRISE_EXPORT)) - frozenset(_headers(ENTERPRISE_FIELDS))
+    export_only = frozenset(headers(ENTERPRISE_EXPORT)) - frozenset(headers(ENTERPRISE_FIELDS))
     fields = {
         "企业名称": "name",
         "地址": "address",
@@ -138,55 +106,65 @@ class EnterpriseImport(ImportKind):
     def may_import(self, actor) -> bool:
         return role_of(actor) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
 
+    # The reference columns: the header, the field compared (by id, so comparing costs no
+    # query per row) and the lookup's model.
+    references = (("所属监管所", "branch_office_id", BranchOffice), ("行业", "industry_id", Industry))
+
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
-        offices, industries = reference_lookup(BranchOffice), reference_lookup(Industry)
+        lookups = {header: reference_lookup(model) for header, _f, model in self.references}
         # Bureau staff import for any office; branch-office staff for their own (the scope rule).
         scope = enterprise_scope(actor, write=True)
         parsed = []
-        first_row_of: dict[str, int] = {}
         for row in rows:
             code = row["统一社会信用代码"]
-            values = {field: row[header] for header, field in self.fields.items()}
-            if code in first_row_of:
-                row.problem(
-                    _("与第 %(row)d 行的统一社会信用代码重复。") % {"row": first_row_of[code]},
-                    "统一社会信用代码",
-                )
-            elif code:
-                first_row_of[code] = row.number
-            for header, lookup in (("所属监管所", offices), ("行业", industries)):
-                field = self.fields[header]
-                name = values[field]
+            values = given({field: row[header] for header, field in self.fields.items()})
+            for header, field, _model in self.references:
+                name = values.pop(self.fields[header])
+                values[field] = None
                 if name:
-                    values[field] = lookup.get(name) or lookup.get(name.upper())
-                    if values[field] is None:
+                    found = lookups[header].get(name) or lookups[header].get(name.upper())
+                    if found is None:
                         row.problem(_("系统中没有“%(name)s”。") % {"name": name}, header)
+                    else:
+                        values[field] = found.pk
             parsed.append((row, code, values))
+        first_row_of = first_rows(
+            ((row, code) for row, code, _v in parsed),
+            _("与第 %(row)d 行的统一社会信用代码重复。"),
+            "统一社会信用代码",
+        )
 
         existing = {
             enterprise.credit_code: enterprise
-            for enterprise in Enterprise.objects.filter(credit_code__in=list(first_row_of))
+            for enterprise in locked(Enterprise.objects.filter(credit_code__in=list(first_row_of)))
         }
         editable = set(
             editable_by(actor, Enterprise)
             .filter(credit_code__in=list(existing))
             .values_list("credit_code", flat=True)
         )
+        header_of = {**{f: h for h, f in self.fields.items()}, **{f: h for h, f, _m in self.references}}
         for row, code, values in parsed:
             if row.failed:
                 continue
-            office = values["branch_office"]
+            office_id = values["branch_office_id"]
             record = existing.get(code)
             if record is not None and code not in editable:
                 row.problem(_("该企业不属于您负责的监管所，不能修改。"), "统一社会信用代码")
                 continue
-            if not scope.covers(Enterprise(branch_office=office)):
+            if not scope.covers(Enterprise(branch_office_id=office_id)):
+                office = next(o for o in lookups["所属监管所"].values() if o.pk == office_id)
                 row.problem(
                     _("只能导入本所的企业，不能导入“%(office)s”的企业。") % {"office": office.name},
                     "所属监管所",
                 )
                 continue
             if record is None:
+                try:
+                    validate_credit_code(code)
+                except ValidationError as error:
+                    row.problem(error.messages[0], "统一社会信用代码")
+                    continue
                 record = Enterprise(credit_code=code, **values)
                 changed = None
             else:
@@ -202,7 +180,7 @@ class EnterpriseImport(ImportKind):
                 )
             except ValidationError as error:
                 for name, messages in message_of(error).items():
-                    header = next((h for h, f in self.fields.items() if f == name), "统一社会信用代码")
+                    header = header_of.get(name, "统一社会信用代码")
                     for message in messages:
                         row.problem(message, header if name != "__all__" else None)
                 continue
@@ -243,7 +221,7 @@ class StandardImport(ImportKind):
         return role_of(actor) == Role.BUREAU_STAFF
 
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
-        parsed, first_row_of = [], {}
+        parsed = []
         for row in rows:
             raw = row["标准编号"]
             title, kind = row["标准名称"], row["标准类别"]
@@ -253,21 +231,19 @@ class StandardImport(ImportKind):
                     validate_standard_number(raw)
                 except ValidationError as error:
                     row.problem(error.messages[0], "标准编号")
-            if number in first_row_of:
-                row.problem(
-                    _("与第 %(row)d 行的标准编号重复（按统一格式比对）。") % {"row": first_row_of[number]},
-                    "标准编号",
-                )
-            elif number:
-                first_row_of[number] = row.number
             parsed.append((row, number, title, kind))
-        existing = {s.number: s for s in Standard.objects.filter(number__in=list(first_row_of))}
+        first_row_of = first_rows(
+            ((row, number) for row, number, _t, _k in parsed),
+            _("与第 %(row)d 行的标准编号重复（按统一格式比对）。"),
+            "标准编号",
+        )
+        existing = {s.number: s for s in locked(Standard.objects.filter(number__in=list(first_row_of)))}
         for row, number, title, kind in parsed:
             if row.failed:
                 continue
             record = existing.get(number)
             values = {"title": title}
-            if kind:
+            if kind:  # blank or not given: by the number's prefix, or as stored
                 values["kind"] = kind
             if record is None:
                 record = Standard(number=number, **values)

@@ -1,10 +1,17 @@
 """Reading an uploaded spreadsheet into a header and numbered rows, or refusing it with a
 sentence that says why.
 
-Accepted: .xlsx (the first sheet that is not the template's notes sheet) and .csv in UTF-8
-(with or without BOM) or GB18030, which Chinese Excel writes. The type is judged by the
-file's first bytes, not its name. Cells come back as Python values (str, int, float,
-datetime); making sense of them is ``cells``' job.
+Accepted: .xlsx (the first sheet that is not the template's notes sheet and has any
+non-blank cell) and .csv in UTF-8 (with or without BOM) or GB18030, which Chinese Excel
+writes. The type is judged by the file's first bytes: a zip package is read as .xlsx
+whatever its name, Office's OLE container (.xls, or a password-protected .xlsx) is refused,
+and anything else is read as CSV — unless it is named .xlsx/.xls or has NUL bytes near the
+start, when it is refused as neither Excel nor CSV. Cells come back as Python values (str,
+int, float, datetime); making sense of them is ``cells``' job.
+
+Limits, so that a small crafted file cannot exhaust the server: the upload's size, the
+workbook's uncompressed size, the number of data rows, and — in a workbook — the columns
+read (the header's width) and the rows read (the sheet ends at 1,000 consecutive blank rows).
 """
 
 import csv
@@ -19,6 +26,17 @@ from django.utils.translation import gettext as _
 
 # The largest file an import reads (bytes). 20,000 declarations with eight values each is about 4 MB.
 MAX_IMPORT_BYTES = 25 * 1024 * 1024
+# The most an .xlsx may unpack to (its parts' declared sizes; zipfile reads no further than
+# declared). A 20,000-row workbook unpacks to about 20 MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# The most data rows one import reads.
+MAX_ROWS = 200_000
+# A sheet's rows end after this many consecutive blank rows: read-only openpyxl yields every
+# blank row up to the last used one, and a cell at row 1,000,000 would mean a million of them.
+# Data further down is not read.
+MAX_BLANK_RUN = 1_000
+# The widest header a sheet may have; the data rows are read only as wide as the header.
+MAX_COLUMNS = 2_000
 # The template's explanations; never data.
 NOTES_SHEET = "填写说明"
 
@@ -26,6 +44,9 @@ _XLSX_MAGIC = b"PK\x03\x04"
 # Office's encrypted-package container (a password-protected .xlsx) and the old .xls format.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
+# C0 control characters but tab, line feed and carriage return: no text file has them, and
+# PostgreSQL refuses NUL in text.
+_CSV_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class FileRefused(Exception):
@@ -85,59 +106,131 @@ def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    damaged = _("无法读取：Excel 文件已损坏或格式不正确（%(error)s）。")
     try:
-        # read_only streams the rows (20,000 rows in a few MB of memory); data_only=False keeps
-        # formulas as formulas, so they can be refused rather than read as stale cached values.
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise FileRefused(damaged % {"error": type(error).__name__}) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileRefused(
+            _(
+                "无法读取：Excel 文件解压后达 %(size)s，上限为 %(limit)s。请删去无关的工作表、图片或格式后再导入。"
+            )
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(MAX_UNPACKED_BYTES)}
+        )
+    try:
+        # read_only parses the sheet as it goes, so memory follows the rows kept, not the
+        # sheet's nominal size; data_only=False keeps formulas as formulas, so they can be
+        # refused rather than read as stale cached values.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileRefused(
-            _("无法读取：Excel 文件已损坏或格式不正确（%(error)s）。") % {"error": type(error).__name__}
-        ) from None
+        raise FileRefused(damaged % {"error": type(error).__name__}) from None
     try:
         sheets = [ws for ws in workbook.worksheets if ws.title != NOTES_SHEET]
         if not sheets:
             raise FileRefused(_("工作簿中没有可导入的工作表。"))
-        sheet = sheets[0]
-        rows = []
-        # Rows are numbered as Excel numbers them; a read-only sheet yields blank rows too.
-        for number, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
-            rows.append(
-                (
-                    number,
-                    [
-                        Formula(str(c.value)) if getattr(c, "data_type", None) == "f" else c.value
-                        for c in cells
-                    ],
-                )
-            )
-        merged = _merged_ranges(sheet)
+        for sheet in sheets:
+            rows = _sheet_rows(sheet)
+            if rows:
+                return rows, _merged_ranges(sheet)
+        raise FileRefused(_("工作簿中没有可导入的数据。"))
     except FileRefused:
         raise
     except Exception as error:  # a damaged part of the package shows only while reading it
-        raise FileRefused(
-            _("无法读取：Excel 文件已损坏或格式不正确（%(error)s）。") % {"error": type(error).__name__}
-        ) from None
+        raise FileRefused(damaged % {"error": type(error).__name__}) from None
     finally:
         workbook.close()
-    return rows, merged
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[object]]]:
+    """The sheet's non-blank rows, numbered as Excel numbers them: the header (the first
+    non-blank row, at most MAX_COLUMNS wide) and the rows after it, cut to the header's width."""
+    header_number, header = None, []
+    nominal_width = sheet.max_column or MAX_COLUMNS
+    blank_run = 0
+    for number, cells in enumerate(sheet.iter_rows(max_col=min(nominal_width, MAX_COLUMNS)), start=1):
+        values = [_cell_value(c) for c in cells]
+        if all(_is_blank(v) for v in values):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                return []
+            continue
+        header_number, header = number, values
+        break
+    if header_number is None:
+        return []
+    while header and _is_blank(header[-1]):
+        header.pop()
+    rows: list[tuple[int, list[object]]] = [(header_number, header)]
+    # Cells right of the header belong to no column, so they are not read at all.
+    blank_run = 0
+    data = sheet.iter_rows(min_row=header_number + 1, max_col=len(header))
+    for number, cells in enumerate(data, start=header_number + 1):
+        values = [_cell_value(c) for c in cells]
+        if all(_is_blank(v) for v in values):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if len(rows) > MAX_ROWS:
+            raise _too_many_rows()
+        rows.append((number, values))
+    return rows
+
+
+def _cell_value(cell):
+    return Formula(str(cell.value)) if getattr(cell, "data_type", None) == "f" else cell.value
+
+
+def _too_many_rows() -> FileRefused:
+    return FileRefused(
+        _("数据行过多：一次最多导入 %(limit)s 行，请分成几个文件导入。") % {"limit": f"{MAX_ROWS:,}"}
+    )
 
 
 def _merged_ranges(sheet) -> list[str]:
-    # A read-only sheet does not parse <mergeCells>; they sit at the end of the sheet's XML.
+    # A read-only sheet does not parse <mergeCells>; they sit at the end of the sheet's XML,
+    # which is scanned in pieces (it may be large), each overlapping the last.
     archive, path = getattr(sheet.parent, "_archive", None), getattr(sheet, "_worksheet_path", None)
     if archive is None or path is None:
         return []
+    found, tail = [], b""
     with archive.open(path) as xml:
-        return [f"{a.decode()}:{b.decode()}" for a, b in _MERGE_REF.findall(xml.read())]
+        while chunk := xml.read(1024 * 1024):
+            window = tail + chunk
+            last_end = 0
+            for match in _MERGE_REF.finditer(window):
+                found.append(f"{match[1].decode()}:{match[2].decode()}")
+                last_end = match.end()
+            tail = window[max(last_end, len(window) - 200) :]
+    return found
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list[object]]]:
     text = _decode(data)
+    control = _CSV_CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise FileRefused(
+            _(
+                "无法读取：CSV 文件第 %(line)d 行含有不可见的控制字符（如 NUL），文件可能已损坏或不是文本文件。"
+            )
+            % {"line": line}
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
     try:
-        return [(number, list(cells)) for number, cells in enumerate(reader, start=1)]
+        for number, cells in enumerate(reader, start=1):
+            if all(_is_blank(c) for c in cells):
+                continue  # blank lines are not kept, so a file of empty lines costs nothing
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
+            rows.append((number, cells))
     except csv.Error as error:
         raise FileRefused(_("无法读取 CSV 文件：%(error)s") % {"error": error}) from None
+    return rows
 
 
 def _decode(data: bytes) -> str:

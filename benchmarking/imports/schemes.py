@@ -21,7 +21,6 @@ Rules:
 - a draft's 对标标准 cell is its whole list: standards added, reordered or removed.
 """
 
-import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -39,8 +38,19 @@ from ..models import Indicator, Industry, SchemeBenchmark, Standard, TechnicalSc
 from ..services.errors import CLOCK_TOLERANCE
 from ..validators import normalize_standard_number
 from . import cells
-from .engine import ImportColumn, ImportKind, ImportPlan, RowReader
-from .enterprises import BATCH, changed_fields, message_of, reference_lookup, save_in_bulk
+from .common import (
+    BATCH,
+    changed_fields,
+    given,
+    locked,
+    message_of,
+    read_back_pks,
+    reference_lookup,
+    same_moment,
+    save_in_bulk,
+    squeezed_text,
+)
+from .engine import NOT_GIVEN, ImportColumn, ImportKind, ImportPlan, RowReader
 
 __all__ = ["SchemeImport"]
 
@@ -90,11 +100,6 @@ def _order(value) -> int:
     return int(number)
 
 
-def _code(value) -> str:
-    # As TechnicalScheme.clean stores it: single spaces, upper case.
-    return cells.required_text(value, max_length=40).upper()
-
-
 def _standards(value) -> tuple[str, ...]:
     """The cell's standard numbers, normalised, in order (the text parser would fold a
     new line into a space, so the separators are split off first)."""
@@ -105,6 +110,11 @@ def _standards(value) -> tuple[str, ...]:
     else:
         parts = [value]
     return tuple(normalize_standard_number(part) for part in map(cells.text, parts) if part)
+
+
+def _listed(numbers) -> tuple:
+    """The 对标标准 cell's numbers; none when the cell is blank or the column is missing."""
+    return () if numbers is None or numbers is NOT_GIVEN else numbers
 
 
 def _status(value) -> str:
@@ -155,23 +165,13 @@ class _Scheme:
     failed: bool = False
 
 
-def _same_moment(in_file: dt.datetime | None, stored: dt.datetime | None) -> bool:
-    """The export writes times to the minute (and .xlsx as a float): the same minute is the same."""
-    if in_file is None or stored is None:
-        return in_file is stored
-    if abs(in_file - stored) < dt.timedelta(seconds=1):
-        return True
-    minute = dict(second=0, microsecond=0)
-    return timezone.localtime(in_file).replace(**minute) == timezone.localtime(stored).replace(**minute)
-
-
 class SchemeImport(ImportKind):
     key = "schemes"
     label = "对标技术方案"
     columns = (
         ImportColumn(
             "方案编号",
-            _code,
+            cells.scheme_code,
             required=True,
             note="用于匹配已有方案；一个方案的每个指标各占一行，方案各列在这些行上填写相同的内容。",
             example="YKDB-2024-001",
@@ -260,17 +260,20 @@ class SchemeImport(ImportKind):
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
         schemes = self._read(plan, rows)
         industries = reference_lookup(Industry)
-        numbers = {n for s in schemes.values() for n in s.values["对标标准"] or ()}
+        numbers = {n for s in schemes.values() for n in _listed(s.values["对标标准"])}
         standards = {s.number: s for s in Standard.objects.filter(number__in=numbers)}
         existing = {
             s.code: s
-            for s in TechnicalScheme.objects.filter(code__in=list(schemes))
+            # Locked inside the commit: the bulk write's version is the one read here, plus one.
+            for s in locked(TechnicalScheme.objects.filter(code__in=list(schemes)))
             .select_related("industry")
             .prefetch_related(
-                Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
+                Prefetch("indicators", queryset=locked(Indicator.objects.order_by("order", "id"))),
                 Prefetch(
                     "schemebenchmark_set",
-                    queryset=SchemeBenchmark.objects.select_related("standard").order_by("order", "id"),
+                    queryset=locked(
+                        SchemeBenchmark.objects.select_related("standard").order_by("order", "id")
+                    ),
                 ),
             )
         }
@@ -283,7 +286,7 @@ class SchemeImport(ImportKind):
                 if industry is None:
                     row.problem(_("系统中没有“%(name)s”。") % {"name": name}, "行业")
             wanted = []
-            for number in scheme.values["对标标准"] or ():
+            for number in _listed(scheme.values["对标标准"]):
                 if number not in standards:
                     row.problem(
                         _("标准库中没有“%(number)s”，请先导入或录入该标准。") % {"number": number}, "对标标准"
@@ -313,6 +316,8 @@ class SchemeImport(ImportKind):
                 values[header] = row[header]
                 if len(plan.problems) > before:
                     unreadable.add(header)
+                if header in STATUS_COLUMNS and values[header] is NOT_GIVEN:
+                    values[header] = None  # as blank: a new scheme is a draft, an existing one keeps its own
             before = len(plan.problems)
             indicator = {f: row[h] for h, f in INDICATOR_COLUMNS.items()}
             indicator_readable = len(plan.problems) == before
@@ -337,11 +342,15 @@ class SchemeImport(ImportKind):
                     )
                 else:
                     scheme.indicator_rows[indicator["name"]] = row.number
-                    if indicator_readable:  # else a cell read as blank would be blamed again
+                    # An unreadable cell was blamed already; a missing value column is checked
+                    # once merged with the stored indicator (_checked).
+                    if indicator_readable and NOT_GIVEN not in indicator.values():
                         self._check_indicator(row, indicator)
                     scheme.indicators.append((row, indicator))
             elif any(
-                indicator[f] not in (None, "", 0, False) for f in INDICATOR_COLUMNS.values() if f != "name"
+                indicator[f] not in (None, "", 0, False, NOT_GIVEN)
+                for f in INDICATOR_COLUMNS.values()
+                if f != "name"
             ):
                 row.problem(_("填写了指标的内容，但没有填写指标名称。"), "指标名称")
             scheme.failed = scheme.failed or row.failed
@@ -419,8 +428,8 @@ class SchemeImport(ImportKind):
         record._import_benchmarks = (wanted, [])
         indicators = []
         for row, indicator_values in scheme.indicators:
-            indicator = Indicator(scheme=record, **indicator_values)
-            if self._clean(indicator, row, _INDICATOR_HEADER_OF, exclude=["scheme"]):
+            indicator = Indicator(scheme=record, **given(indicator_values))
+            if self._checked(indicator, row, indicator_values):
                 indicators.append(indicator)
         if scheme.first_row.failed or any(row.failed for row, _v in scheme.indicators):
             return
@@ -434,26 +443,29 @@ class SchemeImport(ImportKind):
         published = record.status in _PUBLISHED_DOCUMENT
         # Status and dates change only through the publish/withdraw actions; a file that
         # repeats them (an export) is fine, one that differs is refused. Blank: not given.
-        given = [scheme.values[h] for h in STATUS_COLUMNS]
-        if any(v not in (None, "") for v in given):
+        if any(scheme.values[h] not in (None, "") for h in STATUS_COLUMNS):
             file_status = scheme.values["状态"] or SchemeStatus.DRAFT
             same = {
                 "状态": file_status == record.status,
-                "发布时间": _same_moment(scheme.values["发布时间"], record.published_at),
-                "撤销时间": _same_moment(scheme.values["撤销时间"], record.withdrawn_at),
-                "撤销理由": scheme.values["撤销理由"] == record.withdraw_reason,
+                "发布时间": same_moment(scheme.values["发布时间"], record.published_at),
+                "撤销时间": same_moment(scheme.values["撤销时间"], record.withdrawn_at),
+                "撤销理由": squeezed_text(record.withdraw_reason) == (scheme.values["撤销理由"] or ""),
             }
             for header, agrees in same.items():
                 if not agrees:
                     row.problem(_("状态请在系统中通过发布/撤销操作修改。"), header)
         current = list(record.schemebenchmark_set.all())
-        benchmarks_changed = [b.standard_id for b in current] != [s.pk for s in wanted]
+        # No 对标标准 column: the benchmarks are not the file's business.
+        benchmarks_changed = scheme.values["对标标准"] is not NOT_GIVEN and [
+            b.standard_id for b in current
+        ] != [s.pk for s in wanted]
         if benchmarks_changed and published:
             row.problem(_("已发布的方案，其对标标准不能修改。"), "对标标准")
         changed = changed_fields(record, values)
         if changed:
             self._clean(record, row, _HEADER_OF, exclude=["industry"])
-        by_name = {i.name: i for i in record.indicators.all()}
+        # By name as the importer reads it: "双  空格" typed in the app is the file's "双 空格".
+        by_name = {squeezed_text(i.name): i for i in record.indicators.all()}
         creates, updates, unchanged = [], [], 0
         for indicator_row, indicator_values in scheme.indicators:
             indicator = by_name.get(indicator_values["name"])
@@ -461,8 +473,8 @@ class SchemeImport(ImportKind):
                 if published:
                     indicator_row.problem(_("已发布的方案，其指标不能修改（不能新增指标）。"), "指标名称")
                     continue
-                indicator = Indicator(scheme=record, **indicator_values)
-                if self._clean(indicator, indicator_row, _INDICATOR_HEADER_OF, exclude=["scheme"]):
+                indicator = Indicator(scheme=record, **given(indicator_values))
+                if self._checked(indicator, indicator_row, indicator_values):
                     creates.append(indicator)
                 continue
             indicator_changed = changed_fields(indicator, indicator_values)
@@ -472,7 +484,7 @@ class SchemeImport(ImportKind):
                 indicator_row.problem(
                     _("已发布的方案，其指标不能修改。"), _INDICATOR_HEADER_OF[indicator_changed[0]]
                 )
-            elif self._clean(indicator, indicator_row, _INDICATOR_HEADER_OF, exclude=["scheme"]):
+            elif self._checked(indicator, indicator_row, indicator_values):
                 updates.append((indicator, indicator_changed))
         # Indicators absent from the file are left alone (see the module's docstring).
         if row.failed or any(r.failed for r, _v in scheme.indicators):
@@ -487,6 +499,16 @@ class SchemeImport(ImportKind):
         plan.creates.extend(creates)
         plan.updates.extend(updates)
         plan.unchanged += unchanged
+
+    def _checked(self, indicator: Indicator, row: RowReader, in_file: dict) -> bool:
+        """The indicator (the file's values over the stored or default ones) is valid. The
+        constraints were checked on reading unless a value column is missing from the file."""
+        if NOT_GIVEN in in_file.values():
+            before = len(row.plan.problems)
+            self._check_indicator(row, {f: getattr(indicator, f) for f in INDICATOR_COLUMNS.values()})
+            if len(row.plan.problems) > before:
+                return False
+        return self._clean(indicator, row, _INDICATOR_HEADER_OF, exclude=["scheme"])
 
     @staticmethod
     def _clean(record, row: RowReader, header_of: dict, *, exclude: list[str]) -> bool:
@@ -514,13 +536,7 @@ class SchemeImport(ImportKind):
         schemes, fields = part(TechnicalScheme)
         save_in_bulk(TechnicalScheme, schemes, actor, fields=fields)
         if schemes.creates and not connection.features.can_return_rows_from_bulk_insert:
-            ids = dict(
-                TechnicalScheme.objects.filter(code__in=[s.code for s in schemes.creates]).values_list(
-                    "code", "pk"
-                )
-            )
-            for scheme in schemes.creates:
-                scheme.pk = ids[scheme.code]
+            read_back_pks(schemes.creates, TechnicalScheme, fields=("code",))
         indicators, fields = part(Indicator)
         for indicator in indicators.creates:
             indicator.scheme_id = indicator.scheme.pk  # the scheme may have been created above
@@ -551,8 +567,10 @@ class SchemeImport(ImportKind):
                     moves.append(benchmark)
             removes.extend(left.values())
         if removes:
-            # QuerySet.delete() would write each one's history record by a signal, one query a
-            # row; instead the "-" records go in one insert and the rows in one delete.
+            # QuerySet.delete() cannot fast-delete a model with post_delete receivers: it loads
+            # the rows and simple-history writes each one's "-" record by the signal, one INSERT a
+            # row. So the "-" records go in one insert above and the rows in one DELETE by the
+            # private _raw_delete (SchemeBenchmark has no dependants to cascade to).
             history = SchemeBenchmark.history.model
             history.objects.bulk_create(
                 [

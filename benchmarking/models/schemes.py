@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import Direction, SchemeStatus
 from ..uploads import validate_document_upload
+from ..validators import normalize_scheme_code
 from .base import VersionedModel
 
 __all__ = [
@@ -98,7 +99,7 @@ class TechnicalScheme(VersionedModel):
     def clean(self):
         super().clean()
         if self.code:
-            self.code = " ".join(self.code.split()).upper()
+            self.code = normalize_scheme_code(self.code)
 
 
 class SchemeBenchmark(models.Model):

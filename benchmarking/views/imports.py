@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -40,6 +41,7 @@ from ..imports import kinds
 from ..imports.engine import ImportKind, ImportPlan, commit_import, plan_import
 from ..imports.reading import MAX_IMPORT_BYTES
 from ..imports.templates import template_columns, template_filename, template_workbook
+from ..models import Declaration
 
 # How long an uploaded file waits for its confirmation.
 STAGED_FOR = dt.timedelta(hours=1)
@@ -79,6 +81,21 @@ def _sweep_expired(directory: Path) -> None:
                 path.unlink()
         except FileNotFoundError:
             pass  # another request swept or claimed it first
+
+
+def sweep_staged() -> None:
+    """Delete expired staged uploads, if any were ever staged (called on upload and on confirm,
+    so files of abandoned previews go even when nobody uploads again)."""
+    directory = _staging_dir()
+    if directory.is_dir():
+        _sweep_expired(directory)
+
+
+def discard_upload(token: str) -> None:
+    """Delete a staged upload whose preview never reached the user (rendering it failed)."""
+    if _TOKEN.fullmatch(token):
+        for suffix in ("json", "data"):  # the sidecar first: without it the bytes are not confirmable
+            (_staging_dir() / f"{token}.{suffix}").unlink(missing_ok=True)
 
 
 def stage_upload(*, user, kind: ImportKind, name: str, data: bytes) -> str:
@@ -233,8 +250,16 @@ class ImportUploadView(ImporterMixin, View):
         data = upload.read()
         plan = self.plan(name, data)
         # Only a file that can be imported waits on the server; one with problems is fixed and uploaded again.
-        token = stage_upload(user=request.user, kind=self.kind, name=name, data=data) if plan.ok else ""
-        return preview_page(request, self.kind, plan, name=name, token=token)
+        if not plan.ok:
+            return preview_page(request, self.kind, plan, name=name, token="")
+        token = stage_upload(user=request.user, kind=self.kind, name=name, data=data)
+        # The preview carries the token, so the file is staged first; if the page cannot be
+        # rendered nobody can confirm it, and it must not wait on the server.
+        try:
+            return preview_page(request, self.kind, plan, name=name, token=token)
+        except BaseException:
+            discard_upload(token)
+            raise
 
     def plan(self, name: str, data: bytes) -> ImportPlan:
         try:
@@ -265,6 +290,10 @@ class ImportConfirmView(ImporterMixin, View):
                 request, _("上传的文件已超过 1 小时未确认，已作废，请重新上传。本次未写入任何数据。")
             )
             return redirect(upload_url)
+        finally:
+            # After the claim, so an expired upload of this user's is reported as expired above,
+            # not swept into a 404.
+            sweep_staged()
         try:
             plan = commit_import(self.kind, name, data, request.user)
         except PermissionError:
@@ -284,19 +313,45 @@ class ImportConfirmView(ImporterMixin, View):
         return redirect(reverse("imports"))
 
 
+# Labels of changes a kind reports that are not a model field with a verbose_name (a reverse
+# relation has none): the declarations kind reports changed values as "items".
+_CHANGE_LABELS = {"items": gettext_lazy("声明值")}
+
+# Relations a model's __str__ reads, loaded for the listed records in one query each (none when
+# the kind already loaded them), so the preview costs the same at 5 rows as at 200.
+_LABEL_RELATIONS = {Declaration: ("enterprise",)}
+
+
 def _field_label(record, name: str) -> str:
+    if name in _CHANGE_LABELS:
+        return str(_CHANGE_LABELS[name])
     try:
-        return str(record._meta.get_field(name).verbose_name)
+        verbose_name = getattr(record._meta.get_field(name), "verbose_name", None)
     except FieldDoesNotExist:  # a kind may report a change that is not a model field
-        return name
+        verbose_name = None
+    return str(verbose_name) if verbose_name else name
+
+
+def _load_label_relations(records: list) -> None:
+    by_model: dict[type, list] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    for model, instances in by_model.items():
+        # prefetch_related_objects skips the instances whose relation is already cached.
+        prefetch_related_objects(instances, *_LABEL_RELATIONS.get(model, ()))
 
 
 def preview_page(request, kind: ImportKind, plan: ImportPlan, *, name: str, token: str, after_confirm=False):
-    created = [str(record) for record in plan.creates[:PREVIEW_ROWS]]
-    updated = [
-        {"record": str(record), "fields": "、".join(_field_label(record, f) for f in changed)}
-        for record, changed in plan.updates[:PREVIEW_ROWS]
-    ]
+    created, updated = [], []
+    # The lists are shown only for a file that can be imported.
+    if plan.ok:
+        creates, updates = plan.creates[:PREVIEW_ROWS], plan.updates[:PREVIEW_ROWS]
+        _load_label_relations([*creates, *(record for record, _changed in updates)])
+        created = [str(record) for record in creates]
+        updated = [
+            {"record": str(record), "fields": "、".join(_field_label(record, f) for f in changed)}
+            for record, changed in updates
+        ]
     return render(
         request,
         "benchmarking/imports/preview.html",

@@ -17,8 +17,14 @@ from benchmarking.imports.declarations import DeclarationImport
 from benchmarking.imports.engine import commit_import, plan_import
 from benchmarking.models import Declaration, DeclarationAction, DeclarationEvent, DeclarationItem
 from benchmarking.selectors.progress import progress_as_of
-from benchmarking.services.declarations import declaration_create, declaration_publish, declaration_withdraw
-from benchmarking.services.schemes import scheme_publish
+from benchmarking.services.declarations import (
+    declaration_create,
+    declaration_publish,
+    declaration_return,
+    declaration_submit,
+    declaration_withdraw,
+)
+from benchmarking.services.schemes import scheme_publish, scheme_withdraw
 from tests.factories import IndicatorFactory, SchemeFactory, make_user
 from tests.views.conftest import sh
 
@@ -480,3 +486,157 @@ def test_the_template_offers_the_indicator_pairs_and_imports_back(
         Declaration.objects.get(product_model="TPL-1").items.exclude(comparison="").count()
         == cup_scheme.indicators.count()
     )
+
+
+# ---------------------------------------------------------------------------
+# codes, text and numbers as people type them; missing columns; what a new row may be
+
+
+def draft_row(
+    enterprise, scheme, standard, *, model, pairs=("保温效能", 13, "铅迁移量", 0.008, "外观", "符合")
+):
+    """A draft's row as the export writes it (the declaration date left blank: kept)."""
+    cells_ = row(enterprise, scheme, standard, model=model, status="草稿", published=None, pairs=pairs)
+    cells_[6] = None
+    return cells_
+
+
+@pytest.mark.parametrize("typed", ["ykdb-cup-001", "ＹＫＤＢ－ＣＵＰ－００１", " YKDB-CUP-001"])
+def test_a_scheme_code_typed_otherwise_finds_the_scheme(
+    cup_scheme, enterprise, executed_standard, importer, typed
+):
+    cells_ = row(enterprise, cup_scheme, executed_standard)
+    cells_[2] = typed
+
+    plan = commit_import(KIND, "x.xlsx", xlsx([cells_]), importer)
+
+    assert problems(plan) == []
+    assert Declaration.objects.get().scheme == cup_scheme
+
+
+def test_a_draft_whose_scheme_was_withdrawn_since_imports_back(
+    cup_scheme, enterprise, executed_standard, bureau_staff, importer
+):
+    declare(cup_scheme, enterprise, executed_standard, bureau_staff, model="D-1")
+    scheme_withdraw(scheme=cup_scheme, actor=bureau_staff, reason="被新方案替代")
+
+    unchanged = plan_import(
+        KIND, "x.xlsx", xlsx([draft_row(enterprise, cup_scheme, executed_standard, model="D-1")]), importer
+    )
+    new = plan_import(
+        KIND, "x.xlsx", xlsx([draft_row(enterprise, cup_scheme, executed_standard, model="D-2")]), importer
+    )
+
+    assert problems(unchanged) == []
+    assert unchanged.unchanged == 1
+    (problem,) = problems(new)
+    assert "只能对已发布的技术方案作出声明" in problem
+
+
+def test_a_new_returned_row_is_refused_an_existing_returned_one_updates(
+    cup_scheme, enterprise, executed_standard, bureau_staff, importer
+):
+    returned = declare(cup_scheme, enterprise, executed_standard, bureau_staff, model="R-1")
+    returned = declaration_submit(declaration=returned, actor=bureau_staff)
+    returned = declaration_return(declaration=returned, actor=bureau_staff, comment="请补充检测报告")
+    new = row(enterprise, cup_scheme, executed_standard, model="R-2", status="已退回", published=None)
+    existing = row(enterprise, cup_scheme, executed_standard, model="R-1", status="已退回", published=None)
+    existing[-5] = 14  # 保温效能
+
+    plan = commit_import(KIND, "x.xlsx", xlsx([new]), importer)
+    (problem,) = plan.problems
+    assert (problem.column, problem.message) == ("状态", "已退回的声明请在系统中处理。")
+
+    plan = commit_import(KIND, "x.xlsx", xlsx([existing]), importer)
+    assert problems(plan) == []
+    assert len(plan.updates) == 1
+    returned.refresh_from_db()
+    assert returned.status == DeclarationStatus.RETURNED
+    assert returned.items.get(indicator__name="保温效能").value == Decimal("14")
+    assert Declaration.objects.count() == 1
+
+
+def test_a_model_and_an_indicator_typed_with_two_spaces_are_not_changes(
+    cup_scheme, enterprise, executed_standard, bureau_staff, importer
+):
+    draft = declare(cup_scheme, enterprise, executed_standard, bureau_staff, model="YK  500")
+    cup_scheme.indicators.filter(name="外观").update(name="外观  质量")
+    cells_ = draft_row(
+        enterprise,
+        cup_scheme,
+        executed_standard,
+        model="YK 500",
+        pairs=("保温效能", 13, "铅迁移量", 0.008, "外观 质量", "符合"),
+    )
+
+    plan = commit_import(KIND, "x.xlsx", xlsx([cells_]), importer)
+
+    assert problems(plan) == []
+    assert (len(plan.creates), len(plan.updates), plan.unchanged) == (0, 0, 1)
+    assert Declaration.objects.get().pk == draft.pk
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_value_with_more_digits_than_a_spreadsheet_keeps_imports_back_unchanged(
+    client, bureau_staff, three, fmt
+):
+    draft, _published, _withdrawn = three
+    draft.items.filter(indicator__name="保温效能").update(value=Decimal("123456789012.123456"))
+    client.force_login(bureau_staff)
+    response = client.get(reverse("declaration-export", args=[fmt]))
+    data = response.content if fmt == "xlsx" else b"".join(response.streaming_content)
+
+    plan = plan_import(KIND, f"export.{fmt}", data, bureau_staff)
+
+    assert problems(plan) == []
+    assert (len(plan.creates), len(plan.updates), plan.unchanged) == (0, 0, 3)
+
+
+def test_a_file_without_the_date_and_link_columns_keeps_them(
+    cup_scheme, enterprise, executed_standard, bureau_staff, importer
+):
+    draft = declare(cup_scheme, enterprise, executed_standard, bureau_staff, model="D-1")
+    Declaration.objects.filter(pk=draft.pk).update(
+        declared_on=dt.date(2024, 2, 1), national_platform_url="https://www.cpbz.gov.cn/x"
+    )
+    headers = [
+        h
+        for h in HEADERS
+        if h not in ("声明日期", "企业标准信息公共服务平台链接", "状态", "发布时间", "撤回时间")
+    ]
+    cells_ = dict(
+        zip(HEADERS + PAIRS, draft_row(enterprise, cup_scheme, executed_standard, model="D-1"), strict=True)
+    )
+    cells_["声明值1"] = 14
+
+    plan = commit_import(
+        KIND, "x.xlsx", xlsx([[cells_[h] for h in headers + PAIRS]], headers + PAIRS), importer
+    )
+
+    assert problems(plan) == []
+    draft.refresh_from_db()
+    assert (draft.declared_on, draft.national_platform_url) == (
+        dt.date(2024, 2, 1),
+        "https://www.cpbz.gov.cn/x",
+    )
+    assert draft.items.get(indicator__name="保温效能").value == Decimal("14")
+
+
+@pytest.mark.postgres
+def test_the_commit_locks_the_declarations_it_compares(
+    cup_scheme, enterprise, executed_standard, bureau_staff, importer
+):
+    declare(cup_scheme, enterprise, executed_standard, bureau_staff, model="D-1")
+    cells_ = draft_row(enterprise, cup_scheme, executed_standard, model="D-1", pairs=("保温效能", 14))
+
+    with CaptureQueriesContext(connection) as queries:
+        plan = commit_import(KIND, "x.xlsx", xlsx([cells_]), importer)
+
+    assert problems(plan) == []
+    assert len(plan.updates) == 1
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and 'FROM "benchmarking_declaration"' in q["sql"]
+    ]
+    assert any("FOR UPDATE" in sql for sql in reads), reads

@@ -329,3 +329,227 @@ def test_standards_match_on_the_normalised_number(bureau_staff, executed_standar
     plan = commit_import(StandardImport(), "s.csv", data, bureau_staff)
     assert plan.ok and plan.unchanged == 1 and len(plan.creates) == 1
     assert Standard.objects.get(number="GB/T 1.1—2020").kind == "national"
+
+
+# -- review findings ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1E+5", Decimal("100000")),
+        ("-12e3", Decimal("-12000")),
+        ("1.50", Decimal("1.5")),
+        ("0e-9999999", Decimal("0")),
+        ("0E+9999999", Decimal("0")),
+        ("999999999999.999999", Decimal("999999999999.999999")),
+    ],
+)
+def test_numbers_with_exponents_come_back_plain(raw, expected):
+    number = cells.decimal(raw)
+    assert number == expected
+    assert number.as_tuple().exponent <= 0  # plain, as the database stores it
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1e9999999",  # normalize() used to overflow: a 500
+        "1e-9999999",  # used to be stored as 0
+        "-1E+999999999",
+        "1e-7",
+        "1000000000000",  # 13 integer digits
+        "1.0000000000000000000000000000001",  # 31 digits: normalize() rounded it to 1
+        1e300,
+    ],
+)
+def test_numbers_out_of_range_are_refused_not_crashed_on(raw):
+    with pytest.raises(cells.CellError, match="数值超出范围"):
+        cells.decimal(raw)
+
+
+def test_a_column_the_file_does_not_have_reads_as_not_given_unparsed():
+    from benchmarking.imports.engine import NOT_GIVEN, ImportColumn, ImportPlan, RowReader
+
+    parsed = []
+
+    def parse(value):
+        parsed.append(value)
+        return cells.optional_text(value, max_length=10)
+
+    columns = {
+        "甲": ImportColumn("甲", parse),
+        "乙": ImportColumn("乙", parse),
+        "丙": ImportColumn("丙", parse),
+    }
+    plan = ImportPlan(kind=None)
+    reader = RowReader(plan, 2, ["x"], {"甲": 0, "丙": 1}, columns)
+    assert reader["乙"] is NOT_GIVEN and parsed == []
+    assert not reader.given("乙") and reader.given("甲") and reader.given("丙")
+    assert reader["甲"] == "x"
+    assert reader["丙"] == ""  # in the file, blank in this (short) row: a blank, not NOT_GIVEN
+    assert repr(NOT_GIVEN) == "NOT_GIVEN" and NOT_GIVEN is not None
+    assert plan.ok and not reader.failed
+    with pytest.raises(KeyError):
+        reader["未声明的列"]
+
+
+def test_scheme_codes_follow_the_models_one_rule(scheme):
+    assert cells.scheme_code(" yk-ｂｗｂ\u3000 2024\t") == "YK-BWB 2024"
+    for blank in (None, "", " \u3000 "):
+        with pytest.raises(cells.CellError, match="不能为空"):
+            cells.scheme_code(blank)
+    with pytest.raises(cells.CellError, match="过长"):
+        cells.scheme_code("A" * 41)
+    scheme.code = " yk-ｂｗｂ\u3000 2024\t"
+    scheme.clean()
+    assert scheme.code == cells.scheme_code(" yk-ｂｗｂ\u3000 2024\t")
+
+
+def test_a_sparse_workbook_is_read_in_little_memory_and_time():
+    import time
+    import tracemalloc
+
+    from benchmarking.imports.reading import read_table
+
+    def far_cells(sheet):
+        sheet.cell(row=1, column=1000, value="远处的表头")
+        sheet.cell(row=2, column=5000, value="表头右边的格子")
+        sheet.cell(row=100_000, column=1, value="十万行之外")
+
+    data = xlsx([row(make_credit_code(1))], edit=far_cells)
+    assert len(data) < 20_000
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        table = read_table("e.xlsx", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024, f"{peak / 2**20:.0f} MB"  # was 910 MB
+    assert time.monotonic() - started < 20
+    assert len(table.headers) == 1000 and table.headers[-1] == "远处的表头"
+    # The row after 1,000 blank rows is past the end of the sheet; nothing right of the header is read.
+    assert [(number, len(cells_)) for number, cells_ in table.rows] == [(2, 1000)]
+    assert table.rows[0][1][: len(HEADERS)] == row(make_credit_code(1))
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(office, industry, bureau_staff, monkeypatch):
+    from benchmarking.imports import reading
+
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
+    (problem,) = refused(xlsx([row(make_credit_code(1))]), bureau_staff)
+    assert "解压后达" in problem and "上限为" in problem
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_too_many_rows_are_refused(office, industry, bureau_staff, monkeypatch, fmt):
+    from benchmarking.imports import reading
+
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    rows = [row(make_credit_code(n)) for n in range(1, 5)]
+    data = xlsx(rows) if fmt == "xlsx" else csv_bytes(rows)
+    (problem,) = refused(data, bureau_staff, name=f"企业.{fmt}")
+    assert problem == "数据行过多：一次最多导入 3 行，请分成几个文件导入。"
+    monkeypatch.setattr(reading, "MAX_ROWS", 4)
+    plan = commit_import(EnterpriseImport(), f"企业.{fmt}", data, bureau_staff)
+    assert plan.ok, [str(p) for p in plan.problems]
+
+
+def test_a_csv_of_empty_lines_is_not_kept_in_memory(office, industry, bureau_staff):
+    data = csv_bytes([row(make_credit_code(1))]) + b"\r\n" * 1_000_000
+    plan = commit_import(EnterpriseImport(), "企业.csv", data, bureau_staff)
+    assert plan.ok and len(plan.creates) == 1
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\x1b", "\x0c"])
+def test_control_characters_deep_in_a_csv_are_refused(office, industry, bureau_staff, control):
+    rows = [row(make_credit_code(n)) for n in range(1, 80)]  # well past the first 4096 bytes
+    rows.append(row(make_credit_code(80), name=f"永康{control}杯业"))
+    data = csv_bytes(rows)
+    assert len(data) > 4096 and b"\x00" not in data[:4096]
+    (problem,) = refused(data, bureau_staff, name="企业.csv")
+    assert problem.startswith("无法读取：CSV 文件第 81 行含有不可见的控制字符")
+
+
+def test_tabs_and_line_breaks_in_a_csv_are_not_control_characters(office, industry, bureau_staff):
+    data = csv_bytes([row(make_credit_code(1), name="永康\t新杯业\r\n有限公司")])
+    plan = commit_import(EnterpriseImport(), "企业.csv", data, bureau_staff)
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert Enterprise.objects.get().name == "永康 新杯业 有限公司"
+
+
+@pytest.mark.parametrize("raw", ["a\x00b", "\x07", "x\x7f", "名\x85称", "\x9f"])
+def test_a_cell_with_control_characters_is_refused(raw):
+    with pytest.raises(cells.CellError, match="控制字符"):
+        cells.text(raw)
+
+
+def test_a_workbook_cell_with_a_control_character_names_its_place(office, industry, bureau_staff):
+    # openpyxl writes no C0 characters, but C1 ones pass through a workbook.
+    problems = refused(xlsx([row(make_credit_code(1), name="永康\x85杯业")]), bureau_staff)
+    assert problems == ["第 2 行，列「企业名称」：含有不可见的控制字符（如 NUL），请删除后重新输入。"]
+
+
+def test_data_on_the_second_sheet_when_the_first_is_empty(office, industry, bureau_staff):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "空白"
+    workbook.create_sheet("填写说明").append(["说明", "不是数据"])
+    sheet = workbook.create_sheet("企业")
+    sheet.append(HEADERS)
+    sheet.append(row(make_credit_code(1)))
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = commit_import(EnterpriseImport(), "e.xlsx", out.getvalue(), bureau_staff)
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert Enterprise.objects.get().credit_code == make_credit_code(1)
+
+
+def test_a_workbook_with_no_data_on_any_sheet(office, industry, bureau_staff):
+    workbook = openpyxl.Workbook()
+    workbook.create_sheet("第二页")
+    workbook.create_sheet("填写说明").append(["说明只在这里"])
+    out = io.BytesIO()
+    workbook.save(out)
+    assert refused(out.getvalue(), bureau_staff) == ["工作簿中没有可导入的数据。"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["1999-12-31", "1900/3/1", "2100年1月1日", "21000101", dt.date(1990, 1, 1), dt.datetime(2100, 1, 1)],
+)
+def test_dates_outside_the_records_years_are_refused(raw):
+    with pytest.raises(cells.CellError, match="不在 2000-01-01 至 2099-12-31 之间"):
+        cells.date(raw)
+    with pytest.raises(cells.CellError, match="不在 2000-01-01 至 2099-12-31 之间"):
+        cells.instant(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "utc"),
+    [
+        ("2024-03-05T10:00:00+08:00", dt.datetime(2024, 3, 5, 2, 0, tzinfo=dt.UTC)),
+        ("2024-03-05 10:00+08:00", dt.datetime(2024, 3, 5, 2, 0, tzinfo=dt.UTC)),
+        ("2024-03-05T02:00:00Z", dt.datetime(2024, 3, 5, 2, 0, tzinfo=dt.UTC)),
+        ("2024-03-05T10:00:00.5-0500", dt.datetime(2024, 3, 5, 15, 0, 0, 500000, tzinfo=dt.UTC)),
+    ],
+)
+def test_iso_moments_with_an_offset(raw, utc):
+    moment = cells.instant(raw)
+    assert moment.tzinfo is not None and moment == utc
+
+
+@pytest.mark.parametrize("raw", ["1999-12-31T23:00:00+08:00", "2024-13-05T10:00:00+08:00"])
+def test_iso_moments_out_of_range_or_impossible(raw):
+    with pytest.raises(cells.CellError):
+        cells.instant(raw)
+
+
+def test_a_file_named_xlsx_that_is_not_a_zip_is_refused_as_not_excel(office, industry, bureau_staff):
+    data = csv_bytes([row(make_credit_code(1))])
+    assert refused(data, bureau_staff, name="企业.xlsx") == [
+        "无法读取：文件已损坏，或不是 Excel（.xlsx）或 CSV 文件。"
+    ]
+    # …while a workbook is read as one whatever it is called.
+    plan = commit_import(EnterpriseImport(), "企业.csv", xlsx([row(make_credit_code(1))]), bureau_staff)
+    assert plan.ok, [str(p) for p in plan.problems]

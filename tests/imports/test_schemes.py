@@ -17,7 +17,7 @@ from benchmarking.choices import Direction, SchemeStatus
 from benchmarking.columns import SCHEME_FIELDS
 from benchmarking.imports import kinds
 from benchmarking.imports.engine import commit_import, plan_import
-from benchmarking.imports.schemes import SchemeImport
+from benchmarking.imports.schemes import INDICATOR_COLUMNS, SchemeImport
 from benchmarking.models import Indicator, SchemeBenchmark, TechnicalScheme
 from benchmarking.selectors.progress import counted_schemes, progress_as_of
 from benchmarking.services.schemes import scheme_publish, scheme_withdraw
@@ -421,3 +421,124 @@ def test_the_template_has_the_imports_columns(bureau_staff):
 
     sheet = openpyxl.load_workbook(io.BytesIO(template_workbook(SchemeImport()))).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADERS
+
+
+# -- files without some columns, codes and text as people type them ------------------------
+
+
+def xlsx_with(headers: list[str], rows: list[dict]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for values in rows:
+        sheet.append([values.get(h) for h in headers])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def draft_rows(draft, **changes) -> list[dict]:
+    scheme = {
+        "方案编号": draft.code,
+        "方案名称": draft.title,
+        "产品类别": draft.product_category,
+        "行业": draft.industry.name,
+        "发布机构": draft.publisher,
+        **changes,
+    }
+    shown = {"is_core": lambda v: "是" if v else "否", "direction": lambda v: str(Direction(v).label)}
+    return [
+        {**scheme} | {h: shown.get(f, lambda v: v)(getattr(i, f)) for h, f in INDICATOR_COLUMNS.items()}
+        for i in draft.indicators.order_by("order")
+    ]
+
+
+def test_a_file_without_standards_and_units_leaves_a_drafts_alone(bureau_staff, register):
+    draft = register["draft"]
+    headers = [
+        h
+        for h in HEADERS
+        if h not in ("对标标准", "单位", "检测方法", "状态", "发布时间", "撤销时间", "撤销理由")
+    ]
+    data = xlsx_with(headers, draft_rows(draft, 方案名称="改名后的方案"))
+
+    plan = commit_import(SchemeImport(), "schemes.xlsx", data, bureau_staff)
+
+    assert problems(plan) == []
+    assert [changed for _r, changed in plan.updates] == [["title"]]
+    draft.refresh_from_db()
+    assert draft.title == "改名后的方案"
+    assert list(draft.schemebenchmark_set.order_by("order").values_list("standard__number", flat=True)) == [
+        "EN 12546-1:2000",
+        "GB/T 29606—2013",
+    ]
+    assert dict(draft.indicators.values_list("name", "unit")) == {"保温效能": "h", "容量偏差": "%"}
+    assert draft.indicators.get(name="容量偏差").test_method == "GB/T 29606—2013 6.2"
+
+
+def test_a_new_indicator_without_the_unit_column_takes_the_default(bureau_staff, register):
+    draft = register["draft"]
+    headers = [h for h in HEADERS if h not in ("对标标准", "单位")]
+    rows = [*draft_rows(draft), {**draft_rows(draft)[0], "指标名称": "耐冲击", "对标值": 1}]
+
+    plan = commit_import(SchemeImport(), "schemes.xlsx", xlsx_with(headers, rows), bureau_staff)
+
+    assert problems(plan) == []
+    assert draft.indicators.get(name="耐冲击").unit == ""
+    assert draft.schemebenchmark_set.count() == 2
+
+
+@pytest.mark.parametrize("typed", ["ykdb-draft-1", "ＹＫＤＢ－ＤＲＡＦＴ－１", " YKDB-DRAFT-1 "])
+def test_a_scheme_code_typed_otherwise_matches_the_stored_one(bureau_staff, register, typed):
+    draft = register["draft"]
+    headers = [h for h in HEADERS if h not in ("对标标准", "单位")]
+    data = xlsx_with(headers, draft_rows(draft, 方案编号=typed))
+
+    plan = plan_import(SchemeImport(), "schemes.xlsx", data, bureau_staff)
+
+    assert problems(plan) == []
+    assert (len(plan.creates), len(plan.updates), plan.unchanged) == (0, 0, 3)
+
+
+def test_an_indicator_typed_with_two_spaces_is_neither_changed_nor_duplicated(bureau_staff, register):
+    draft = register["draft"]
+    draft.indicators.filter(name="保温效能").update(name="保温  效能", unit="小  时")
+    headers = [h for h in HEADERS if h != "对标标准"]
+    rows = draft_rows(draft)
+    rows[0]["指标名称"], rows[0]["单位"] = "保温 效能", "小 时"
+    rows[1]["单位"] = "%"
+
+    plan = commit_import(SchemeImport(), "schemes.xlsx", xlsx_with(headers, rows), bureau_staff)
+
+    assert problems(plan) == []
+    assert (len(plan.creates), len(plan.updates), plan.unchanged) == (0, 0, 3)
+    assert draft.indicators.count() == 2
+
+
+def test_a_value_with_more_digits_than_a_spreadsheet_keeps_imports_back_unchanged(
+    client, bureau_staff, register
+):
+    draft = register["draft"]
+    draft.indicators.filter(name="保温效能").update(benchmark_value=Decimal("123456789012.123456"))
+
+    plan = plan_import(SchemeImport(), "schemes.xlsx", export(client, bureau_staff, "xlsx"), bureau_staff)
+
+    assert problems(plan) == []
+    assert (len(plan.creates), len(plan.updates)) == (0, 0)
+
+
+@pytest.mark.postgres
+def test_the_commit_locks_the_schemes_it_compares(bureau_staff, register):
+    headers = [h for h in HEADERS if h not in ("对标标准", "单位")]
+    data = xlsx_with(headers, draft_rows(register["draft"], 方案名称="改名后的方案"))
+
+    with CaptureQueriesContext(connection) as queries:
+        plan = commit_import(SchemeImport(), "schemes.xlsx", data, bureau_staff)
+
+    assert problems(plan) == []
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"benchmarking_technicalscheme"' in q["sql"]
+    ]
+    assert any("FOR UPDATE" in sql for sql in reads), reads

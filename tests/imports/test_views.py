@@ -2,23 +2,33 @@
 
 import io
 import json
+import os
 import re
+import time
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from benchmarking.choices import Role
+from benchmarking.choices import DeclarationStatus, Role
 from benchmarking.imports import kinds
+from benchmarking.imports.engine import ImportPlan
 from benchmarking.imports.reading import MAX_IMPORT_BYTES, NOTES_SHEET
 from benchmarking.imports.templates import template_columns
-from benchmarking.models import Enterprise, Standard
+from benchmarking.models import Declaration, DeclarationItem, Enterprise, Standard
 from benchmarking.views import imports as import_views
-from tests.factories import StandardFactory, make_credit_code, make_user
+from tests.factories import EnterpriseFactory, StandardFactory, make_credit_code, make_user
+from tests.imports import test_declarations
+from tests.imports.test_declarations import declare, row, xlsx
 
 pytestmark = pytest.mark.django_db
+
+cup_scheme = test_declarations.cup_scheme  # the declaration tests' published scheme, as a fixture here
 
 TOKEN_INPUT = re.compile(r'name="token" value="([^"]+)"')
 
@@ -336,3 +346,153 @@ def test_nav_links_to_imports_only_for_importers(client, bureau_staff, manager):
     assert reverse("imports") in client.get(reverse("progress-dashboard")).content.decode()
     client.force_login(manager)
     assert reverse("imports") not in client.get(reverse("progress-dashboard")).content.decode()
+
+
+# -- declarations, and what the preview costs ----------------------------------------------------
+
+
+def xlsx_file(data: bytes, name="导入.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="")
+
+
+def draft_row(enterprise, scheme, standard, *, model, warmth=13):
+    return row(
+        enterprise,
+        scheme,
+        standard,
+        model=model,
+        status=str(DeclarationStatus.DRAFT.label),
+        published=None,
+        pairs=("保温效能", warmth, "铅迁移量", 0.008, "外观", "符合"),
+    )
+
+
+def test_a_draft_s_changed_values_are_previewed_as_declared_values_and_confirmed(
+    bureau_client, bureau_staff, cup_scheme, enterprise, executed_standard, settings
+):
+    """The declarations kind reports changed values as "items", a reverse relation with no
+    verbose_name: the preview names it (it used to be a 500), and confirming writes it."""
+    draft = declare(cup_scheme, enterprise, executed_standard, bureau_staff, model="D-1")
+    data = xlsx([draft_row(enterprise, cup_scheme, executed_standard, model="D-1", warmth=11)])
+
+    preview = upload(bureau_client, "declarations", xlsx_file(data))
+
+    assert preview.status_code == 200
+    assert preview.context["problems"] == [] and preview.context["updated_count"] == 1
+    (item,) = preview.context["updated"]
+    assert item["record"] == str(draft)
+    assert "声明值" in item["fields"].split("、") and "items" not in item["fields"]
+    assert "声明值" in preview.content.decode()
+    response = bureau_client.post(
+        reverse("import-confirm", args=["declarations"]), {"token": token_of(preview)}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("imports")
+    warmth = DeclarationItem.objects.get(declaration=draft, indicator__name="保温效能")
+    assert warmth.value == Decimal("11")
+    assert staged_files(settings) == []
+
+
+def test_change_labels_never_crash():
+    assert import_views._field_label(Declaration(), "items") == "声明值"
+    assert import_views._field_label(Declaration(), "product_name") == "产品名称"
+    # A reverse relation without a label of its own, and a name that is no field at all.
+    assert import_views._field_label(Enterprise(), "declarations") == "declarations"
+    assert import_views._field_label(Enterprise(), "no_such_field") == "no_such_field"
+
+
+def preview_queries(client, kind: str, file) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = upload(client, kind, file)
+    assert response.status_code == 200 and response.context["problems"] == []
+    return len(queries)
+
+
+def test_the_preview_of_updated_enterprises_costs_the_same_at_5_and_50(bureau_client, office):
+    enterprises = EnterpriseFactory.create_batch(50, branch_office=office)
+    headers = ("统一社会信用代码", "企业名称", "所属监管所", "行业")
+
+    def renamed(batch):
+        return csv_file(
+            [headers, *((e.credit_code, f"{e.name}（改）", office.name, e.industry.name) for e in batch)]
+        )
+
+    few, many = (
+        preview_queries(bureau_client, "enterprises", renamed(enterprises[:5])),
+        preview_queries(bureau_client, "enterprises", renamed(enterprises)),
+    )
+    assert few == many
+
+
+def test_the_preview_of_updated_declarations_costs_the_same_at_5_and_50(
+    bureau_client, bureau_staff, cup_scheme, enterprise, other_enterprise, executed_standard
+):
+    """Each declaration's label names its enterprise: loaded once for the list, not per row."""
+    owners = [enterprise, other_enterprise]
+    for i in range(50):
+        declare(cup_scheme, owners[i % 2], executed_standard, bureau_staff, model=f"D-{i}")
+
+    def changed(n):
+        rows = [
+            draft_row(owners[i % 2], cup_scheme, executed_standard, model=f"D-{i}", warmth=11 + n)
+            for i in range(n)
+        ]
+        return xlsx_file(xlsx(rows))
+
+    assert preview_queries(bureau_client, "declarations", changed(5)) == preview_queries(
+        bureau_client, "declarations", changed(50)
+    )
+
+
+def test_the_preview_page_adds_no_query_per_listed_record(
+    rf, bureau_staff, cup_scheme, enterprise, other_enterprise, executed_standard
+):
+    """Whatever the kind loaded, listing the records costs the view the same at 5 as at 50:
+    declarations read without their enterprise get it in one query for the whole list."""
+    owners = [enterprise, other_enterprise]
+    for i in range(50):
+        declare(cup_scheme, owners[i % 2], executed_standard, bureau_staff, model=f"D-{i}")
+    kind = kinds()["declarations"]
+
+    def count(n: int) -> int:
+        plan = ImportPlan(kind=kind)
+        plan.updates = [(d, ["product_name", "items"]) for d in Declaration.objects.order_by("pk")[:n]]
+        request = rf.post("/")
+        request.user = bureau_staff
+        with CaptureQueriesContext(connection) as queries:
+            response = import_views.preview_page(request, kind, plan, name="x.xlsx", token="")
+        assert response.status_code == 200 and "永康乙门业有限公司" in response.content.decode()
+        return len(queries)
+
+    assert count(5) == count(50) <= 1
+
+
+# -- staged files: never left behind -------------------------------------------------------------
+
+
+def test_a_preview_that_fails_to_render_leaves_no_upload_behind(bureau_client, settings, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template broke")
+
+    monkeypatch.setattr(import_views, "preview_page", broken)
+    with pytest.raises(RuntimeError):
+        upload(bureau_client, "standards", standards_file(("GB/T 1.1—2020", "标准化工作导则")))
+    assert staged_files(settings) == []
+    assert not Standard.objects.exists()
+
+
+def test_confirming_sweeps_abandoned_uploads(bureau_client, settings):
+    abandoned = token_of(upload(bureau_client, "standards", standards_file(("GB/T 2.1—2020", "旧"))))
+    long_ago = time.time() - import_views.STAGED_FOR.total_seconds() - 3600
+    for suffix in ("data", "json"):
+        os.utime(import_views._staging_dir() / f"{abandoned}.{suffix}", (long_ago, long_ago))
+    fresh = token_of(upload(bureau_client, "standards", standards_file(("GB/T 1.1—2020", "标准化工作导则"))))
+    # The upload swept it already; stage it again, old, to see the confirmation sweep too.
+    assert staged_files(settings) == [f"{fresh}.data", f"{fresh}.json"]
+    stale = import_views._staging_dir() / "stale.claimed"
+    stale.write_bytes(b"left by an interrupted confirmation")
+    os.utime(stale, (long_ago, long_ago))
+
+    bureau_client.post(reverse("import-confirm", args=["standards"]), {"token": fresh})
+
+    assert Standard.objects.count() == 1
+    assert staged_files(settings) == []

@@ -1,0 +1,186 @@
+"""What the import kinds (enterprises, standards, schemes, declarations) share: the reference
+lookups, the comparison of a file's values with the stored ones, the duplicate-key check,
+row locks inside the commit, and the bulk writes with their history."""
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .engine import NOT_GIVEN, ImportPlan, RowReader
+
+__all__ = [
+    "BATCH",
+    "changed_fields",
+    "first_rows",
+    "given",
+    "headers",
+    "locked",
+    "message_of",
+    "read_back_pks",
+    "reference_lookup",
+    "same_moment",
+    "same_value",
+    "save_in_bulk",
+    "squeezed_text",
+]
+
+BATCH = 1000
+# An .xlsx export holds a number as a double written to 16 significant digits: two values
+# closer than this, relative to their size, are the same number to a spreadsheet.
+_SPREADSHEET_PRECISION = Decimal("1e-15")
+
+
+def headers(columns) -> list[str]:
+    return [column.header for column in columns]
+
+
+def given(values: dict) -> dict:
+    """``values`` without the columns the file does not have (``NOT_GIVEN``): those keep the
+    stored value on an update and the model's default on a create."""
+    return {name: value for name, value in values.items() if value is not NOT_GIVEN}
+
+
+def squeezed_text(value: str) -> str:
+    """Text as the importer reads a cell (inner runs of spaces made one, ends trimmed), so a
+    value typed in the app with two spaces matches its export."""
+    return " ".join(value.split())
+
+
+def reference_lookup(model) -> dict[str, object]:
+    """Branch offices or industries by name, and by code (an office's code, an industry's
+    GB/T 4754 code) where that code names just one of them."""
+    records = list(model.objects.all())
+    lookup = {record.name: record for record in records}
+    by_code: dict[str, list] = {}
+    for record in records:
+        code = (getattr(record, "code", "") or getattr(record, "gb_code", "") or "").upper()
+        if code:
+            by_code.setdefault(code, []).append(record)
+    for code, named in by_code.items():
+        if len(named) == 1:
+            lookup.setdefault(code, named[0])
+    return lookup
+
+
+def message_of(error: ValidationError) -> dict[str, list[str]]:
+    """A model's ValidationError as {field name or "__all__": [sentences]}."""
+    if hasattr(error, "error_dict"):
+        return {
+            name: [str(m) for e in errors for m in e.messages] for name, errors in error.error_dict.items()
+        }
+    return {"__all__": list(error.messages)}
+
+
+def same_value(stored, in_file) -> bool:
+    """Whether a file's value is the stored one as the export writes it: text compared after
+    the importer's own whitespace rule, decimals to the precision a spreadsheet keeps (a
+    stored 123456789012.123456 comes back from an .xlsx export as 123456789012.1235)."""
+    if isinstance(stored, str) and isinstance(in_file, str):
+        return squeezed_text(stored) == in_file
+    if isinstance(stored, Decimal) and isinstance(in_file, Decimal):
+        return (
+            stored == in_file
+            or abs(stored - in_file) <= max(abs(stored), abs(in_file)) * _SPREADSHEET_PRECISION
+        )
+    return stored == in_file
+
+
+def changed_fields(record, values: dict) -> list[str]:
+    """Set ``values`` on ``record``; the names of the fields whose value really changed
+    (``same_value``). A ``NOT_GIVEN`` value is left out: its column is not in the file."""
+    changed = []
+    for name, value in values.items():
+        if value is NOT_GIVEN:
+            continue
+        if not same_value(getattr(record, name), value):
+            setattr(record, name, value)
+            changed.append(name)
+    return changed
+
+
+def same_moment(in_file: dt.datetime | None, stored: dt.datetime | None) -> bool:
+    """The export writes times to the minute (and .xlsx as a float of days, a hair either side
+    of the second): less than a second apart or in the same local minute is the same time."""
+    if in_file is None or stored is None:
+        return in_file is stored
+    if abs(in_file - stored) < dt.timedelta(seconds=1):
+        return True
+    minute = dict(second=0, microsecond=0)
+    return timezone.localtime(in_file).replace(**minute) == timezone.localtime(stored).replace(**minute)
+
+
+def first_rows(keyed: Iterable[tuple[RowReader, Hashable]], message: str, column: str) -> dict[Hashable, int]:
+    """Each key's first row in the file; a later row with the same key gets ``message``
+    (which names the first row as %(row)d). Blank keys are skipped."""
+    first_row_of: dict[Hashable, int] = {}
+    for row, key in keyed:
+        if not key:
+            continue
+        if key in first_row_of:
+            row.problem(message % {"row": first_row_of[key]}, column)
+        else:
+            first_row_of[key] = row.number
+    return first_row_of
+
+
+def locked(queryset):
+    """The queryset, its rows locked when read inside a transaction (commit_import plans and
+    writes in one), so nobody changes them between the plan's comparison and the bulk write
+    (whose version is the read one plus one). A preview outside a transaction locks nothing."""
+    if not transaction.get_connection(queryset.db).in_atomic_block:
+        return queryset
+    # "self": never the joined reference rows (and PostgreSQL refuses the nullable side of a join).
+    return queryset.select_for_update(of=("self",))
+
+
+def read_back_pks(
+    records: list, model, *, fields: tuple[str, ...], key: Callable | None = None, load: tuple[str, ...] = ()
+) -> None:
+    """For a database whose bulk insert does not return the new keys: set each record's pk
+    from the stored row with the same natural key. Rows are fetched by ``fields`` (a batch at
+    a time); ``key`` (of a record or a stored row, with ``load`` read too) tells them apart
+    when ``fields`` do not."""
+    key = key or (lambda obj: tuple(getattr(obj, name) for name in fields))
+    by_key = {key(record): record for record in records}
+    loaded = set()
+    for start in range(0, len(records), BATCH):
+        batch = records[start : start + BATCH]
+        stored = model.objects.filter(
+            **{f"{name}__in": {getattr(r, name) for r in batch} for name in fields}
+        ).only("pk", *fields, *load)
+        for row in stored:
+            record = by_key.get(key(row))
+            if record is not None and row.pk not in loaded:
+                loaded.add(row.pk)
+                record.pk = row.pk
+                record._state.adding = False
+
+
+def bump(records: list, model, now) -> list[str]:
+    """An import is an edit like any other: a stale open form must notice (version) and lists
+    sort it as changed (updated_at). The names of the fields set."""
+    extra = [name for name in ("version", "updated_at") if hasattr(model, name)]
+    for record in records:
+        if "version" in extra:
+            record.version += 1
+        if "updated_at" in extra:
+            record.updated_at = now
+    return extra
+
+
+def save_in_bulk(model, plan: ImportPlan, actor, *, fields: list[str]) -> None:
+    """Write the plan's new and changed records, a history record for each, in batches."""
+    now = timezone.now()
+    if plan.creates:
+        bulk_create_with_history(plan.creates, model, batch_size=BATCH, default_user=actor, default_date=now)
+    if plan.updates:
+        records = [record for record, _changed in plan.updates]
+        extra = bump(records, model, now)
+        bulk_update_with_history(
+            records, model, [*fields, *extra], batch_size=BATCH, default_user=actor, default_date=now
+        )
