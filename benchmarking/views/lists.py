@@ -11,7 +11,7 @@ unfiltered: a count that ignored part of what was asked would look like the
 answer to it. Its export goes back to the list, where the error shows.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.db.models import QuerySet
@@ -121,11 +121,15 @@ class ListExportMixin:
         if not filterset.is_valid():
             # The list page shows what is wrong with the filters.
             return HttpResponseRedirect(f"{reverse(self.list_name)}?{request.GET.urlencode()}")
-        rows = self.export_rows(filterset.qs.select_related(*EXPORT_SELECT_RELATED[self.kind]))
+        columns, rows = self.export_table(filterset.qs.select_related(*EXPORT_SELECT_RELATED[self.kind]))
         filename = f"{self.file_stem}_{timezone.localdate().isoformat()}.{fmt}"
         if fmt == "csv":
-            return csv_response(filename, self.columns, rows)
-        return xlsx_response(filename, [Sheet(title=self.file_stem, columns=self.columns, rows=rows)])
+            return csv_response(filename, columns, rows)
+        return xlsx_response(filename, [Sheet(title=self.file_stem, columns=columns, rows=rows)])
+
+    def export_table(self, queryset: QuerySet) -> tuple[Sequence[Column], Iterable]:
+        """The file's columns and rows: the kind's columns, and ``export_rows``."""
+        return self.columns, self.export_rows(queryset)
 
     def export_rows(self, queryset: QuerySet) -> Iterable:
         """The file's rows: one per record unless a kind says otherwise."""
@@ -163,21 +167,11 @@ class DeclarationExportView(ListExportMixin, DeclarationListView):
     file_stem = "对标结果"
     list_name = "declaration-list"
 
-    def get(self, request, *args, fmt: str, **kwargs) -> HttpResponse | StreamingHttpResponse:
-        if fmt not in EXPORT_FORMATS:
-            raise Http404
-        filterset = self.get_filterset(self.get_filterset_class())
-        if not filterset.is_valid():
-            return HttpResponseRedirect(f"{reverse(self.list_name)}?{request.GET.urlencode()}")
-        declarations = filterset.qs.select_related(*EXPORT_SELECT_RELATED[self.kind])
+    def export_table(self, declarations: QuerySet) -> tuple[Sequence[Column], Iterable]:
         pairs = declaration_value_pairs(declarations)
         width = max(map(len, pairs.values()), default=0)
         columns = (*DECLARATION_FIELDS, *declaration_pair_columns(width), *DECLARATION_COMPUTED)
-        rows = _with_pairs(declarations.iterator(chunk_size=EXPORT_CHUNK), pairs)
-        filename = f"{self.file_stem}_{timezone.localdate().isoformat()}.{fmt}"
-        if fmt == "csv":
-            return csv_response(filename, columns, rows)
-        return xlsx_response(filename, [Sheet(title=self.file_stem, columns=columns, rows=rows)])
+        return columns, _with_pairs(declarations.iterator(chunk_size=EXPORT_CHUNK), pairs)
 
 
 def declaration_value_pairs(declarations: QuerySet) -> dict[int, list[tuple[str, object]]]:
