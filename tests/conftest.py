@@ -18,7 +18,14 @@ from tests.factories import (
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` need PostgreSQL behaviour; skip them on SQLite."""
+    """Tests marked ``postgres`` need PostgreSQL behaviour; skip them on SQLite. Every
+    transactional test must restore what the migrations wrote (the role groups) after the
+    flush that ends it, or the transactional tests after it start without them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
