@@ -12,7 +12,6 @@ import re
 import unicodedata
 from decimal import Decimal, DecimalException
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +19,7 @@ from ..exports import FORMULA_STARTS
 from ..validators import (
     EARLIEST_RECORD_DATE,
     LATEST_RECORD_DATE,
-    normalize_credit_code,
     normalize_scheme_code,
-    validate_credit_code,
 )
 from .reading import Formula
 
@@ -244,19 +241,6 @@ def choice(value, choices) -> str:
             return stored
     allowed = "、".join(str(label) for _stored, label in choices)
     raise CellError(_("“%(value)s”不是可选的值，应为：%(allowed)s。") % {"value": raw, "allowed": allowed})
-
-
-def credit_code(value) -> str:
-    """A 统一社会信用代码, normalised (spaces, case, full-width) and checked (GB 32100). The
-    staff-only override for the few early codes that fail the check is made in the admin."""
-    code = normalize_credit_code(text(value))
-    if not code:
-        raise CellError(_("不能为空。"))
-    try:
-        validate_credit_code(code)
-    except ValidationError as error:
-        raise CellError(error.messages[0]) from None
-    return code
 
 
 def scheme_code(value) -> str:
