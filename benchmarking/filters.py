@@ -59,11 +59,13 @@ def _office_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     )
 
 
-def _industry_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+def _industry_filter(field_name: str, *, scoped: bool = True) -> django_filters.ModelChoiceFilter:
+    """Industries to filter by: those the user may see, or (``scoped=False``) all of them, for
+    pages where industries are public reference data (the portal's finder, the public page)."""
     return django_filters.ModelChoiceFilter(
         field_name=field_name,
         label=_("行业"),
-        queryset=_industry_choices,
+        queryset=_industry_choices if scoped else Industry.objects.all(),
         empty_label=ALL,
         error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
     )
@@ -352,14 +354,8 @@ class PortalSchemeFilter(WordSearchMixin, django_filters.FilterSet):
     its product (its name, the scheme's code or title, the industry) and an industry select."""
 
     q = _search_filter(help_text=_("方案名称、编号、产品类别或行业，例如“保温杯”“门”"))
-    industry = django_filters.ModelChoiceFilter(
-        field_name="industry",
-        label=_("行业"),
-        # Industries are reference data every enterprise may read here, though not in the admin.
-        queryset=Industry.objects.all(),
-        empty_label=ALL,
-        error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
-    )
+    # Industries are reference data every enterprise may read here, though not in the admin.
+    industry = _industry_filter("industry", scoped=False)
 
     search_fields = ("title", "code", "product_category", "industry__name")
 
@@ -421,15 +417,9 @@ class PublicResultFilter(WordSearchMixin, SortStateMixin, django_filters.FilterS
     # shows an empty list rather than "所选行业不存在", which would be untrue. Filtered by the
     # enterprise's current industry, as the counting rules count (so the figures match the
     # dashboard's by-industry table).
-    industry = django_filters.ModelChoiceFilter(
-        field_name="enterprise__industry",
-        label=_("行业"),
-        # Industries are public reference data: not scoped to the user (visible_to would give
-        # the anonymous reader none).
-        queryset=Industry.objects.all(),
-        empty_label=ALL,
-        error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
-    )
+    # Industries are public reference data: not scoped to the user (visible_to would give the
+    # anonymous reader none).
+    industry = _industry_filter("enterprise__industry", scoped=False)
     grade = _choice_filter(_("对标水平"), Grade.choices)
     published_from = _date_filter(_("发布日期起"), "filter_published_from")
     published_to = _date_filter(_("发布日期止"), "filter_published_to")

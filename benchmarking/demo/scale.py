@@ -39,7 +39,6 @@ from ..models import (
     DeclarationEvent,
     DeclarationItem,
     Enterprise,
-    Indicator,
     IndicatorReferenceValue,
     SchemeBenchmark,
     TechnicalScheme,
@@ -48,14 +47,22 @@ from ..rules import compare_to_indicator
 from ..selectors.progress import Progress, progress_as_of
 from ..validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 from .build import _gb11714_check, build_demo
-from .seed import REPORTED_MODELS, SEEDER, DemoClockError, _industries, _offices, _plan, _standards
+from .seed import (
+    REPORTED_MODELS,
+    SEEDER,
+    DemoClockError,
+    _industries,
+    _offices,
+    _plan,
+    _standards,
+    indicator_from_spec,
+)
 from .specs import (
     LAST_EVENT,
     SHANGHAI,
     YONGKANG_REGION,
     DeclarationSpec,
     Demo,
-    IndicatorSpec,
     SchemeSpec,
 )
 
@@ -245,7 +252,7 @@ class _Rows:
             for n, number in enumerate(s.benchmarks, start=1)
         ]
         indicator_specs = [(k, s, i) for k, s in enumerate(demo.schemes) for i in s.indicators]
-        self.indicators = [(_indicator(i), k) for k, _, i in indicator_specs]
+        self.indicators = [(indicator_from_spec(i), k) for k, _, i in indicator_specs]
         self.references = [
             (IndicatorReferenceValue(standard_id=shared.standards[number], value=value), j)
             for j, (_, _, i) in enumerate(indicator_specs)
@@ -308,21 +315,6 @@ def _insert_children(children: list[tuple[models.Model, int]], key: str, parents
     for row, index in children:
         setattr(row, key, parents[index].pk)
     _insert([row for row, _ in children])
-
-
-def _indicator(i: IndicatorSpec) -> Indicator:
-    return Indicator(
-        name=i.name,
-        unit=i.unit,
-        test_method=i.test_method,
-        order=i.order,
-        is_core=i.is_core,
-        direction=i.direction,
-        benchmark_value=i.benchmark_value,
-        benchmark_min=i.benchmark_min,
-        benchmark_max=i.benchmark_max,
-        requirement=i.requirement,
-    )
 
 
 # The date field each workflow move sets (the last submission wins, as in the services).

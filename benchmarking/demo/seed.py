@@ -298,23 +298,7 @@ def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalSc
     )
 
     have = set(Indicator.objects.filter(scheme__code__in=codes).values_list("scheme__code", "name"))
-    rows = [
-        Indicator(
-            scheme=schemes[s.code],
-            name=i.name,
-            unit=i.unit,
-            test_method=i.test_method,
-            order=i.order,
-            is_core=i.is_core,
-            direction=i.direction,
-            benchmark_value=i.benchmark_value,
-            benchmark_min=i.benchmark_min,
-            benchmark_max=i.benchmark_max,
-            requirement=i.requirement,
-        )
-        for s in demo.schemes
-        for i in s.indicators
-    ]
+    rows = [indicator_from_spec(i, scheme=schemes[s.code]) for s in demo.schemes for i in s.indicators]
     _create_missing(
         Indicator, rows, have, lambda i: (i.scheme.code, i.name), seeder=bureau, exclude=("scheme",)
     )
@@ -430,4 +414,21 @@ def _plan(demo: Demo, offices, notes: list[str], seeder) -> None:
         lambda q: q.branch_office.code,
         seeder=seeder,
         exclude=("plan", "branch_office"),
+    )
+
+
+def indicator_from_spec(i, **fields) -> Indicator:
+    """An unsaved Indicator of the demo's spec ``i`` (seed_demo and generate_scale build them alike)."""
+    return Indicator(
+        name=i.name,
+        unit=i.unit,
+        test_method=i.test_method,
+        order=i.order,
+        is_core=i.is_core,
+        direction=i.direction,
+        benchmark_value=i.benchmark_value,
+        benchmark_min=i.benchmark_min,
+        benchmark_max=i.benchmark_max,
+        requirement=i.requirement,
+        **fields,
     )

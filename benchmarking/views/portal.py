@@ -212,7 +212,8 @@ class DeclarationSubmitView(DeclarationDetailView):
         return self.render_to_response(self.get_context_data())
 
     def post(self, request, *args, **kwargs):
-        declaration = self.get_object()
+        # The move reads and locks the row itself; the page's parts are not needed to make it.
+        declaration = get_object_or_404(self.own_declarations(), pk=self.kwargs["pk"])
         try:
             declaration_submit(declaration=declaration, actor=request.user)
         except ValidationError as error:
