@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from benchmarking.choices import DeclarationStatus, Role
-from benchmarking.imports import kinds
+from benchmarking.imports import kinds, staging
 from benchmarking.imports.engine import ImportPlan
 from benchmarking.imports.reading import MAX_IMPORT_BYTES, NOTES_SHEET
 from benchmarking.imports.templates import template_columns
@@ -53,7 +53,7 @@ def token_of(response) -> str:
 
 
 def staged_files(settings):
-    directory = import_views._staging_dir()
+    directory = staging._staging_dir()
     return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
 
 
@@ -185,7 +185,7 @@ def test_preview_of_a_good_file_offers_confirmation_and_writes_nothing(bureau_cl
     assert "确认导入" in page
     token = token_of(response)
     assert staged_files(settings) == [f"{token}.data", f"{token}.json"]
-    sidecar = json.loads((import_views._staging_dir() / f"{token}.json").read_text())
+    sidecar = json.loads((staging._staging_dir() / f"{token}.json").read_text())
     assert sidecar["kind"] == "standards" and sidecar["user"] == response.wsgi_request.user.pk
     assert not Standard.objects.exists()
 
@@ -264,9 +264,9 @@ def test_tampered_tokens_are_404(bureau_client, settings, token):
 
 def test_expired_upload_is_refused_and_deleted(bureau_client, settings, monkeypatch):
     token = token_of(upload(bureau_client, "standards", standards_file(("GB/T 1.1—2020", "标准化工作导则"))))
-    sidecar = import_views._staging_dir() / f"{token}.json"
+    sidecar = staging._staging_dir() / f"{token}.json"
     meta = json.loads(sidecar.read_text())
-    meta["created"] -= import_views.STAGED_FOR.total_seconds() + 1
+    meta["created"] -= staging.STAGED_FOR.total_seconds() + 1
     sidecar.write_text(json.dumps(meta))
     response = bureau_client.post(
         reverse("import-confirm", args=["standards"]), {"token": token}, follow=True
@@ -482,13 +482,13 @@ def test_a_preview_that_fails_to_render_leaves_no_upload_behind(bureau_client, s
 
 def test_confirming_sweeps_abandoned_uploads(bureau_client, settings):
     abandoned = token_of(upload(bureau_client, "standards", standards_file(("GB/T 2.1—2020", "旧"))))
-    long_ago = time.time() - import_views.STAGED_FOR.total_seconds() - 3600
+    long_ago = time.time() - staging.STAGED_FOR.total_seconds() - 3600
     for suffix in ("data", "json"):
-        os.utime(import_views._staging_dir() / f"{abandoned}.{suffix}", (long_ago, long_ago))
+        os.utime(staging._staging_dir() / f"{abandoned}.{suffix}", (long_ago, long_ago))
     fresh = token_of(upload(bureau_client, "standards", standards_file(("GB/T 1.1—2020", "标准化工作导则"))))
     # The upload swept it already; stage it again, old, to see the confirmation sweep too.
     assert staged_files(settings) == [f"{fresh}.data", f"{fresh}.json"]
-    stale = import_views._staging_dir() / "stale.claimed"
+    stale = staging._staging_dir() / "stale.claimed"
     stale.write_bytes(b"left by an interrupted confirmation")
     os.utime(stale, (long_ago, long_ago))
 
