@@ -12,6 +12,16 @@ WATCHED = [
     ("benchmarking_technicalscheme", ["published_at", "withdrawn_at", "industry_id"], True),
     ("benchmarking_enterprise", ["branch_office_id", "industry_id"], False),
 ]
+EVENTS = ("update", "insert", "delete")
+# Tables the progress pages show beside the counts (the plan, its quotas, the offices and
+# industries the figures are broken down by): any write to them raises the version too, so
+# a cached page never shows an old target or name. They change a few times a year.
+WATCHED_WHOLLY = [
+    "benchmarking_plan",
+    "benchmarking_planquota",
+    "benchmarking_branchoffice",
+    "benchmarking_industry",
+]
 # The new version is the clock in microseconds (or one more than the last, if the clock is behind):
 # it only ever grows, even across a restore from backup, so a figure cached before a restore can
 # never be taken for one computed after it.
@@ -75,25 +85,55 @@ def _sqlite(table, columns, rows_matter):
     return statements
 
 
+def _postgresql_wholly(table):
+    name = f"{table}_counts"
+    statements = [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"{BUMP_POSTGRESQL} RETURN NULL; END $$;"
+    ]
+    for event in EVENTS:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}_{event} ON {table};",
+            f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
+        ]
+    return statements
+
+
+def _sqlite_wholly(table):
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_counts_{event} AFTER {event.upper()} ON {table} "
+        f"BEGIN {BUMP_SQLITE} END;"
+        for event in EVENTS
+    ]
+
+
 def trigger_statements(vendor: str) -> list[str]:
     if vendor not in ("postgresql", "sqlite"):
         raise RuntimeError(
             f"no counts-version triggers for {vendor}: add them to benchmarking.counting_triggers"
         )
-    make = _postgresql if vendor == "postgresql" else _sqlite
+    make, make_wholly = (
+        (_postgresql, _postgresql_wholly) if vendor == "postgresql" else (_sqlite, _sqlite_wholly)
+    )
     return [
         statement
         for table, columns, rows_matter in WATCHED
         for statement in make(table, columns, rows_matter)
-    ]
+    ] + [statement for table in WATCHED_WHOLLY for statement in make_wholly(table)]
+
+
+def _watched_tables() -> list[str]:
+    return [table for table, _columns, _rows in WATCHED] + WATCHED_WHOLLY
 
 
 def expected_trigger_names() -> set[str]:
-    return {
+    partly = {
         f"{table}_counts_{event}"
         for table, _columns, rows_matter in WATCHED
-        for event in (("update", "insert", "delete") if rows_matter else ("update",))
+        for event in (EVENTS if rows_matter else ("update",))
     }
+    return partly | {f"{table}_counts_{event}" for table in WATCHED_WHOLLY for event in EVENTS}
 
 
 def installed_trigger_names(connection) -> set[str]:
@@ -126,8 +166,8 @@ def drop_counts_triggers(connection) -> None:
     """Remove every trigger (and, on PostgreSQL, its function): migration 0005 backwards."""
     postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        for table, _columns, _rows in WATCHED:
-            for event in ("update", "insert", "delete"):
+        for table in _watched_tables():
+            for event in EVENTS:
                 on_table = f" ON {table}" if postgresql else ""
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_counts_{event}{on_table}")
             if postgresql:

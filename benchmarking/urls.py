@@ -3,6 +3,7 @@ from django.urls import path
 from .views import portal, public, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.files import protected_file
+from .views.health import healthz
 from .views.home import HomeView
 from .views.imports import ImportConfirmView, ImportIndexView, ImportTemplateView, ImportUploadView
 from .views.lists import (
@@ -58,6 +59,8 @@ urlpatterns = [
     path("public/results/", public.PublicResultListView.as_view(), name="public-results"),
     path("public/results/<int:pk>/", public.PublicResultDetailView.as_view(), name="public-result-detail"),
     path("files/<path:path>", protected_file, name="protected-file"),
+    # Liveness check for load balancers and the container (benchmarking/views/health.py).
+    path("healthz/", healthz, name="healthz"),
     # -- bulk import: template, upload and preview, confirm (benchmarking/views/imports.py) --
     # kind is a key of benchmarking.imports.kinds(); the views answer any other with a 404.
     path("imports/", ImportIndexView.as_view(), name="imports"),

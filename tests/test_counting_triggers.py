@@ -13,7 +13,7 @@ from benchmarking.models import Declaration
 
 def test_every_trigger_is_installed_on_the_migrated_database(db):
     assert installed_trigger_names(connection) == expected_trigger_names()
-    assert len(expected_trigger_names()) == 7
+    assert len(expected_trigger_names()) == 19
 
 
 def test_installing_again_changes_nothing(db):

@@ -11,9 +11,11 @@ class CountsVersion(models.Model):
 
     Triggers (migration 0005) raise it when a declaration or scheme is published, withdrawn,
     inserted published or deleted, when a declaration changes enterprise, a scheme its
-    industry, or an enterprise its branch office or industry — whoever writes: services, the
-    admin, imports, bulk loads or plain SQL. Cached counts carry the version they were
-    computed at, so a figure is never served after a write that changed it.
+    industry, or an enterprise its branch office or industry, and on any write to the plan,
+    its quotas, the branch offices or the industries (the progress pages show them beside
+    the counts) — whoever writes: services, the admin, imports, bulk loads or plain SQL.
+    Cached counts and pages carry the version they were computed at, so a figure is never
+    served after a write that changed it.
     """
 
     value = models.BigIntegerField(_("计数版本"), default=0)

@@ -6,8 +6,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
 from ..access import branch_office_id_of, role_of
@@ -15,6 +17,7 @@ from ..charts import trend_chart
 from ..choices import Role
 from ..exports import Column, Sheet, xlsx_response
 from ..models import BranchOffice
+from ..selectors import progress
 from ..selectors.dashboard import MEASURE_LABELS, OFFICE_SORTS, Dashboard, dashboard_for
 from ..validators import EARLIEST_RECORD_DATE
 from .mixins import StaffOnlyMixin
@@ -71,11 +74,33 @@ def _list_url(name: str, as_of: dt.date, **filters) -> str:
 
 
 class DashboardView(StaffOnlyMixin, TemplateView):
+    """The page around the dashboard is the viewer's (their name, the logout form's CSRF
+    token); its content is the same for everyone who sees one scope on one day, so it is
+    rendered once per counts version and served from the cache until the next write that
+    changes a figure, a target or a name (see models.CountsVersion)."""
+
     template_name = "benchmarking/dashboard.html"
+    body_template_name = "benchmarking/dashboard_body.html"
 
     def get_context_data(self, **kwargs):
         form, as_of, sort = _read(self.request)
         office = _viewer_office(self.request.user)
+        if form.errors:
+            # The viewer's own mistyped parameters, shown back to them: never cached.
+            body = self.render_body(form, as_of, sort, office)
+        else:
+            office_key = office.pk if office else "city"
+            body = progress.cached_counts(
+                f"dashboard-page:{get_language()}:{timezone.localdate()}:{as_of}:{office_key}:{sort}",
+                lambda: self.render_body(form, as_of, sort, office),
+            )
+        return {**super().get_context_data(**kwargs), "body": body}
+
+    def render_body(self, form, as_of, sort, office) -> str:
+        # Rendered without the request: nothing of one viewer may end up in the cache.
+        return render_to_string(self.body_template_name, self.body_context(form, as_of, sort, office))
+
+    def body_context(self, form, as_of, sort, office) -> dict:
         dashboard = dashboard_for(as_of=as_of, branch_office=office, sort=sort)
         office_id = office.pk if office else None
         list_for = {
@@ -85,7 +110,6 @@ class DashboardView(StaffOnlyMixin, TemplateView):
         }
         query = {"as_of": as_of.isoformat()} if not dashboard.is_today else {}
         return {
-            **super().get_context_data(**kwargs),
             "form": form,
             "dashboard": dashboard,
             "sort": sort,

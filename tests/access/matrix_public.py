@@ -3,6 +3,7 @@ written out by hand in the form of test_permission_matrix.site_checks.
 
 The public pages need no login and answer every role alike: a published result is a 200
 for everyone; anything else (the world's draft, an id that never existed) a 404 for everyone.
+The liveness check /healthz/ is here too: no login, "ok" for everyone.
 """
 
 import datetime as dt
@@ -60,6 +61,8 @@ def checks(world) -> dict:
     # As stored, not as the world's copy last saw it: the rules below hold for a draft.
     assert Declaration.objects.get(pk=draft.pk).status == DeclarationStatus.DRAFT
     return {
+        # The liveness check answers everyone alike, with no login (benchmarking/views/health.py).
+        "healthz": [(reverse("healthz"), everyone(OK))],
         "public-results": [
             (reverse("public-results"), everyone(OK)),
             (reverse("public-results") + "?q=真空杯&grade=leading&sort=-published_at", everyone(OK)),

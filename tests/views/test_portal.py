@@ -405,11 +405,11 @@ def test_portal_pages_cost_a_fixed_number_of_queries(
     target = made[1]  # returned: its page shows the reason and a longer history
     # session + user + role groups + profile, then the page's own reads.
     pages = {
-        reverse("portal-home"): 10,
-        reverse("portal-scheme-choose"): 10,
-        reverse("portal-declaration-detail", args=[target.pk]): 15,
-        reverse("portal-declaration-edit", args=[target.pk]): 12,
-        reverse("portal-declaration-submit", args=[target.pk]): 15,
+        reverse("portal-home"): 7,
+        reverse("portal-scheme-choose"): 7,
+        reverse("portal-declaration-detail", args=[target.pk]): 12,
+        reverse("portal-declaration-edit", args=[target.pk]): 9,
+        reverse("portal-declaration-submit", args=[target.pk]): 12,
     }
     for url, queries in pages.items():
         with django_assert_num_queries(queries):

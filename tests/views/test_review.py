@@ -15,17 +15,17 @@ from benchmarking.choices import DeclarationStatus
 from benchmarking.models import Declaration, DeclarationAction, DeclarationEvent
 from benchmarking.services.declarations import declaration_create, declaration_publish, declaration_submit
 
-# Measured and pinned: the same at 5 and at 50 declarations in the queue. Every page ends with
-# the session's save (SESSION_SAVE_EVERY_REQUEST: a savepoint, the update, its release).
-# Queue, branch-office staff searching: session, user, role groups, profile, count, rows + 3.
-QUEUE_QUERIES = 9
+# Measured and pinned: the same at 5 and at 50 declarations in the queue (browsing writes no
+# session: benchmarking.sessions).
+# Queue, branch-office staff searching: session, user, role groups, profile, count, rows.
+QUEUE_QUERIES = 6
 # Queue, bureau staff choosing an office: session, user, role groups, the office chosen
-# (validation), count, rows, the office choice list + 3.
-QUEUE_QUERIES_BUREAU = 10
+# (validation), count, rows, the office choice list.
+QUEUE_QUERIES_BUREAU = 7
 # Detail: session, user, role groups, profile, the declaration, its items, evidence and events,
 # the history of the declaration, of its executed standards, of its items and of its evidence,
-# the next one in the queue + 3.
-DETAIL_QUERIES = 16
+# the next one in the queue.
+DETAIL_QUERIES = 13
 
 NOW = timezone.now()
 

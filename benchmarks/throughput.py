@@ -1,0 +1,471 @@
+"""Throughput under gunicorn, as production serves it: requests per second and latency with wrk.
+
+    .venv/bin/python benchmarks/throughput.py [--database-url URL | --setup [--factor 100]]
+                                              [--threads 2] [--connections 8] [--duration 20s]
+
+Runs the app with benchmarks/server.py (gunicorn, the Dockerfile's command, production
+settings, docker-compose's number of workers) on 127.0.0.1 against a PostgreSQL database:
+by default ``yongkang_bench_f100`` (100 × the demo data, left by the pages benchmark);
+``--setup`` instead drops and recreates ``yongkang_bench_throughput``, migrates it and loads
+``generate_scale --factor N``. It logs a manager in through the real login form (a POST with
+the CSRF token), then loads each page with wrk and a Lua script that counts every answer
+other than 200 as an error (a redirect to the login page would otherwise look fast):
+
+- the liveness check ``/healthz/``, the trivial view every other figure is compared with;
+- the progress dashboard ``/progress/``, with the manager's session cookie;
+- the public results ``/public/results/``, anonymous.
+
+Each page is warmed first (requests checked one by one, then a short wrk run over every
+worker), then measured with the same threads, connections and duration. The queries each
+page costs are counted in this process under the same production settings (Django's test
+Client on the same database and session). Prints a markdown table and the machine, and
+writes them to ``--output`` (default benchmarks/results-throughput.md, a scratch file).
+
+Needs wrk (Debian: ``apt-get install wrk``). A script, not a test: pytest collects only tests/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.server import GunicornServer, http_get  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/yongkang_bench_f100"
+SETUP_URL = "postgres://postgres@127.0.0.1:5432/yongkang_bench_throughput"
+MANAGER = "bench_throughput_manager"
+# (label, path, logged in as the manager)
+PAGES = [
+    ("平凡视图 / trivial view (liveness check)", "/healthz/", False),
+    ("进度看板 / dashboard (manager)", "/progress/", True),
+    ("结果公示 / public results (anonymous)", "/public/results/", False),
+]
+
+# wrk runs this in each of its threads; done() runs once at the end, in wrk's main thread,
+# and reads each thread's counters. One JSON line, so the numbers need no parsing of wrk's text.
+LUA = r"""
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  non200 = 0
+  statuses = {}
+end
+
+-- Anything but a 200 is an error: a 302 to the login page is no dashboard.
+function response(status, headers, body)
+  if status ~= 200 then
+    non200 = non200 + 1
+    statuses[tostring(status)] = (statuses[tostring(status)] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  local codes = {}
+  for _, thread in ipairs(threads) do
+    bad = bad + thread:get("non200")
+    for code, n in pairs(thread:get("statuses")) do
+      codes[code] = (codes[code] or 0) + n
+    end
+  end
+  local parts = {}
+  for code, n in pairs(codes) do
+    table.insert(parts, string.format('"%s": %d', code, n))
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests": %.0f, "duration_us": %.0f, "bytes": %.0f, "non200": %.0f, ' ..
+    '"statuses": {%s}, "connect": %.0f, "read": %.0f, "write": %.0f, "timeout": %.0f, ' ..
+    '"p50_us": %.1f, "p95_us": %.1f, "p99_us": %.1f, "mean_us": %.1f, "max_us": %.1f}\n',
+    summary.requests, summary.duration, summary.bytes, bad, table.concat(parts, ", "),
+    e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean, latency.max))
+end
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help=f"PostgreSQL database to serve (default {DEFAULT_URL})")
+    parser.add_argument(
+        "--setup",
+        action="store_true",
+        help="drop and recreate the database (default yongkang_bench_throughput), migrate, generate_scale",
+    )
+    parser.add_argument("--factor", type=int, default=100, help="generate_scale factor for --setup (100)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads, -t (2)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections, -c (8)")
+    parser.add_argument("--duration", default="20s", help="wrk duration per page, -d (20s)")
+    parser.add_argument("--timeout", default="10s", help="wrk request timeout (10s)")
+    parser.add_argument("--warmup", default="3s", help="wrk warm-up run per page before measuring (3s)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: docker-compose's)")
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (8765; 0 picks one)")
+    parser.add_argument("--log", help="write gunicorn's access and error log to this file")
+    parser.add_argument(
+        "--output",
+        default=str(ROOT / "benchmarks" / "results-throughput.md"),
+        help="markdown file for the results (benchmarks/results-throughput.md)",
+    )
+    args = parser.parse_args()
+
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk).")
+    load_before = load_average()
+    url = args.database_url or (SETUP_URL if args.setup else DEFAULT_URL)
+    setup_seconds = None
+    if args.setup:
+        setup_seconds = set_up_database(url, args.factor)
+    elif not database_exists(url):
+        sys.exit(
+            f"The database of {url} does not exist. Run the pages benchmark first, "
+            "pass --database-url, or --setup to create yongkang_bench_throughput."
+        )
+
+    with tempfile.TemporaryDirectory(prefix="yongkang-wrk-") as scratch:
+        script = Path(scratch) / "count_non_200.lua"
+        script.write_text(LUA)
+        with GunicornServer(url, port=args.port, workers=args.workers, log_path=args.log) as server:
+            print(
+                f"gunicorn on {server.url}: {server.workers} workers {server.worker_pids()}, "
+                f"ready in {server.startup_seconds:.1f} s",
+                file=sys.stderr,
+            )
+            django_setup(server)
+            password = ensure_manager()
+            cookie = log_in(server, MANAGER, password)
+            queries = {
+                path: count_queries(path, cookie if as_manager else None) for _, path, as_manager in PAGES
+            }
+            rows = []
+            for label, path, as_manager in PAGES:
+                headers = {"Cookie": cookie} if as_manager else {}
+                check_answers(server, path, headers)
+                run_wrk(wrk, script, server, path, headers, args, warmup=True)
+                print(f"measuring {path} …", file=sys.stderr)
+                result = run_wrk(wrk, script, server, path, headers, args)
+                rows.append({"label": label, "path": path, "queries": queries[path], **result})
+            workers = server.workers
+    load_after = load_average()
+    text = report(args, url, workers, rows, load_before, load_after, setup_seconds)
+    print(text)
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(f"written to {args.output}", file=sys.stderr)
+
+
+# -- the database ---------------------------------------------------------------------------------
+
+
+def _config(url: str) -> dict:
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    if not config["ENGINE"].endswith("postgresql") or "bench" not in config["NAME"]:
+        sys.exit(f"Needs a PostgreSQL database with 'bench' in its name, not {config['NAME']!r}.")
+    return config
+
+
+def _server_connection(config: dict):
+    import psycopg2
+
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+    )
+    connection.autocommit = True
+    return connection
+
+
+def database_exists(url: str) -> bool:
+    config = _config(url)
+    connection = _server_connection(config)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        found = cursor.fetchone() is not None
+    connection.close()
+    return found
+
+
+def set_up_database(url: str, factor: int) -> float:
+    """Drop and create the database, migrate, load generate_scale: seconds taken."""
+    from psycopg2 import sql
+
+    config = _config(url)
+    started = time.monotonic()
+    connection = _server_connection(config)
+    with connection.cursor() as cursor:
+        name = sql.Identifier(config["NAME"])
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    connection.close()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env |= {"DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    python = str(ROOT / ".venv" / "bin" / "python")
+    for command in (["migrate", "--noinput", "-v0"], ["generate_scale", "--factor", str(factor)]):
+        print(f"manage.py {' '.join(command)} …", file=sys.stderr)
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    return time.monotonic() - started
+
+
+def django_setup(server: GunicornServer) -> None:
+    """Django in this process under the server's own settings (production, same database,
+    same collected static files), to create the manager and count queries."""
+    os.environ.update(server.env)
+    os.environ["DJANGO_ALLOWED_HOSTS"] += ",testserver"  # Django's test Client
+    import django
+
+    django.setup()
+
+
+def ensure_manager() -> str:
+    """A manager login with a fresh random password (returned); its lock-outs cleared."""
+    from axes.models import AccessAttempt
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from benchmarking.access import ROLE_GROUP_NAMES
+    from benchmarking.choices import Role
+
+    password = secrets.token_urlsafe(16)
+    user, _ = get_user_model().objects.get_or_create(username=MANAGER)
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role.MANAGER]))
+    AccessAttempt.objects.filter(username=MANAGER).delete()
+    return password
+
+
+# -- HTTP -----------------------------------------------------------------------------------------
+
+
+def _request(port: int, method: str, path: str, *, headers=None, body=None):
+    """(status, [(header, value), …], body): repeated Set-Cookie headers kept apart."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        connection.close()
+
+
+def _cookies(headers: list[tuple[str, str]]) -> SimpleCookie:
+    jar = SimpleCookie()
+    for key, value in headers:
+        if key.lower() == "set-cookie":
+            jar.load(value)
+    return jar
+
+
+def log_in(server: GunicornServer, username: str, password: str) -> str:
+    """Log in through the login form as a browser does; the Cookie header of the session."""
+    status, headers, body = _request(server.port, "GET", "/accounts/login/")
+    if status != 200:
+        sys.exit(f"GET /accounts/login/ answered {status}.")
+    csrf_cookie = _cookies(headers)["csrftoken"].value
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/progress/"}
+    )
+    status, headers, _ = _request(
+        server.port,
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": f"{server.url}/accounts/login/",
+        },
+    )
+    jar = _cookies(headers)
+    if status != 302 or "sessionid" not in jar:
+        sys.exit(f"Login as {username} failed: {status}, cookies {sorted(jar)}.")
+    return f"sessionid={jar['sessionid'].value}; csrftoken={csrf_cookie}"
+
+
+def check_answers(server: GunicornServer, path: str, headers: dict, requests: int = 3) -> None:
+    """A few requests one by one, each of which must be a 200 (not a redirect to the login)."""
+    for _ in range(requests):
+        status, answer_headers, _ = http_get(server.port, path, headers=headers, timeout=60)
+        if status != 200:
+            where = answer_headers.get("Location", "")
+            sys.exit(f"{path} answered {status} {where}, not 200.\n{server.log_tail()}")
+
+
+def count_queries(path: str, cookie: str | None) -> int:
+    """Queries of one request with the counts cache warm (the second of two), in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if cookie:
+        for part in cookie.split("; "):
+            key, value = part.split("=", 1)
+            client.cookies[key] = value
+    counted = 0
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            sys.exit(f"{path} answered {response.status_code} in process, not 200.")
+        counted = len(captured.captured_queries)
+    return counted
+
+
+def run_wrk(wrk, script, server, path, headers, args, *, warmup: bool = False) -> dict:
+    if warmup:
+        # Enough connections to reach every worker, so each fills its own caches.
+        settings = ["-t1", f"-c{max(server.workers, 2)}", f"-d{args.warmup}"]
+    else:
+        settings = [f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}"]
+    command = [wrk, *settings, f"--timeout={args.timeout}", "-s", str(script)]
+    for key, value in headers.items():
+        command += ["-H", f"{key}: {value}"]
+    command.append(server.url + path)
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
+    if line is None:
+        sys.exit(f"wrk printed no result for {path}:\n{result.stdout}\n{result.stderr}")
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    data["socket_errors"] = data["connect"] + data["read"] + data["write"] + data["timeout"]
+    data["errors"] = data["non200"] + data["socket_errors"]
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6) if data["duration_us"] else 0.0
+    return data
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def _first(path: str, key: str) -> str:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "?"
+
+
+def _version(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=10)
+    except OSError:
+        return "?"
+    return (
+        (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else "?"
+    )
+
+
+def _commit() -> str:
+    head = _version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = _version(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"])
+    return head + (" + uncommitted changes" if dirty not in ("", "?") else "")
+
+
+def _data() -> str:
+    from benchmarking.models import Declaration, Enterprise, TechnicalScheme
+
+    return (
+        f"{Enterprise.objects.count():,} enterprises, {TechnicalScheme.objects.count():,} schemes, "
+        f"{Declaration.objects.count():,} declarations"
+    )
+
+
+def report(args, url, workers, rows, load_before, load_after, setup_seconds) -> str:
+    import django
+    from django.db import connection
+
+    name = _config(url)["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    memory_kb = _first("/proc/meminfo", "MemTotal").split()[0]
+    ram = f"{int(memory_kb) / 1024 / 1024:.1f} GiB" if memory_kb.isdigit() else "?"
+    trivial = rows[0]["rps"] or 1.0
+    lines = [
+        f"## Throughput under gunicorn ({time.strftime('%Y-%m-%d %H:%M')})",
+        "",
+        f"Database `{name}`: {_data()}"
+        + (f" (set up by --setup in {setup_seconds:.0f} s)." if setup_seconds else "."),
+        f"gunicorn `yongkang.wsgi`, {workers} sync workers, production settings (DEBUG off, "
+        "collected static files), no access log, on 127.0.0.1. "
+        f"wrk `-t{args.threads} -c{args.connections} -d{args.duration} --timeout {args.timeout}` "
+        f"per page after a `{args.warmup}` warm-up; errors are answers other than 200 plus socket "
+        "errors and timeouts. Queries: one request, counts cache warm, counted in process under "
+        "the same settings.",
+        "",
+        "| page | URL | rps | p50 ms | p95 ms | p99 ms | errors | ratio to trivial view | queries |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in rows:
+        errors = str(row["errors"])
+        if row["errors"]:
+            detail = [f"{code}: {n}" for code, n in sorted(row["statuses"].items())]
+            detail += [
+                f"{kind}: {row[kind]}" for kind in ("connect", "read", "write", "timeout") if row[kind]
+            ]
+            errors += f" ({', '.join(detail)})"
+        lines.append(
+            f"| {row['label']} | `{row['path']}` | {row['rps']:.1f} | {row['p50_us'] / 1000:.1f} "
+            f"| {row['p95_us'] / 1000:.1f} | {row['p99_us'] / 1000:.1f} | {errors} "
+            f"| {row['rps'] / trivial:.2f} | {row['queries']} |"
+        )
+    machine = [
+        ("CPUs (nproc)", str(len(os.sched_getaffinity(0)))),
+        ("CPU", _first("/proc/cpuinfo", "model name")),
+        ("RAM", ram),
+        ("load average before (1/5/15 min)", load_before),
+        ("load average after (1/5/15 min)", load_after),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("Django", django.get_version()),
+        ("gunicorn", _version([str(ROOT / ".venv" / "bin" / "gunicorn"), "--version"])),
+        ("PostgreSQL", postgres),
+        ("wrk", _version(["wrk", "-v"])),
+        ("commit", _commit()),
+    ]
+    lines += ["", "Machine:", "", "| | |", "|---|---|"]
+    lines += [f"| {key} | {value} |" for key, value in machine]
+    lines += [
+        "",
+        "Command: `.venv/bin/python benchmarks/throughput.py " + " ".join(sys.argv[1:]) + "`",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
