@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A lost database connection (a restart, a failover) answers 503 "try again", not 500.
+    "benchmarking.outages.DatabaseUnavailableMiddleware",
     # Names the logged-in user on every history record written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
