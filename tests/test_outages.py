@@ -40,3 +40,15 @@ def test_other_errors_stay_errors(client, monkeypatch):
     client.raise_request_exception = True
     with pytest.raises(ValueError):
         client.get(reverse("public-results"))
+
+
+@pytest.mark.django_db
+def test_any_other_error_gets_the_sites_own_500_page(client, monkeypatch):
+    def bug(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("benchmarking.views.public.published_results", bug)
+    client.raise_request_exception = False
+    response = client.get(reverse("public-results"))
+    assert response.status_code == 500
+    assert "系统出错" in response.content.decode()
