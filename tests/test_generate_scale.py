@@ -9,24 +9,28 @@ savepoint on top. The tests outside the class start from an empty database.
 import datetime as dt
 import io
 from collections import Counter
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, QuerySet
 
 from benchmarking.access import role_of
 from benchmarking.choices import Role
+from benchmarking.demo import scale
 from benchmarking.demo.build import build_demo
 from benchmarking.demo.scale import (
+    COPIED_MODELS,
     SCALE_CODE_PREFIX,
     SCALE_USERNAME,
+    copy_rows,
     generate_scale,
     scale_credit_code,
 )
-from benchmarking.demo.seed import _industries, _logins, _offices, _plan, _standards
+from benchmarking.demo.seed import _logins, seed_industries, seed_offices, seed_plan, seed_standards
 from benchmarking.models import (
     BranchOffice,
     Declaration,
@@ -202,10 +206,10 @@ def test_reuses_the_reference_data_seed_demo_wrote(db):
     created twice, and the "bureau" login is named as creator."""
     demo = DEMO
     bureau = _logins(demo, [])["bureau"]
-    offices = _offices(demo, bureau)
-    _industries(demo, bureau)
-    _standards(demo, bureau)
-    _plan(demo, offices, [], bureau)
+    offices = seed_offices(demo, bureau)
+    seed_industries(demo, bureau)
+    seed_standards(demo, bureau)
+    seed_plan(demo, offices, [], bureau)
     shared = (BranchOffice, Industry, Standard, Plan, PlanQuota, get_user_model())
     before = {model: model.objects.count() for model in shared}
 
@@ -226,3 +230,110 @@ def test_scale_credit_codes_are_valid_distinct_and_never_the_demos():
     assert not any(e.credit_code.startswith(SCALE_CODE_PREFIX) for e in DEMO.enterprises)
     with pytest.raises(ValueError):
         scale_credit_code(31**5)
+
+
+def test_postgresql_copies_and_sqlite_inserts_in_batches(db, monkeypatch):
+    """On PostgreSQL no copied row goes through bulk_create (they go through COPY); on SQLite
+    they all do, in batches."""
+    bulk_created = []
+    bulk_create = QuerySet.bulk_create
+
+    def spy(self, objs, *args, **kwargs):
+        bulk_created.append(self.model)
+        return bulk_create(self, objs, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "bulk_create", spy)
+    result = generate_scale(1, demo=DEMO)
+
+    assert all(
+        result.created(model) for model in (Enterprise, Declaration, DeclarationItem, DeclarationEvent)
+    )
+    if connection.vendor == "postgresql":
+        assert not set(bulk_created) & set(COPIED_MODELS)
+    else:
+        assert set(bulk_created) >= set(COPIED_MODELS)
+
+
+def test_a_later_ordinary_insert_does_not_collide_with_the_copies(db):
+    """COPY writes ids it took from each table's sequence, so the sequences have moved past
+    them: the next ``save()`` gets a fresh id, not one of the copies'."""
+    generate_scale(1, demo=DEMO)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in COPIED_MODELS:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s))",
+                    [model._meta.db_table, model._meta.pk.column],
+                )
+                assert cursor.fetchone()[0] > model.objects.aggregate(Max("pk"))["pk__max"], model
+
+    newest = Enterprise.objects.order_by("pk").last()
+    enterprise = Enterprise.objects.get(pk=newest.pk)
+    # A copy of a row is a new row: pk None and _state.adding, as Django documents it.
+    enterprise.pk, enterprise._state.adding = None, True
+    enterprise.credit_code, enterprise.name = scale_credit_code(9999), "后来登记的企业"
+    enterprise.save()
+    event = DeclarationEvent.objects.order_by("pk").last()
+    event.pk, event._state.adding = None, True
+    event.save()
+
+    assert enterprise.pk > newest.pk and Enterprise.objects.count() == len(DEMO.enterprises) + 1
+    assert DeclarationEvent.objects.count() == sum(len(d.steps) for d in DEMO.declarations) + 1
+
+
+def test_copy_rows_writes_awkward_values_as_they_are(db):
+    """Tabs, newlines, backslashes, "\\N", NULLs, decimals, booleans and times with an offset
+    come back from the database as they went in, and the rows get their primary keys."""
+    generate_scale(1, demo=DEMO, with_items=False)
+    awkward = "制表符\t换行\n回车\r反斜杠\\ \\N 和 \\t"
+    indicator = Indicator.objects.order_by("pk").first()
+    indicator.pk, indicator.name, indicator.unit = None, awkward, ""
+    indicator.benchmark_value, indicator.benchmark_min, indicator.is_core = Decimal("-12.345678"), None, True
+    event = DeclarationEvent.objects.order_by("pk").first()
+    event.pk, event.comment = None, awkward
+    event.at = dt.datetime(2025, 3, 31, 23, 59, 59, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    copy_rows(Indicator, [indicator])
+    copy_rows(DeclarationEvent, [event])
+
+    saved = Indicator.objects.get(pk=indicator.pk)
+    assert (saved.name, saved.unit, saved.benchmark_value, saved.benchmark_min, saved.is_core) == (
+        awkward,
+        "",
+        Decimal("-12.345678"),
+        None,
+        True,
+    )
+    saved = DeclarationEvent.objects.get(pk=event.pk)
+    assert (saved.comment, saved.at) == (awkward, event.at)
+
+
+def test_a_failure_half_way_writes_nothing_and_keeps_the_foreign_keys(db, monkeypatch):
+    """The copies, the ids and, on PostgreSQL, the foreign keys dropped for the load are all
+    in the one transaction: a failure in the second copy leaves the database as it was."""
+    foreign_keys = _foreign_keys()
+    write = scale._Rows.write
+
+    def fail_in_copy_two(self, copy):
+        if copy == 2:
+            raise RuntimeError("disk full")
+        write(self, copy)
+
+    monkeypatch.setattr(scale._Rows, "write", fail_in_copy_two)
+    with pytest.raises(RuntimeError, match="disk full"):
+        generate_scale(2, demo=DEMO)
+
+    assert not any(model.objects.exists() for model in COPIED_MODELS)
+    assert _foreign_keys() == foreign_keys
+    assert len(foreign_keys) > 10 or connection.vendor != "postgresql"
+
+
+def _foreign_keys() -> list[tuple]:
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text LIKE 'benchmarking_%' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()

@@ -1,7 +1,8 @@
 """N copies of the demo Yongkang, written fast, for benchmarks and query-count tests.
 
 ``generate_scale(factor)`` takes the plain plan of ``build.build_demo()`` and writes
-it ``factor`` times with ``bulk_create``. Each copy has its own enterprises (their
+it ``factor`` times with ``copy_rows``: PostgreSQL's COPY on PostgreSQL, batched
+``bulk_create`` INSERTs elsewhere (SQLite). Each copy has its own enterprises (their
 own valid credit codes, the name with a copy suffix) and its own schemes (the code
 with a copy suffix) with their benchmark standards, indicators and reference values;
 its declarations keep the demo's products, statuses, grades and dates (submitted,
@@ -15,19 +16,32 @@ only if missing. So ``factor`` N on an empty database counts exactly N × (61 sc
 230 enterprises, 480 results), and on top of seed_demo's data (N + 1) × that.
 
 Unlike seed_demo, the copies go through neither the workflow services nor
-simple-history: ``bulk_create`` sends no signals, so no change-history rows are
+simple-history: COPY and ``bulk_create`` send no signals, so no change-history rows are
 written for them. That is the point (the services would take hours at factor 100),
 and benchmark data has no history worth recording.
+
+On PostgreSQL, factor 100 (about 700,000 rows) takes some 20 seconds on two cores. Where the time
+went before COPY, and what removed it: building INSERT statements of thousands of
+parameters in Python (COPY text instead, each value's text remembered, as copies repeat
+the demo's values), the database parsing them (COPY), one foreign-key lookup per row at
+commit (the keys dropped and added back, see ``_foreign_keys_checked_after``) and one
+``nextval`` per id (a block of ids per table and copy). The counts-version triggers are
+statement-level there and fire on COPY too, once per statement.
 """
 
+import contextlib
 import datetime as dt
+import functools
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection, models, reset_queries, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, reset_queries, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from ..access import ROLE_GROUP_NAMES
@@ -39,6 +53,7 @@ from ..models import (
     DeclarationEvent,
     DeclarationItem,
     Enterprise,
+    Indicator,
     IndicatorReferenceValue,
     SchemeBenchmark,
     TechnicalScheme,
@@ -51,11 +66,11 @@ from .seed import (
     REPORTED_MODELS,
     SEEDER,
     DemoClockError,
-    _industries,
-    _offices,
-    _plan,
-    _standards,
     indicator_from_spec,
+    seed_industries,
+    seed_offices,
+    seed_plan,
+    seed_standards,
 )
 from .specs import (
     LAST_EVENT,
@@ -76,9 +91,23 @@ SCALE_CODE_PREFIX = "91" + YONGKANG_REGION + "MA3"
 _CODE_DIGITS = 5
 # The login named as creator when there is no "bureau" demo login: it cannot log in.
 SCALE_USERNAME = "scale"
-# Rows per INSERT. A copy is written model by model, so this caps only the largest
-# (items: ~3,600 a copy); SQLite's lower limit on query parameters is applied by Django.
+# The models each copy writes rows of, parents first.
+COPIED_MODELS: tuple[type[models.Model], ...] = (
+    Enterprise,
+    TechnicalScheme,
+    SchemeBenchmark,
+    Indicator,
+    IndicatorReferenceValue,
+    Declaration,
+    DeclarationItem,
+    DeclarationEvent,
+)
+# Rows per INSERT (where there is no COPY). A copy is written model by model, so this caps
+# only the largest (items: ~3,600 a copy); SQLite's lower limit on query parameters is
+# applied by Django.
 BATCH_SIZE = 5000
+# Rows per chunk of COPY text handed to the server (see _Reader).
+COPY_CHUNK = 500
 
 
 class ScaleDataExistsError(RuntimeError):
@@ -146,10 +175,10 @@ def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = 
                 " Scale copies already exist: run it on a fresh database."
             )
         user = _creator()
-        offices = _offices(demo, user)
-        industries = _industries(demo, user)
-        standards = _standards(demo, user)
-        _plan(demo, offices, notes, user)
+        offices = seed_offices(demo, user)
+        industries = seed_industries(demo, user)
+        standards = seed_standards(demo, user)
+        seed_plan(demo, offices, notes, user)
         shared = _Shared(
             offices={code: office.pk for code, office in offices.items()},
             industries={name: industry.pk for name, industry in industries.items()},
@@ -157,13 +186,16 @@ def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = 
             user_id=user.pk,
         )
         rows = _Rows(demo, shared, with_items=with_items)
-        for copy in range(1, factor + 1):
-            rows.write(copy)
-            if settings.DEBUG:
-                # With DEBUG on, Django keeps the last 9,000 statements; ours are INSERTs of
-                # thousands of rows each, which would hold hundreds of megabytes at factor 100.
-                # (Tests run with DEBUG off, so a CaptureQueriesContext there keeps its log.)
-                reset_queries()
+        with _foreign_keys_checked_after(COPIED_MODELS):
+            for copy in range(1, factor + 1):
+                rows.write(copy)
+                if settings.DEBUG:
+                    # With DEBUG on, Django keeps the last 9,000 statements; on SQLite ours are
+                    # INSERTs of thousands of rows each, which would hold hundreds of megabytes at
+                    # factor 100. (Tests run with DEBUG off, so a CaptureQueriesContext there
+                    # keeps its log.)
+                    reset_queries()
+    _copy_encoders.cache_clear()  # and the values they remember
     if connection.vendor == "postgresql":
         # Fresh planner statistics: autovacuum would gather them only later, and until then
         # the first queries over hundreds of thousands of new rows may get poor plans.
@@ -177,6 +209,34 @@ def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = 
         seconds=time.monotonic() - started,
         notes=notes,
     )
+
+
+@contextlib.contextmanager
+def _foreign_keys_checked_after(models_: Iterable[type[models.Model]]) -> Iterator[None]:
+    """On PostgreSQL, the foreign keys of ``models_``' tables dropped for the block and added
+    back after it, in the same transaction (so an error in between leaves them as they were).
+
+    Django's foreign keys are checked at commit, one lookup per new row: a million lookups at
+    factor 100, the largest single cost of the load. Adding a key back checks all rows at once,
+    in one join; PostgreSQL's manual advises it for bulk loads ("Populating a Database"). The
+    price: the tables and the ones they point to stay locked until the commit."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY oid",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
 def _counts() -> dict[type[models.Model], int]:
@@ -214,7 +274,7 @@ class _Rows:
     Building a model instance costs more than inserting it, so every copy reuses the same
     ~7,000 instances: ``write`` sets the copy's own values on them (names, codes, and the
     foreign keys to this copy's rows), marks them unsaved again and inserts them with
-    ``bulk_create``, which fills in their new primary keys. Rows pointing to a row of the
+    ``copy_rows``, which fills in their new primary keys. Rows pointing to a row of the
     same copy are kept as (row, index of that row)."""
 
     def __init__(self, demo: Demo, shared: _Shared, *, with_items: bool):
@@ -278,7 +338,7 @@ class _Rows:
                 ]
 
     def write(self, copy: int) -> None:
-        """Insert copy number ``copy`` (1, 2, …): one bulk INSERT per model."""
+        """Insert copy number ``copy`` (1, 2, …): one COPY (or batched INSERT) per model."""
         first_number = (copy - 1) * len(self.enterprises)
         for n, (row, spec) in enumerate(zip(self.enterprises, self.demo.enterprises, strict=True)):
             row.name = scale_enterprise_name(spec.name, copy)
@@ -307,7 +367,7 @@ def _insert(rows: list[models.Model]) -> None:
         row.pk = None
         row._state.adding = True
     if rows:
-        type(rows[0]).objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        copy_rows(type(rows[0]), rows)
 
 
 def _insert_children(children: list[tuple[models.Model, int]], key: str, parents: list[models.Model]) -> None:
@@ -315,6 +375,128 @@ def _insert_children(children: list[tuple[models.Model, int]], key: str, parents
     for row, index in children:
         setattr(row, key, parents[index].pk)
     _insert([row for row, _ in children])
+
+
+def copy_rows(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Insert ``rows``, new instances of ``model``, and fill in their primary keys, as
+    ``bulk_create`` does, but without signals or ``save()``.
+
+    On PostgreSQL with COPY, its fast bulk path: the table is locked against other writers
+    until the commit, the rows without a primary key get a block of ids reserved from the
+    table's sequence in one statement (which moves the sequence past them, so a later
+    ordinary INSERT never collides with them), and all rows go in one ``COPY … FROM STDIN``
+    of every concrete column, each value as the model field prepares it for the database
+    (``pre_save``, so ``auto_now`` stamps are set, then ``get_db_prep_save``). A field added
+    to the model is so written too, or refused by ``_copy_text`` if COPY text cannot carry
+    its value. Elsewhere (SQLite) with ``bulk_create`` in batches of ``BATCH_SIZE``."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        return
+    # The connection itself, not the ``connection`` proxy: the fields ask it for every value.
+    db = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    table = db.ops.quote_name(meta.db_table)
+    fields = meta.concrete_fields
+    new = [row for row in rows if row.pk is None]
+    with db.cursor() as cursor, db.wrap_database_errors:
+        # Nobody else writes the table until the commit: an INSERT elsewhere waits, so none
+        # can take an id between the nextval and the setval below.
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        if new:
+            # One block of ids, the sequence set past it (one nextval per row costs seconds).
+            cursor.execute(
+                "SELECT setval(s, nextval(s) + %s - 1) FROM pg_get_serial_sequence(%s, %s) AS s",
+                [len(new), table, meta.pk.column],
+            )
+            last = cursor.fetchone()[0]
+            for row, pk in zip(new, range(last - len(new) + 1, last + 1), strict=True):
+                row.pk = pk
+        encoders = _copy_encoders(model)
+        chunks = (
+            "".join(
+                [
+                    "\t".join([encode(row, db) for encode in encoders]) + "\n"
+                    for row in rows[n : n + COPY_CHUNK]
+                ]
+            )
+            for n in range(0, len(rows), COPY_CHUNK)
+        )
+        columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", _Reader(chunks))
+    for row in rows:
+        row._state.adding = False
+        row._state.db = db.alias
+
+
+@functools.cache
+def _copy_encoders(model: type[models.Model]) -> list[Callable[[models.Model, BaseDatabaseWrapper], str]]:
+    """For each concrete field of ``model``: the function from a row to that field's value
+    in COPY's text format."""
+    return [_copy_encoder(field) for field in model._meta.concrete_fields]
+
+
+# Values remembered per field (see _copy_encoder); past that many, it forgets them all.
+_MEMO_SIZE = 10_000
+
+
+def _copy_encoder(field: models.Field) -> Callable[[models.Model, BaseDatabaseWrapper], str]:
+    """The function from a row to ``field``'s value in COPY's text format.
+
+    Preparing a value goes through several field and backend methods, and most values recur
+    (each copy repeats the demo's statuses, dates, decimals and texts), so the text of each
+    value is remembered, keyed on its class too (True == 1 == Decimal(1) in a dict)."""
+    pre_save, prep = field.pre_save, field.get_db_prep_save
+    memo: dict[tuple[type, object], str] = {}
+
+    def encode(row: models.Model, db: BaseDatabaseWrapper) -> str:
+        value = pre_save(row, True)
+        key = (value.__class__, value)
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable, say a JSONField's dict: not remembered
+            return _copy_text(prep(value, db))
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        text = memo[key] = _copy_text(prep(value, db))
+        return text
+
+    return encode
+
+
+class _Reader:
+    """The file ``copy_expert`` reads, made chunk by chunk as it is read: the server stores
+    one chunk while Python writes the next."""
+
+    def __init__(self, chunks: Iterator[str]):
+        self.chunks = chunks
+
+    def read(self, size: int = -1) -> str:
+        return next(self.chunks, "")  # any length will do; "" ends the COPY
+
+
+# COPY text format: tab between columns, newline between rows, \N for NULL, and a backslash
+# escapes itself and these characters in a value.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A database value (as ``get_db_prep_save`` returns it) in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        # ISO 8601; an aware datetime keeps its offset, which timestamptz reads.
+        return value.isoformat()
+    raise TypeError(f"no COPY text for {type(value).__name__} value {value!r}: add it to _copy_text")
 
 
 # The date field each workflow move sets (the last submission wins, as in the services).

@@ -144,32 +144,32 @@ def seed_demo(demo: Demo | None = None) -> SeedResult:
     with transaction.atomic():
         users = _logins(demo, notes)
         seeder = users[SEEDER]
-        offices = _offices(demo, seeder)
-        industries = _industries(demo, seeder)
-        standards = _standards(demo, seeder)
+        offices = seed_offices(demo, seeder)
+        industries = seed_industries(demo, seeder)
+        standards = seed_standards(demo, seeder)
         enterprises = _enterprises(demo, offices, industries, seeder)
         users = _profiles(demo, users, offices, enterprises, seeder)
         schemes = _schemes(demo, industries, standards, users["bureau"])
         _declarations(demo, enterprises, schemes, standards, users)
-        _plan(demo, offices, notes, seeder)
+        seed_plan(demo, offices, notes, seeder)
     return SeedResult(before=before, after=_counts(), progress=progress_as_of(), demo=demo, notes=notes)
 
 
-def _offices(demo: Demo, seeder) -> dict[str, BranchOffice]:
+def seed_offices(demo: Demo, seeder) -> dict[str, BranchOffice]:
     existing = BranchOffice.objects.in_bulk(field_name="code")
     rows = [BranchOffice(code=o.code, name=o.name, order=n) for n, o in enumerate(demo.offices, start=1)]
     _create_missing(BranchOffice, rows, set(existing), lambda o: o.code, seeder=seeder)
     return BranchOffice.objects.in_bulk([o.code for o in demo.offices], field_name="code")
 
 
-def _industries(demo: Demo, seeder) -> dict[str, Industry]:
+def seed_industries(demo: Demo, seeder) -> dict[str, Industry]:
     existing = Industry.objects.in_bulk(field_name="name")
     rows = [Industry(name=t.name, gb_code=t.gb_code, order=n) for n, t in enumerate(demo.industries, start=1)]
     _create_missing(Industry, rows, set(existing), lambda i: i.name, seeder=seeder)
     return Industry.objects.in_bulk([t.name for t in demo.industries], field_name="name")
 
 
-def _standards(demo: Demo, seeder) -> dict[str, Standard]:
+def seed_standards(demo: Demo, seeder) -> dict[str, Standard]:
     numbers = [s.number for s in demo.standards]
     existing = set(Standard.objects.filter(number__in=numbers).values_list("number", flat=True))
     rows = [Standard(number=s.number, title=s.title, kind=s.kind) for s in demo.standards]
@@ -382,7 +382,7 @@ def _declarations(demo: Demo, enterprises, schemes, standards, users) -> None:
         have.add(key)
 
 
-def _plan(demo: Demo, offices, notes: list[str], seeder) -> None:
+def seed_plan(demo: Demo, offices, notes: list[str], seeder) -> None:
     spec = demo.plan
     plan = Plan.objects.filter(name=spec.name).first()
     if plan is None:

@@ -1,4 +1,5 @@
-"""``manage.py generate_scale --factor N``: N copies of the demo data, for benchmarks."""
+"""``manage.py generate_scale --factor N``: N copies of the demo data, for benchmarks, written
+with COPY on PostgreSQL and batched INSERTs on SQLite (benchmarking.demo.scale)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
