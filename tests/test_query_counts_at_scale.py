@@ -17,7 +17,8 @@ from tests.factories import make_user
 
 # Every page a manager reads, with the exact number of queries it costs at any size.
 # The dashboard is measured cold (nothing cached): the cost that grows with data if anything does.
-# Browsing writes no session (benchmarking.sessions): these are the page's reads alone.
+# Browsing writes no session (benchmarking.sessions), and the user comes with their profile
+# (benchmarking.backends): these are the page's own reads plus three (session, user, role).
 PAGES = {
     "dashboard": (lambda ids: reverse("progress-dashboard"), 15),
     "dashboard as of": (lambda ids: reverse("progress-dashboard") + "?as_of=2025-06-30", 15),

@@ -117,7 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes checks every login (site and admin) for a lock-out before Django's own backend runs.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading the user's profile in the same query (benchmarking.backends).
+    "benchmarking.backends.ProfileLoadingModelBackend",
 ]
 # Argon2 for new and changed passwords; the others stay so older hashes still verify
 # and are upgraded to Argon2 at the user's next login.

@@ -87,3 +87,30 @@ def test_hand_picked_cases_on_both_sides(db, user_kwargs, roles, expected):
     user = named(*roles, **user_kwargs)
     assert role_of(user) == expected
     assert [role for role in ROLES if user.pk in holders(role)] == ([expected] if expected else [])
+
+
+@pytest.mark.django_db
+def test_the_role_costs_one_query_and_the_profile_none(everyone, django_assert_num_queries):
+    """A page asks once who is there: the user and profile in one query (the login backend),
+    the role in one more, the same answer role_of gives on a fresh instance."""
+    from benchmarking.backends import ProfileLoadingModelBackend
+
+    backend = ProfileLoadingModelBackend()
+    for user in everyone:
+        with django_assert_num_queries(1 if not user.is_active else 2):
+            loaded = backend.get_user(user.pk)
+            role = role_of(loaded) if loaded else None
+            assert getattr(loaded, "profile", None) is None
+        if user.is_active:
+            assert role == role_of(User.objects.get(pk=user.pk)), user.username
+        else:
+            assert loaded is None  # ModelBackend's rule: an inactive user is logged out
+
+
+@pytest.mark.django_db
+def test_a_changed_role_holds_from_the_next_request(client):
+    user = named(Role.BUREAU_STAFF)
+    client.force_login(user)
+    assert client.get("/progress/").status_code == 200
+    user.groups.set(Group.objects.filter(name=ROLE_GROUP_NAMES[Role.ENTERPRISE]))
+    assert client.get("/progress/").status_code == 403

@@ -170,7 +170,8 @@ def test_a_cached_dashboard_skips_the_counting_queries(client, manager, publishe
 
     assert any("c.n0" in q["sql"] for q in cold.captured_queries)
     assert not any("c.n0" in q["sql"] for q in warm.captured_queries)
-    # The session, the user, their role and the counts version: nothing else.
+    # The session, the user (with profile: benchmarking.backends), their role groups and the
+    # counts version: nothing else.
     assert len(warm.captured_queries) == 4
     assert shown_count(response, "results") == 1
 
