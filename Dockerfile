@@ -18,4 +18,5 @@ RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime python manage.py collectsta
 RUN useradd --system --uid 1000 app && mkdir -p /data/media && chown -R app /data
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn yongkang.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+# Workers and timeout: gunicorn.conf.py (GUNICORN_WORKERS, GUNICORN_TIMEOUT).
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn yongkang.wsgi --bind 0.0.0.0:8000 --access-logfile -"]

@@ -5,7 +5,8 @@
     with GunicornServer("postgres://postgres@127.0.0.1:5432/yongkang_bench_f100") as server:
         print(server.url, server.master_pid, server.worker_pids())
 
-The command is the Dockerfile's CMD (``gunicorn yongkang.wsgi --workers N``) bound to
+The command is the Dockerfile's CMD (``gunicorn yongkang.wsgi``, run from the project folder
+so gunicorn.conf.py sets the timeout; ``--workers N`` given here) bound to
 127.0.0.1 and without the access log (or with it in ``log_path``), under production
 settings: DEBUG off, a random secret key, static files collected into a temporary
 STATIC_ROOT first (the manifest storage needs them), uploads in a temporary MEDIA_ROOT.
