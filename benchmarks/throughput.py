@@ -12,6 +12,8 @@ the CSRF token), then loads each page with wrk and a Lua script that counts ever
 other than 200 as an error (a redirect to the login page would otherwise look fast):
 
 - the liveness check ``/healthz/``, the trivial view every other figure is compared with;
+- the home page ``/`` as the manager: the floor of any logged-in page (session, user, role,
+  the layout) with no records read;
 - the progress dashboard ``/progress/``, with the manager's session cookie;
 - the public results ``/public/results/``, anonymous.
 
@@ -52,6 +54,9 @@ MANAGER = "bench_throughput_manager"
 # (label, path, logged in as the manager)
 PAGES = [
     ("平凡视图 / trivial view (liveness check)", "/healthz/", False),
+    # The cheapest page a logged-in user gets: the session, the user and the role, then the
+    # site's layout around a few lines of text. What every logged-in page pays before its own work.
+    ("首页 / home page (manager: no records read)", "/", True),
     ("进度看板 / dashboard (manager)", "/progress/", True),
     ("结果公示 / public results (anonymous)", "/public/results/", False),
 ]
