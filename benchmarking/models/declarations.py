@@ -185,6 +185,16 @@ class Declaration(VersionedModel):
         indexes = [
             models.Index(fields=["status", "published_at"], name="benchmarking_decl_status_pub"),
             models.Index(fields=["published_at", "withdrawn_at"], name="benchmarking_decl_pub_wd"),
+            # The declarations list in its default order (Meta.ordering): the first page is read
+            # off this index instead of sorting every declaration joined to its enterprise.
+            models.Index(fields=["-created_at", "-id"], name="benchmarking_decl_created"),
+            # The review queue, oldest submission first (selectors.declarations.QUEUE_ORDER):
+            # only the submitted few are indexed.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status=DeclarationStatus.SUBMITTED),
+                name="benchmarking_decl_queue",
+            ),
         ]
 
     def __str__(self):

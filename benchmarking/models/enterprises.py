@@ -63,7 +63,11 @@ class Enterprise(VersionedModel):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["name"]
-        indexes = [models.Index(fields=["branch_office", "industry"], name="benchmarking_ent_branch_ind")]
+        indexes = [
+            models.Index(fields=["branch_office", "industry"], name="benchmarking_ent_branch_ind"),
+            # The enterprises list in its default order (name, then the key that breaks ties).
+            models.Index(fields=["name", "id"], name="benchmarking_ent_name_id"),
+        ]
 
     def __str__(self):
         return self.name

@@ -318,6 +318,35 @@ def test_enterprises_show_their_counted_results_as_of_the_date(client, bureau_st
     assert by_count[:2] == [firms["甲"].name, firms["乙"].name]
 
 
+def test_enterprise_counted_results_follow_the_counting_rule(client, bureau_staff, firms, declare):
+    """Each enterprise's figure is the progress selector's count: a draft never counts, a
+    withdrawn result counts up to its withdrawal; the sort and the page total agree with it."""
+    withdrawn = declare(firms["丙"], model="C-2", published=sh(2024, 6, 1))
+    declaration_withdraw(declaration=withdrawn, actor=bureau_staff, comment="数据有误", at=sh(2024, 7, 1))
+    client.force_login(bureau_staff)
+
+    def counts(**params) -> dict[str, int]:
+        return {e.name: e.counted_results for e in listed(client.get(reverse("enterprise-list"), params))}
+
+    def selector_count(name: str, day=None) -> int:
+        return counted_declarations(day).filter(enterprise__name=name).count()
+
+    now = counts()
+    assert now[firms["丙"].name] == 0  # a draft and a withdrawn result
+    assert now == {name: selector_count(name) for name in now}
+    at_d = counts(counted_on=D.isoformat())
+    assert at_d == {firms["甲"].name: 2, firms["丙"].name: 1}  # 丙's result was withdrawn after D
+    assert at_d == {name: selector_count(name, D) for name in at_d}
+    # The day of the withdrawal: no longer counted, so 丙 is not listed.
+    assert counts(counted_on="2024-07-01") == {firms["甲"].name: 2}
+    assert enterprise_names(client, counted_on=D.isoformat(), sort="counted_results") == [
+        firms["丙"].name,
+        firms["甲"].name,
+    ]
+    response = client.get(reverse("enterprise-list"), {"sort": "-counted_results"})
+    assert total(response) == len(firms)  # every enterprise once, whatever its results
+
+
 def test_enterprises_show_their_programme_flags(client, bureau_staff, firms):
     client.force_login(bureau_staff)
     page = client.get(reverse("enterprise-list"), {"q": "衡器"}).content.decode()
