@@ -20,9 +20,9 @@ from tests.factories import make_user
 # Browsing writes no session (benchmarking.sessions), and the user comes with their profile
 # (benchmarking.backends): these are the page's own reads plus three (session, user, role).
 PAGES = {
-    "dashboard": (lambda ids: reverse("progress-dashboard"), 15),
-    "dashboard as of": (lambda ids: reverse("progress-dashboard") + "?as_of=2025-06-30", 15),
-    "dashboard report": (lambda ids: reverse("progress-report"), 14),
+    "dashboard": (lambda ids: reverse("progress-dashboard"), 13),
+    "dashboard as of": (lambda ids: reverse("progress-dashboard") + "?as_of=2025-06-30", 13),
+    "dashboard report": (lambda ids: reverse("progress-report"), 12),
     "schemes": (lambda ids: reverse("scheme-list") + f"?industry={ids['industry']}&sort=-published_at", 7),
     "enterprises": (lambda ids: reverse("enterprise-list") + "?counted_on=2026-06-30&sort=name", 7),
     "declarations": (

@@ -137,12 +137,22 @@ def dashboard_for(
     day_key = _day_key(as_of, today, plan)
     months = plan_months(plan) if plan else []
     version = progress.counts_version()
+    # The grid's one pass over the declarations also buckets the enterprises for the trend.
     grid = progress.cached_counts(
-        f"grid:{day_key}", lambda: progress.progress_grid(instants), version=version
+        f"grid:{day_key}",
+        lambda: progress.progress_grid(instants, trend_ends=progress.trend_ends(months, at)),
+        version=version,
     )
+    # A grid from the cache was read at an earlier "now" of the same day and counts version:
+    # the same counts (no record is dated in the future), so the trend is cut at its instant.
+    trend_at = grid.instants[0]
     monthly = progress.cached_counts(
         f"trend:{day_key}:{office_id}",
-        lambda: progress.monthly_progress(months, at, branch_office_id=office_id) if months else [],
+        lambda: (
+            progress.monthly_progress(months, trend_at, branch_office_id=office_id, grid=grid)
+            if months
+            else []
+        ),
         version=version,
     )
     now, window_ago = (

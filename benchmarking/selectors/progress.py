@@ -11,14 +11,13 @@ This module is the one place they live: the dashboard, the trend, the lists'
 """
 
 import datetime as dt
-from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, Min, Q, QuerySet, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, Expression, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ..models import CountsVersion, Declaration, Enterprise, TechnicalScheme
@@ -145,6 +144,15 @@ class ProgressGrid:
     declared: dict[tuple[int, int], list[tuple[int, int]]]
     # industry id → counted schemes at each instant.
     schemes: dict[int, list[int]]
+    # Given trend ends (see ``trend_ends``), read in the same pass for ``monthly_progress``:
+    # office id → how many of its enterprises with no result withdrawn by the first instant were
+    # first counted at each end; and each enterprise with one: enterprise id → (office id, the
+    # end from which its results not withdrawn by then count, ``len(trend_ends)`` if none).
+    trend_ends: list[dt.datetime] = field(default_factory=list)
+    first_counted: dict[int, list[int]] = field(default_factory=dict)
+    withdrawing: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # (end at which published, end at which withdrawn; see ``_spans``) → schemes.
+    scheme_spans: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def progress(self, i: int, *, branch_office_id: int | None = None) -> Progress:
         cells = [c[i] for (office, _), c in self.declared.items() if branch_office_id in (None, office)]
@@ -176,9 +184,51 @@ class ProgressGrid:
         return totals
 
 
-def progress_grid(instants: Sequence[dt.datetime | dt.date | None]) -> ProgressGrid:
-    """Counted schemes, enterprises and results at each instant (or end of day), by office × industry."""
+def progress_grid(
+    instants: Sequence[dt.datetime | dt.date | None], *, trend_ends: Sequence[dt.datetime] = ()
+) -> ProgressGrid:
+    """Counted schemes, enterprises and results at each instant (or end of day), by office × industry.
+
+    With ``trend_ends`` (ascending, none after the first instant) the same two queries also bucket
+    each enterprise by the end from which it counts, and each scheme by the ends at which it was
+    published and withdrawn, for ``monthly_progress``.
+    """
     instants = [instant(at) for at in instants]
+    keys = [f"n{i}" for i in range(len(instants))]
+    declared, first_counted, withdrawing = _declared_grid(instants, list(trend_ends))
+    scheme_rows = TechnicalScheme.objects.all()
+    if trend_ends:
+        scheme_rows = _spans(scheme_rows, trend_ends)
+    schemes: dict[int, list[int]] = {}
+    scheme_spans: dict[tuple[int, int], int] = {}
+    for row in (
+        scheme_rows.values("industry_id", *(["published", "withdrawn"] if trend_ends else []))
+        .annotate(
+            n=Count("pk"),
+            **{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)},
+        )
+        .order_by()
+    ):
+        was = schemes.get(row["industry_id"], [0] * len(keys))
+        schemes[row["industry_id"]] = [n + row[key] for n, key in zip(was, keys, strict=True)]
+        if trend_ends:
+            span = (row["published"], row["withdrawn"])
+            scheme_spans[span] = scheme_spans.get(span, 0) + row["n"]
+    return ProgressGrid(
+        instants=instants,
+        declared=declared,
+        schemes=schemes,
+        trend_ends=list(trend_ends),
+        first_counted=first_counted,
+        withdrawing=withdrawing,
+        scheme_spans=scheme_spans,
+    )
+
+
+def _declared_grid(instants: list[dt.datetime], ends: list[dt.datetime]) -> tuple[dict, dict, dict]:
+    """``ProgressGrid.declared``, ``first_counted`` and ``withdrawing``: one pass over the
+    declarations, counted per enterprise at each instant, then per office × industry (and, given
+    trend ends, the end from which each counts; an enterprise with a withdrawal by itself)."""
     keys = [f"n{i}" for i in range(len(instants))]
     per_enterprise = (
         Declaration.objects.filter(published_at__lte=max(instants))
@@ -186,27 +236,51 @@ def progress_grid(instants: Sequence[dt.datetime | dt.date | None]) -> ProgressG
         .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
         .order_by()
     )
-    enterprise_table = connection.ops.quote_name(Enterprise._meta.db_table)
-    select = ", ".join(
-        ["e.branch_office_id", "e.industry_id"]
-        + [f"SUM(CASE WHEN c.{key} > 0 THEN 1 ELSE 0 END), SUM(c.{key})" for key in keys]
-    )
-    declared = {
-        (row[0], row[1]): [(int(row[2 + 2 * i]), int(row[3 + 2 * i])) for i in range(len(keys))]
-        for row in _grouped(
-            per_enterprise,
-            select,
-            "e.branch_office_id, e.industry_id",
-            join=f"JOIN {enterprise_table} e ON e.id = c.enterprise_id",
+    columns = ["e.branch_office_id", "e.industry_id"]
+    if ends:
+        at = instants[0]
+        # An enterprise counts from the end following the first publication of a result not
+        # withdrawn by T on. One with a result withdrawn by T may also have counted before, drop
+        # out and come back: monthly_progress adds those few withdrawals, one by one.
+        per_enterprise = per_enterprise.annotate(
+            first_kept=Min("published_at", filter=counted_q(at)),
+            withdrawals=Count("pk", filter=Q(published_at__lte=at, withdrawn_at__lte=at)),
+        ).annotate(
+            first_counted=_Bucket(F("first_kept"), ends),
+            withdrawing=Case(When(withdrawals__gt=0, then=F("enterprise_id")), default=Value(None)),
         )
-    }
-    schemes = {
-        row["industry_id"]: [row[key] for key in keys]
-        for row in TechnicalScheme.objects.values("industry_id")
-        .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
-        .order_by()
-    }
-    return ProgressGrid(instants=instants, declared=declared, schemes=schemes)
+        columns += ["c.first_counted", "c.withdrawing"]
+    enterprise_table = connection.ops.quote_name(Enterprise._meta.db_table)
+    # Integer sums: PostgreSQL sums bigint COUNTs as numeric, whose wide state makes it sort the
+    # few hundred groups (a third of the query) where it can hash them.
+    select = ", ".join(
+        [*columns, "COUNT(*)"]
+        + [f"SUM(CASE WHEN c.{key} > 0 THEN 1 ELSE 0 END), SUM(CAST(c.{key} AS INTEGER))" for key in keys]
+    )
+    declared: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    first_counted: dict[int, list[int]] = {}
+    withdrawing: dict[int, tuple[int, int]] = {}
+    for row in _grouped(
+        per_enterprise,
+        select,
+        ", ".join(columns),
+        join=f"JOIN {enterprise_table} e ON e.id = c.enterprise_id",
+    ):
+        office, industry, enterprises = row[0], row[1], row[len(columns)]
+        sums = row[len(columns) + 1 :]
+        cell = [(int(sums[2 * i]), int(sums[2 * i + 1])) for i in range(len(keys))]
+        was = declared.get((office, industry))
+        declared[(office, industry)] = (
+            cell if was is None else [(e + e2, r + r2) for (e, r), (e2, r2) in zip(was, cell, strict=True)]
+        )
+        if not ends:
+            continue
+        bucket, enterprise_id = row[2], row[3]
+        if enterprise_id is not None:
+            withdrawing[enterprise_id] = (office, bucket)
+        elif bucket < len(ends):
+            first_counted.setdefault(office, [0] * len(ends))[bucket] += enterprises
+    return declared, first_counted, withdrawing
 
 
 def progress_as_of(as_of=None, *, branch_office_id: int | None = None) -> Progress:
@@ -226,102 +300,164 @@ def _month_of(moment: dt.datetime) -> dt.date:
     return dt.date(local.year, local.month, 1)
 
 
+def trend_ends(months: Sequence[dt.date], as_of=None) -> list[dt.datetime]:
+    """The instants of the trend's points: the end of each month in ``months`` (first days of
+    months, ascending) up to the one T falls in, that last one cut at T."""
+    at = instant(as_of)
+    return [min(end_of_day(_last_day(m)), at) for m in months if m <= _month_of(at)]
+
+
 def monthly_progress(
-    months: Sequence[dt.date], as_of=None, *, branch_office_id: int | None = None
+    months: Sequence[dt.date],
+    as_of=None,
+    *,
+    branch_office_id: int | None = None,
+    grid: ProgressGrid | None = None,
 ) -> list[Progress]:
     """The counts at the end of each month in ``months`` (first days of months, ascending),
-    the last one cut at T if T falls inside it. Four queries, whatever the number of months
-    or records: each record is bucketed once by the month it was published and withdrawn in
-    (Shanghai time), and the cumulative counts are summed up here.
+    the last one cut at T if T falls inside it (``trend_ends``). Four queries, whatever the
+    number of months or records, or two given a ``progress_grid`` read at T with these ends:
+    each record is bucketed once, in SQL, by the first end at which it counts and the first at
+    which it no longer does, and the cumulative counts are summed up here.
 
     Equal, month for month, to ``progress_as_of(end of that month)`` — the tests check it.
     """
     at = instant(as_of)
-    months = [m for m in months if m <= _month_of(at)]
-    if not months:
+    ends = trend_ends(months, at)
+    if not ends:
         return []
-    ends = [min(end_of_day(_last_day(m)), at) for m in months]
-    # A withdrawal after T has not happened yet as of T.
-    withdrawn_month = Case(When(withdrawn_at__lte=at, then=TruncMonth("withdrawn_at")), default=None)
-    published_month = TruncMonth("published_at")
-
-    def cumulative(rows) -> list[int]:
-        """rows of (published month, withdrawn month or None, n) → count at each month end."""
-        counts = [0] * len(months)
-        for published, withdrawn, n in rows:
-            span = (_as_date(published), withdrawn and _as_date(withdrawn))
-            for i, month in enumerate(months):
-                if _counted_in(month, *span):
-                    counts[i] += n
-        return counts
-
-    def bucketed(queryset) -> list[tuple]:
-        return list(
-            queryset.filter(published_at__lte=at)
-            .annotate(published_month=published_month, withdrawn_month=withdrawn_month)
-            .values("published_month", "withdrawn_month")
+    if grid is None or grid.instants[0] != at or grid.trend_ends != ends:
+        _, first_counted, withdrawing = _declared_grid([at], ends)
+        scheme_spans = (
+            _spans(TechnicalScheme.objects.all(), ends)
             .annotate(n=Count("pk"))
-            .values_list("published_month", "withdrawn_month", "n")
+            .order_by()
+            .values_list("published", "withdrawn", "n")
         )
+    else:
+        first_counted, withdrawing = grid.first_counted, grid.withdrawing
+        scheme_spans = [(*span, n) for span, n in grid.scheme_spans.items()]
+    declarations = _declarations_in(branch_office_id).filter(published_at__lte=at)
 
-    declarations = _declarations_in(branch_office_id)
-    schemes = cumulative(bucketed(TechnicalScheme.objects.all()))
-    results = cumulative(bucketed(declarations))
-    enterprises = _enterprises_by_month(declarations.filter(published_at__lte=at), months, at)
+    schemes = [0] * (len(ends) + 1)
+    for published, withdrawn, n in scheme_spans:
+        # A scheme not published by T (or a draft) is "published" at len(ends): it never counts.
+        _count_span(schemes, published, withdrawn, n)
+
+    # Every published result counts from its end on; a withdrawn one stops counting at its
+    # withdrawal's. Withdrawals are few, read by themselves (an index on the two dates): each
+    # enterprise with one counts while any of its results does (it may drop out and come back).
+    results = [0] * (len(ends) + 1)
+    published_counts = (
+        declarations.annotate(published=_Bucket(F("published_at"), ends))
+        .values("published")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("published", "n")
+    )
+    for published, n in published_counts:
+        results[published] += n
+    enterprises = [0] * (len(ends) + 1)
+    for office, counts in first_counted.items():
+        if branch_office_id in (None, office):
+            for i, n in enumerate(counts):
+                enterprises[i] += n
+    spans = {
+        enterprise_id: [(kept, len(ends))]
+        for enterprise_id, (office, kept) in withdrawing.items()
+        if branch_office_id in (None, office)
+    }
+    withdrawn = Declaration.objects.filter(published_at__lte=at, withdrawn_at__lte=at)
+    for enterprise_id, published, withdrawn_end in (
+        _spans(withdrawn, ends).order_by().values_list("enterprise_id", "published", "withdrawn")
+    ):
+        if enterprise_id in spans:
+            # Counted from its publication's end above; no longer from its withdrawal's on.
+            results[max(published, withdrawn_end)] -= 1
+            spans[enterprise_id].append((published, withdrawn_end))
+    for enterprise_spans in spans.values():
+        _count_union(enterprises, enterprise_spans)
+
     return [
         Progress(as_of=end, schemes=s, enterprises=e, results=r)
-        for end, s, e, r in zip(ends, schemes, enterprises, results, strict=True)
+        for end, s, e, r in zip(
+            ends, accumulate(schemes), accumulate(enterprises), accumulate(results), strict=False
+        )
     ]
 
 
-def _enterprises_by_month(published: QuerySet[Declaration], months: list[dt.date], at) -> list[int]:
-    """Distinct enterprises with a counted result at each month end.
+class _Bucket(Expression):
+    """How many of ``ends`` (ascending instants) come before ``value``: the index of the first
+    end at which a record dated ``value`` has happened, ``len(ends)`` when it is NULL or later.
 
-    Most enterprises never had a result withdrawn: they count from the month of their
-    first publication on, which SQL answers per enterprise. The few with a withdrawal
-    may drop out and come back; their results are merged month by month here.
+    A balanced CASE: log2(len(ends)) comparisons of the stored instant per row, where truncating
+    it to a local month would convert every row's time zone (three times the cost on PostgreSQL).
+    Written out here rather than as nested ``Case``/``When``, which Django takes tens of
+    milliseconds to build and compile at three dozen ends.
     """
-    withdrawn_by_t = Q(withdrawn_at__lte=at)
-    never_withdrawn = (
-        published.values("enterprise_id")
-        .annotate(first_month=Min(TruncMonth("published_at")), withdrawals=Count("pk", filter=withdrawn_by_t))
-        .filter(withdrawals=0)
-        .order_by()
-    )
-    first_counts = Counter()
-    for first, n in _grouped(never_withdrawn, "c.first_month, COUNT(*)", "c.first_month"):
-        first_counts[_as_date(first)] += n
-    counts = [sum(n for first, n in first_counts.items() if first <= month) for month in months]
 
-    with_withdrawals = published.filter(withdrawn_by_t).values("enterprise_id")
-    intervals: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for enterprise_id, published_at, withdrawn_at in published.filter(
-        enterprise_id__in=with_withdrawals
-    ).values_list("enterprise_id", "published_at", "withdrawn_at"):
-        withdrawn = _month_of(withdrawn_at) if withdrawn_at and withdrawn_at <= at else None
-        intervals[enterprise_id].append((_month_of(published_at), withdrawn))
-    for spans in intervals.values():
-        for i, month in enumerate(months):
-            if any(_counted_in(month, *span) for span in spans):
-                counts[i] += 1
-    return counts
+    output_field = IntegerField()
+
+    def __init__(self, value, ends: Sequence[dt.datetime]):
+        super().__init__()
+        self.value = value
+        self.ends = tuple(ends)
+
+    def get_source_expressions(self):
+        return [self.value]
+
+    def set_source_expressions(self, exprs):
+        (self.value,) = exprs
+
+    def as_sql(self, compiler, connection):
+        value_sql, value_params = compiler.compile(self.value)
+        ends = [connection.ops.adapt_datetimefield_value(end) for end in self.ends]
+
+        def within(low: int, high: int) -> tuple[str, list]:
+            if low == high:
+                return str(low), []
+            middle = (low + high + 1) // 2
+            before_sql, before_params = within(low, middle - 1)
+            after_sql, after_params = within(middle, high)
+            return (
+                f"CASE WHEN {value_sql} <= %s THEN {before_sql} ELSE {after_sql} END",
+                [*value_params, ends[middle - 1], *before_params, *after_params],
+            )
+
+        return within(0, len(ends))
 
 
-def _counted_in(month: dt.date, published: dt.date, withdrawn: dt.date | None) -> bool:
-    """Counted at the end of ``month``, for a record published and withdrawn in the months given:
-    the counting rule (``counted_q``) at month granularity."""
-    return published <= month and (withdrawn is None or withdrawn > month)
+def _spans(queryset: QuerySet, ends: Sequence[dt.datetime]) -> QuerySet:
+    """``queryset`` with ``published`` and ``withdrawn``: the first end at which each record is
+    published, and at which it is withdrawn (``len(ends)``: not by the last end). The counting rule
+    (``counted_q``) at end i is then published <= i < withdrawn."""
+    return queryset.annotate(
+        published=_Bucket(F("published_at"), ends), withdrawn=_Bucket(F("withdrawn_at"), ends)
+    ).values("published", "withdrawn")
 
 
-def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
-    # A truncated month as the database gives it: an aware or a local naive datetime, or, read
-    # through a raw cursor on SQLite, the text "YYYY-MM-DD HH:MM:SS".
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date()
-    return value
+def _count_span(steps: list[int], published: int, withdrawn: int, n: int = 1) -> None:
+    """Add ``n`` records counted from end ``published`` until end ``withdrawn`` to ``steps``
+    (each end's change from the one before)."""
+    if published < withdrawn:
+        steps[published] += n
+        steps[withdrawn] -= n
+
+
+def _count_union(steps: list[int], spans: list[tuple[int, int]]) -> None:
+    """Add one enterprise counted at every end at which any of its results (``spans``) counts."""
+    start = stop = None
+    for published, withdrawn in sorted(spans):
+        if published >= withdrawn:
+            continue
+        if stop is not None and published <= stop:
+            stop = max(stop, withdrawn)
+            continue
+        if start is not None:
+            _count_span(steps, start, stop)
+        start, stop = published, withdrawn
+    if start is not None:
+        _count_span(steps, start, stop)
 
 
 def _last_day(month: dt.date) -> dt.date:

@@ -358,3 +358,59 @@ def test_trend_costs_the_same_queries_for_any_number_of_records(
         make_published(other_enterprise, at=sh(dt.date(2024, 1 + n, 3), 10), model=f"YK-{n}")
     with django_assert_num_queries(len(few.captured_queries)):
         monthly_progress(MONTHS, dt.date(2024, 12, 31))
+
+
+# A boundary instant or an ordinary one, in the months around MONTHS.
+def _random_instant(rng) -> dt.datetime:
+    month = dt.date(2023 + (rng.randrange(14) + 11) // 12, (rng.randrange(14) + 11) % 12 + 1, 1)
+    last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return rng.choice(
+        [
+            sh(month, 0, 0),  # the first instant of a month
+            sh(last, 23, 59, 59),  # the last second of one
+            sh(month.replace(day=rng.randint(1, last.day)), rng.randrange(24), rng.randrange(60)),
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_trend_and_grid_follow_the_rule_for_random_histories(
+    seed, office, other_office, base_scheme, executed_standard, bureau_staff
+):
+    """Random publications and withdrawals (some re-declared, some withdrawn after T, some at
+    month boundaries): every trend point, for the city and each office, with and without a grid
+    read in the same pass, counts what ``progress_as_of`` counts at that instant."""
+    import random
+
+    from benchmarking.selectors.progress import trend_ends
+
+    rng = random.Random(seed)
+    enterprises = [EnterpriseFactory(branch_office=rng.choice([office, other_office])) for _ in range(4)]
+    for n in range(14):
+        published_at = _random_instant(rng)
+        declaration = declare(
+            rng.choice(enterprises),
+            base_scheme,
+            executed_standard,
+            bureau_staff,
+            model=f"R-{n}",
+            at=published_at,
+        )
+        declaration = declaration_publish(declaration=declaration, actor=bureau_staff, at=published_at)
+        if rng.random() < 0.45:
+            withdrawn_at = max(published_at + dt.timedelta(seconds=1), _random_instant(rng))
+            declaration_withdraw(declaration=declaration, actor=bureau_staff, comment="更正", at=withdrawn_at)
+
+    for as_of in (dt.date(2024, 12, 31), dt.date(2024, 6, 15), _random_instant(rng)):
+        at = end_of_day(as_of) if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime) else as_of
+        grid = progress_grid([at, end_of_day(dt.date(2024, 3, 1))], trend_ends=trend_ends(MONTHS, at))
+        for scope in ({}, {"branch_office_id": office.pk}, {"branch_office_id": other_office.pk}):
+            trend = monthly_progress(MONTHS, at, **scope)
+            assert trend == monthly_progress(MONTHS, at, grid=grid, **scope)
+            for point in trend:
+                expected = progress_as_of(point.as_of, **scope)
+                assert (point.schemes, point.enterprises, point.results) == (
+                    expected.schemes,
+                    expected.enterprises,
+                    expected.results,
+                ), (seed, as_of, scope, point.as_of)
