@@ -4,7 +4,8 @@ The headers are full Chinese field names (统一社会信用代码, not 代码),
 reads on its own and the import template (issue 6) can reuse the same headers.
 Each row is a model instance from the list's FilterSet, with the related rows
 named in ``EXPORT_SELECT_RELATED`` already joined and ``counted_results``
-annotated by the FilterSet: a cell never runs a query.
+annotated by the FilterSet (a declaration's row is a dict of values, see
+``DECLARATION_VALUES``): a cell never runs a query.
 
 ``*_FIELDS`` are the record's own fields (what an import would fill in);
 ``*_EXPORT`` adds what the system works out (status, grade, counts, dates).
@@ -13,17 +14,24 @@ and an import must recognise them whatever the interface language.
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.db.models import Prefetch
 
-from .exports import Column
-from .models import Indicator, SchemeBenchmark
+from .exports import Column, choice_label
+from .models import Declaration, Indicator, SchemeBenchmark, TechnicalScheme
 
 # Excel number formats: real dates and numbers, sortable and summable.
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
 COUNT = "0"
+
+# The choice columns' labels (get_status_display() and the like, looked up once per value).
+_scheme_status = choice_label(TechnicalScheme._meta.get_field("status"))
+_direction = choice_label(Indicator._meta.get_field("direction"))
+_declaration_status = choice_label(Declaration._meta.get_field("status"))
+_grade = choice_label(Declaration._meta.get_field("grade"))
 
 ENTERPRISE_FIELDS: tuple[Column, ...] = (
     Column("统一社会信用代码", lambda e: e.credit_code, width=22),
@@ -51,6 +59,7 @@ ENTERPRISE_EXPORT: tuple[Column, ...] = (
 class SchemeRow(NamedTuple):
     scheme: Any
     indicator: Any  # None on the one row of a scheme with no indicators
+    standards: str  # the 对标标准 cell, joined once per scheme, not once per indicator row
 
 
 def _indicator(read: Callable[[Any], Any]) -> Callable[[SchemeRow], Any]:
@@ -66,12 +75,8 @@ SCHEME_FIELDS: tuple[Column, ...] = (
     Column("产品类别", lambda r: r.scheme.product_category, width=16),
     Column("行业", lambda r: r.scheme.industry.name, width=12),
     Column("发布机构", lambda r: r.scheme.publisher, width=24),
-    Column(
-        "对标标准",
-        lambda r: STANDARD_SEPARATOR.join(b.standard.number for b in r.scheme.schemebenchmark_set.all()),
-        width=36,
-    ),
-    Column("状态", lambda r: r.scheme.get_status_display(), width=10),
+    Column("对标标准", lambda r: r.standards, width=36),
+    Column("状态", lambda r: _scheme_status(r.scheme.status), width=10),
     Column("发布时间", lambda r: r.scheme.published_at, number_format=DATETIME, width=17),
     Column("撤销时间", lambda r: r.scheme.withdrawn_at, number_format=DATETIME, width=17),
     Column("撤销理由", lambda r: r.scheme.withdraw_reason, width=24),
@@ -80,7 +85,7 @@ SCHEME_FIELDS: tuple[Column, ...] = (
     Column("检测方法", _indicator(lambda i: i.test_method), width=24),
     Column("排序", _indicator(lambda i: i.order), number_format=COUNT, width=8),
     Column("核心指标", _indicator(lambda i: i.is_core), width=10),
-    Column("比较方式", _indicator(lambda i: i.get_direction_display()), width=24),
+    Column("比较方式", _indicator(lambda i: _direction(i.direction)), width=24),
     Column("对标值", _indicator(lambda i: i.benchmark_value), width=12),
     Column("区间下限", _indicator(lambda i: i.benchmark_min), width=12),
     Column("区间上限", _indicator(lambda i: i.benchmark_max), width=12),
@@ -104,26 +109,31 @@ SCHEME_EXPORT_PREFETCH = (
 def scheme_export_rows(schemes: Iterable[Any]) -> Iterator[SchemeRow]:
     """One row per indicator of each scheme, or one row for a scheme with none."""
     for scheme in schemes:
+        standards = STANDARD_SEPARATOR.join(b.standard.number for b in scheme.schemebenchmark_set.all())
         indicators = list(scheme.indicators.all())
         if not indicators:
-            yield SchemeRow(scheme, None)
+            yield SchemeRow(scheme, None, standards)
         for indicator in indicators:
-            yield SchemeRow(scheme, indicator)
+            yield SchemeRow(scheme, indicator, standards)
 
 
+# Declarations are the long export (52,000 at province scale): each row is a dict of the
+# values named in DECLARATION_VALUES (QuerySet.values, joins included), not a declaration
+# with its enterprise, office, industry, scheme and standard: building those six model
+# instances per row took most of the export's time.
 DECLARATION_FIELDS: tuple[Column, ...] = (
-    Column("统一社会信用代码", lambda d: d.enterprise.credit_code, width=22),
-    Column("企业名称", lambda d: d.enterprise.name, width=30),
-    Column("方案编号", lambda d: d.scheme.code, width=18),
-    Column("产品名称", lambda d: d.product_name, width=20),
-    Column("产品型号", lambda d: d.product_model, width=16),
-    Column("执行标准编号", lambda d: d.executed_standard.number, width=22),
-    Column("声明日期", lambda d: d.declared_on, number_format=DATE, width=12),
-    Column("企业标准信息公共服务平台链接", lambda d: d.national_platform_url, width=30),
+    Column("统一社会信用代码", itemgetter("enterprise__credit_code"), width=22),
+    Column("企业名称", itemgetter("enterprise__name"), width=30),
+    Column("方案编号", itemgetter("scheme__code"), width=18),
+    Column("产品名称", itemgetter("product_name"), width=20),
+    Column("产品型号", itemgetter("product_model"), width=16),
+    Column("执行标准编号", itemgetter("executed_standard__number"), width=22),
+    Column("声明日期", itemgetter("declared_on"), number_format=DATE, width=12),
+    Column("企业标准信息公共服务平台链接", itemgetter("national_platform_url"), width=30),
     # Status and dates are columns of the import too: a historic record imports as what it was.
-    Column("状态", lambda d: d.get_status_display(), width=10),
-    Column("发布时间", lambda d: d.published_at, number_format=DATETIME, width=17),
-    Column("撤回时间", lambda d: d.withdrawn_at, number_format=DATETIME, width=17),
+    Column("状态", lambda d: _declaration_status(d["status"]), width=10),
+    Column("发布时间", itemgetter("published_at"), number_format=DATETIME, width=17),
+    Column("撤回时间", itemgetter("withdrawn_at"), number_format=DATETIME, width=17),
 )
 # After the fields, the export and the import template have the indicator values as pairs of
 # columns 指标1 | 声明值1 | 指标2 | 声明值2 | … (views.lists.DeclarationExportView builds them:
@@ -131,22 +141,38 @@ DECLARATION_FIELDS: tuple[Column, ...] = (
 DECLARATION_PAIR_HEADERS = ("指标", "声明值")
 DECLARATION_TEMPLATE_PAIRS = 12
 DECLARATION_COMPUTED: tuple[Column, ...] = (
-    Column("所属监管所", lambda d: d.enterprise.branch_office.name, width=16),
-    Column("行业", lambda d: d.enterprise.industry.name, width=12),
-    Column("方案名称", lambda d: d.scheme.title, width=36),
-    Column("对标水平", lambda d: d.get_grade_display(), width=10),
+    Column("所属监管所", itemgetter("enterprise__branch_office__name"), width=16),
+    Column("行业", itemgetter("enterprise__industry__name"), width=12),
+    Column("方案名称", itemgetter("scheme__title"), width=36),
+    Column("对标水平", lambda d: _grade(d["grade"]), width=10),
 )
 # The fixed columns of the export, without the pairs.
 DECLARATION_EXPORT: tuple[Column, ...] = (*DECLARATION_FIELDS, *DECLARATION_COMPUTED)
 
-# The joins each export's cells read (the select_related of its rows).
+# What the declaration columns read (each row's keys), and "pk", to find its indicator values.
+DECLARATION_VALUES: tuple[str, ...] = (
+    "pk",
+    "enterprise__credit_code",
+    "enterprise__name",
+    "scheme__code",
+    "product_name",
+    "product_model",
+    "executed_standard__number",
+    "declared_on",
+    "national_platform_url",
+    "status",
+    "published_at",
+    "withdrawn_at",
+    "enterprise__branch_office__name",
+    "enterprise__industry__name",
+    "scheme__title",
+    "grade",
+)
+
+# The joins each export's cells read (the select_related of its rows; the declarations' rows
+# are values, joined by DECLARATION_VALUES).
 EXPORT_SELECT_RELATED: dict[str, tuple[str, ...]] = {
     "enterprise": ("branch_office", "industry"),
     "scheme": ("industry",),
-    "declaration": (
-        "enterprise__branch_office",
-        "enterprise__industry",
-        "scheme",
-        "executed_standard",
-    ),
+    "declaration": (),
 }

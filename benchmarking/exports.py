@@ -19,7 +19,10 @@ from typing import Any
 import xlsxwriter
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -55,13 +58,43 @@ class Sheet:
     preamble: Sequence[str] = field(default_factory=tuple)
 
 
-def _plain(value: Any) -> Any:
-    """A cell value as a spreadsheet holds it: local naive datetimes, floats for decimals."""
+def choice_label(field) -> Callable[[Any], Any]:
+    """``value → label`` of a model field with choices: what ``get_<field>_display()`` gives, in
+    the active language, for a column of an export. Django's method hashes every choice and
+    translates its label on every call (most of a long export's time); this looks each
+    (language, value) up once. The field's values must be hashable (they are for CharField
+    and IntegerField choices)."""
+    choices = dict(make_hashable(field.flatchoices))
+    labels: dict[tuple[str | None, Any], Any] = {}
+
+    def label(value: Any) -> Any:
+        key = (get_language(), value)
+        try:
+            return labels[key]
+        except KeyError:
+            # As Model._get_FIELD_display: a value outside the choices is shown as it is.
+            found = labels[key] = force_str(choices.get(make_hashable(value), value), strings_only=True)
+            return found
+
+    return label
+
+
+# Cells of these exact types are kept as they are: nearly every cell, so they are checked
+# first and by type, not through the isinstance chain below (bool is not int here).
+_AS_IS = frozenset({str, int, float, dt.date})
+
+
+def _plain(value: Any, tz: dt.tzinfo | None = None) -> Any:
+    """A cell value as a spreadsheet holds it: local naive datetimes, floats for decimals.
+    ``tz`` is the local time zone, read once per export by the caller (default: the current one)."""
+    if type(value) in _AS_IS:
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
-            value = timezone.localtime(value)
+            # timezone.localtime(value), without looking the current time zone up per cell.
+            value = value.astimezone(timezone.get_current_timezone() if tz is None else tz)
         return value.replace(tzinfo=None)
     if isinstance(value, Decimal):
         return float(value)
@@ -90,17 +123,14 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     # Excel's "text, as typed" marker: the cell keeps its value and is never evaluated.
     as_text = workbook.add_format({"quote_prefix": True})
+    tz = timezone.get_current_timezone()
 
-    def cell_format(column: Column, value: Any):
-        if column.number_format:
-            if column.number_format not in formats:
-                formats[column.number_format] = workbook.add_format({"num_format": column.number_format})
-            return formats[column.number_format]
-        if isinstance(value, dt.datetime):
-            return datetime_format
-        if isinstance(value, dt.date):
-            return date_format
-        return None
+    def number_format(column: Column):
+        if not column.number_format:
+            return None
+        if column.number_format not in formats:
+            formats[column.number_format] = workbook.add_format({"num_format": column.number_format})
+        return formats[column.number_format]
 
     for sheet in sheets:
         worksheet = workbook.add_worksheet(sheet.title[:31])
@@ -113,20 +143,30 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
             worksheet.set_column(col_index, col_index, column.width)
             worksheet.write_string(header_row, col_index, column.header, bold)
         worksheet.freeze_panes(header_row + 1, 0)
+        # Each column's reader and number format (None: the value's own), found once per sheet.
+        cells = [(column.value, number_format(column)) for column in sheet.columns]
+        write_string = worksheet.write_string
         for item in sheet.rows:
             row_index += 1
-            for col_index, column in enumerate(sheet.columns):
-                value = _plain(column.value(item))
-                fmt = cell_format(column, value)
+            for col_index, (read, column_format) in enumerate(cells):
+                value = read(item)
+                if type(value) is str:
+                    # Most cells: text, written as below without going through _plain.
+                    if value:
+                        formula_like = value.startswith(FORMULA_STARTS)
+                        write_string(row_index, col_index, value, as_text if formula_like else column_format)
+                    continue
+                value = _plain(value, tz)
                 if value == "":
                     # A missing value (no withdrawal date) is a blank cell, not an empty text one,
                     # so Excel's blanks filter, COUNTA and date sorting treat it as empty.
                     continue
+                fmt = column_format
+                if fmt is None and isinstance(value, dt.date):
+                    fmt = datetime_format if isinstance(value, dt.datetime) else date_format
                 if isinstance(value, str):
                     # write_string, never write(): a string is never turned into a formula or a URL.
-                    worksheet.write_string(
-                        row_index, col_index, value, as_text if is_formula_like(value) else fmt
-                    )
+                    write_string(row_index, col_index, value, as_text if is_formula_like(value) else fmt)
                 elif isinstance(value, dt.datetime | dt.date):
                     worksheet.write_datetime(row_index, col_index, value, fmt)
                 else:
@@ -143,8 +183,11 @@ class _Echo:
         return value
 
 
-def _csv_text(value: Any) -> str:
-    value = _plain(value)
+def _csv_text(value: Any, tz: dt.tzinfo | None = None) -> str:
+    if type(value) is str:
+        # Most cells: text, neutralised as below without going through _plain.
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    value = _plain(value, tz)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
@@ -157,8 +200,11 @@ def csv_lines(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # The BOM makes Excel on Chinese Windows open UTF-8 as UTF-8, not as GBK.
     yield "\ufeff" + writer.writerow([neutralise(c.header) for c in columns])
+    # Read when the first row is, as timezone.localtime would: once, not per datetime cell.
+    tz = timezone.get_current_timezone()
+    reads = [c.value for c in columns]
     for item in rows:
-        yield writer.writerow([_csv_text(c.value(item)) for c in columns])
+        yield writer.writerow([_csv_text(read(item), tz) for read in reads])
 
 
 def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any]) -> StreamingHttpResponse:
