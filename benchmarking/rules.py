@@ -103,6 +103,31 @@ def grade_declaration(items: Iterable[GradedItem]) -> Grade | None:
     return Grade.BEHIND
 
 
+def grade_items(items: Iterable[tuple[object, object]]) -> Grade | None:
+    """The grading path, used by every writer of declared values (the services, the import,
+    the demo and scale data). ``items`` are (item, its indicator) pairs, an item being anything
+    with ``value``, ``passed`` and ``comparison``: compare each item's value with its indicator,
+    store the outcome in its ``comparison`` ("" while it has no value), and return the grade
+    of them all by ``grade_declaration``."""
+    graded = []
+    for item, indicator in items:
+        item.comparison = compare_to_indicator(indicator, value=item.value, passed=item.passed) or ""
+        graded.append(GradedItem(comparison=item.comparison or None, is_core=indicator.is_core))
+    return grade_declaration(graded)
+
+
+def regrade(declaration, items: Iterable[tuple[object, object]]) -> None:
+    """Compare and grade ``items`` ((item, indicator) pairs, see ``grade_items``) and set the
+    declaration's computed grade and its grade: a staff override, when set, wins."""
+    declaration.computed_grade = grade_items(items) or ""
+    declaration.grade = effective_grade(declaration)
+
+
+def effective_grade(declaration) -> str:
+    """The grade a declaration shows: staff's override if set, else the computed one."""
+    return declaration.override_grade or declaration.computed_grade
+
+
 # -- Progress against the plan (千项计划) ------------------------------------------
 
 

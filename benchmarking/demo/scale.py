@@ -45,23 +45,24 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from ..access import ROLE_GROUP_NAMES
-from ..choices import DeclarationStatus, Role, SchemeStatus
+from ..choices import Role
 from ..models import (
-    DECLARATION_TRANSITIONS,
     Declaration,
-    DeclarationAction,
     DeclarationEvent,
     DeclarationItem,
     Enterprise,
     Indicator,
     IndicatorReferenceValue,
+    SchemeAction,
     SchemeBenchmark,
     TechnicalScheme,
 )
-from ..rules import compare_to_indicator
+from ..rules import regrade
 from ..selectors.progress import Progress, progress_as_of
+from ..services.workflow import apply_move, apply_scheme_move, start_declaration
 from ..validators import CREDIT_CODE_ALPHABET, credit_code_check_character
-from .build import _gb11714_check, build_demo
+from .build import build_demo
+from .build.helpers import gb11714_check
 from .seed import (
     REPORTED_MODELS,
     SEEDER,
@@ -77,6 +78,7 @@ from .specs import (
     SHANGHAI,
     YONGKANG_REGION,
     DeclarationSpec,
+    DeclaredItem,
     Demo,
     SchemeSpec,
 )
@@ -138,7 +140,7 @@ def scale_credit_code(number: int) -> str:
         number, remainder = divmod(number, len(CREDIT_CODE_ALPHABET))
         digits = CREDIT_CODE_ALPHABET[remainder] + digits
     body = "MA3" + digits
-    first17 = "91" + YONGKANG_REGION + body + _gb11714_check(body)
+    first17 = "91" + YONGKANG_REGION + body + gb11714_check(body)
     return first17 + credit_code_check_character(first17)
 
 
@@ -183,7 +185,7 @@ def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = 
             offices={code: office.pk for code, office in offices.items()},
             industries={name: industry.pk for name, industry in industries.items()},
             standards={number: standard.pk for number, standard in standards.items()},
-            user_id=user.pk,
+            user=user,
         )
         rows = _Rows(demo, shared, with_items=with_items)
         with _foreign_keys_checked_after(COPIED_MODELS):
@@ -265,7 +267,8 @@ class _Shared:
     offices: dict[str, int]
     industries: dict[str, int]
     standards: dict[str, int]
-    user_id: int
+    # The user every copied record and event names.
+    user: models.Model
 
 
 class _Rows:
@@ -294,18 +297,7 @@ class _Rows:
             )
             for e in demo.enterprises
         ]
-        self.schemes = [
-            TechnicalScheme(
-                title=s.title,
-                product_category=s.product_category,
-                industry_id=shared.industries[s.industry],
-                publisher=s.publisher,
-                status=_scheme_status(s),
-                published_at=s.published_at,
-                withdrawn_at=s.withdrawn_at,
-            )
-            for s in demo.schemes
-        ]
+        self.schemes = [_scheme(s, shared) for s in demo.schemes]
         self.benchmarks = [
             (SchemeBenchmark(standard_id=shared.standards[number], order=n), k)
             for k, s in enumerate(demo.schemes)
@@ -326,7 +318,7 @@ class _Rows:
         self.events: list[tuple[DeclarationEvent, int]] = []
         for d, spec in enumerate(demo.declarations):
             scheme = demo.schemes[scheme_index[spec.scheme]]
-            declaration, events = _declaration(spec, demo.login_enterprises, shared)
+            declaration, items, events = _declaration(spec, scheme, demo.login_enterprises, shared)
             self.declarations.append(
                 (declaration, enterprise_index[spec.enterprise], scheme_index[spec.scheme])
             )
@@ -334,7 +326,7 @@ class _Rows:
             if with_items:
                 self.items += [
                     (item, d, indicator_index[spec.scheme, indicator.name])
-                    for item, indicator in zip(_items(spec, scheme), scheme.indicators, strict=True)
+                    for item, indicator in zip(items, scheme.indicators, strict=True)
                 ]
 
     def write(self, copy: int) -> None:
@@ -499,73 +491,49 @@ def _copy_text(value) -> str:
     raise TypeError(f"no COPY text for {type(value).__name__} value {value!r}: add it to _copy_text")
 
 
-# The date field each workflow move sets (the last submission wins, as in the services).
-_DATE_SET_BY = {
-    DeclarationStatus.SUBMITTED: "submitted_at",
-    DeclarationStatus.PUBLISHED: "published_at",
-    DeclarationStatus.WITHDRAWN: "withdrawn_at",
-}
-
-
 def _declaration(
-    spec: DeclarationSpec, logins: dict[str, str], shared: _Shared
-) -> tuple[Declaration, list[DeclarationEvent]]:
-    """The declaration as its workflow moves leave it (status, dates), and one event per
-    move, as the workflow services write them; ``logins`` are the enterprise logins."""
-    # Staff entering it first make it a paper declaration, as declaration_create decides.
-    on_paper = spec.steps[0].actor not in logins
+    spec: DeclarationSpec, scheme: SchemeSpec, logins: dict[str, str], shared: _Shared
+) -> tuple[Declaration, list[DeclarationItem], list[DeclarationEvent]]:
+    """The declaration as its workflow moves leave it (status, dates, grade), one item per
+    indicator of the scheme with its comparison, and one event per move, all made by the
+    functions the services use (``apply_move``, ``regrade``); ``logins`` are the enterprise
+    logins."""
     declaration = Declaration(
         product_name=spec.product_name,
         product_model=spec.product_model,
         executed_standard_id=shared.standards[spec.executed_standard],
         declared_on=spec.declared_on,
-        entered_on_paper=on_paper,
-        computed_grade=spec.grade or "",
-        grade=spec.grade or "",
-        created_by_id=shared.user_id,
     )
-    events = []
-    status = ""
-    for step in spec.steps:
-        if step.action == DeclarationAction.CREATE:
-            to, comment = DeclarationStatus.DRAFT, "纸质申报代录" if on_paper else ""
-        else:
-            to, comment = DECLARATION_TRANSITIONS[step.action].target, step.comment
-        if to in _DATE_SET_BY:
-            setattr(declaration, _DATE_SET_BY[to], step.at)
-        if to in (DeclarationStatus.SUBMITTED, DeclarationStatus.PUBLISHED):
-            declaration.declared_on = declaration.declared_on or timezone.localdate(step.at)
-        events.append(
-            DeclarationEvent(
-                action=step.action,
-                from_status=status,
-                to_status=to,
-                actor_id=shared.user_id,
-                at=step.at,
-                comment=comment,
-            )
-        )
-        status = to
-    declaration.status = status
-    return declaration, events
-
-
-def _items(spec: DeclarationSpec, scheme: SchemeSpec) -> list[DeclarationItem]:
-    """One item per indicator of the scheme: the declared value and how it compares."""
+    first, *moves = spec.steps
+    # Staff entering it first make it a paper declaration, as declaration_create decides.
+    on_paper = first.actor not in logins
+    events = [start_declaration(declaration, actor=shared.user, at=first.at, on_paper=on_paper)]
+    events += [
+        apply_move(declaration, step.action, at=step.at, actor=shared.user, comment=step.comment)
+        for step in moves
+    ]
     items = []
     for indicator in scheme.indicators:
-        declared = spec.values[indicator.name]
-        passed = declared if isinstance(declared, bool) else None
-        value = None if isinstance(declared, bool) else declared
-        comparison = compare_to_indicator(indicator, value=value, passed=passed)
-        items.append(DeclarationItem(value=value, passed=passed, comparison=comparison or ""))
-    return items
+        declared = DeclaredItem.of(spec.values[indicator.name])
+        items.append(DeclarationItem(value=declared.value, passed=declared.passed))
+    regrade(declaration, zip(items, scheme.indicators, strict=True))
+    return declaration, items, events
 
 
-def _scheme_status(spec: SchemeSpec) -> str:
+def _scheme(spec: SchemeSpec, shared: _Shared) -> TechnicalScheme:
+    """The scheme as its publication and withdrawal leave it (``apply_scheme_move``)."""
+    scheme = TechnicalScheme(
+        title=spec.title,
+        product_category=spec.product_category,
+        industry_id=shared.industries[spec.industry],
+        publisher=spec.publisher,
+    )
+    if spec.published_at:
+        apply_scheme_move(scheme, SchemeAction.PUBLISH, at=spec.published_at)
     if spec.withdrawn_at:
-        return SchemeStatus.WITHDRAWN
-    return SchemeStatus.PUBLISHED if spec.published_at else SchemeStatus.DRAFT
+        # The reason names the scheme that replaced it; each copy renames it (_Rows.write).
+        apply_scheme_move(scheme, SchemeAction.WITHDRAW, at=spec.withdrawn_at, reason=spec.withdraw_reason)
+    return scheme
 
 
 def _rename_codes(text: str, codes: list[str], copy: int) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ..choices import DeclarationStatus, Grade, Role
+from ..models import DECLARATION_TRANSITIONS, DeclarationAction
 from . import data, names
 
 SEED = 20240301
@@ -128,13 +129,20 @@ class Step:
     comment: str = ""
 
 
-_STATUS_AFTER = {
-    "create": DeclarationStatus.DRAFT,
-    "submit": DeclarationStatus.SUBMITTED,
-    "return": DeclarationStatus.RETURNED,
-    "publish": DeclarationStatus.PUBLISHED,
-    "withdraw": DeclarationStatus.WITHDRAWN,
-}
+@dataclass
+class DeclaredItem:
+    """One declared value as the grading path (``rules.grade_items``) reads an item."""
+
+    value: Decimal | None
+    passed: bool | None
+    comparison: str = ""
+
+    @classmethod
+    def of(cls, declared: Decimal | bool) -> "DeclaredItem":
+        """A plan's value: a number, or True/False for a pass/fail indicator."""
+        if isinstance(declared, bool):
+            return cls(value=None, passed=declared)
+        return cls(value=declared, passed=None)
 
 
 @dataclass
@@ -151,7 +159,10 @@ class DeclarationSpec:
 
     @property
     def status(self) -> str:
-        return _STATUS_AFTER[self.steps[-1].action]
+        last = self.steps[-1].action
+        if last == DeclarationAction.CREATE:
+            return DeclarationStatus.DRAFT
+        return DECLARATION_TRANSITIONS[last].target
 
     @property
     def starts_at(self) -> dt.datetime:

@@ -42,8 +42,9 @@ from ..models import (
     Standard,
     TechnicalScheme,
 )
-from ..rules import GradedItem, compare_to_indicator, grade_declaration
+from ..rules import regrade
 from ..services.errors import CLOCK_TOLERANCE
+from ..services.workflow import apply_move, start_declaration
 from ..validators import normalize_credit_code, normalize_standard_number
 from . import cells
 from .common import (
@@ -489,19 +490,6 @@ class DeclarationImport(ImportKind):
 
     # -- one row: create, update, or leave --------------------------------------------------
 
-    @staticmethod
-    def _grade(declaration: Declaration, items: list[DeclarationItem], indicators: dict) -> None:
-        """Every item's comparison and the declaration's grade, by the bureau's rules."""
-        for item in items:
-            indicator = indicators[item.indicator_id]
-            item.comparison = compare_to_indicator(indicator, value=item.value, passed=item.passed) or ""
-        computed = grade_declaration(
-            GradedItem(comparison=item.comparison or None, is_core=indicators[item.indicator_id].is_core)
-            for item in items
-        )
-        declaration.computed_grade = computed or ""
-        declaration.grade = declaration.override_grade or declaration.computed_grade
-
     def _plan_create(self, plan: ImportPlan, row: _Row, actor, now) -> None:
         if row.status == S.RETURNED:
             # Returned is the bureau's answer to a submission, with its comment: not a starting state.
@@ -511,22 +499,18 @@ class DeclarationImport(ImportKind):
         if row.reader.failed:
             return
         indicators = {i.pk: i for i in row.scheme.indicators.all()}
-        details = dict(row.details)
-        if row.status in _FIXED and details.get("declared_on") is None:
-            # As the workflow does: the declaration date is the day it was submitted or published.
-            details["declared_on"] = timezone.localdate(row.published_at or now)
         declaration = Declaration(
-            enterprise=row.enterprise,
-            scheme=row.scheme,
-            product_model=row.product_model,
-            entered_on_paper=True,
-            created_by=actor,
-            status=row.status,
-            submitted_at=now if row.status == S.SUBMITTED else None,
-            published_at=row.published_at,
-            withdrawn_at=row.withdrawn_at,
-            **details,
+            enterprise=row.enterprise, scheme=row.scheme, product_model=row.product_model, **row.details
         )
+        # A historic record is recorded with the moves that led to its status, at its dates,
+        # as the workflow makes them; staff entering records enter them as paper declarations.
+        events = [
+            start_declaration(
+                declaration, actor=actor, at=row.published_at or now, on_paper=True, comment=COMMENT
+            )
+        ]
+        for action, at in _moves_to(row, now):
+            events.append(apply_move(declaration, action, at=at, actor=actor, comment=COMMENT))
         # One item per indicator of the scheme, as a declaration made in the app has.
         items = []
         for indicator_id in indicators:
@@ -536,34 +520,10 @@ class DeclarationImport(ImportKind):
                     declaration=declaration, indicator_id=indicator_id, value=value, passed=passed
                 )
             )
-        self._grade(declaration, items, indicators)
+        regrade(declaration, [(item, indicators[item.indicator_id]) for item in items])
         declaration._import_items = items
-        declaration._import_events = self._events(declaration, actor, now)
+        declaration._import_events = events
         plan.creates.append(declaration)
-
-    @staticmethod
-    def _events(declaration: Declaration, actor, now) -> list[DeclarationEvent]:
-        """The workflow steps that lead to the row's status, at the row's dates."""
-        first = declaration.published_at or now
-        steps = [(DeclarationAction.CREATE, "", S.DRAFT, first)]
-        if declaration.status == S.SUBMITTED:
-            steps.append((DeclarationAction.SUBMIT, S.DRAFT, S.SUBMITTED, now))
-        if declaration.status in (S.PUBLISHED, S.WITHDRAWN):
-            steps.append((DeclarationAction.PUBLISH, S.DRAFT, S.PUBLISHED, declaration.published_at))
-        if declaration.status == S.WITHDRAWN:
-            steps.append((DeclarationAction.WITHDRAW, S.PUBLISHED, S.WITHDRAWN, declaration.withdrawn_at))
-        return [
-            DeclarationEvent(
-                declaration=declaration,
-                action=action,
-                from_status=source,
-                to_status=target,
-                actor=actor,
-                at=at,
-                comment=COMMENT,
-            )
-            for action, source, target, at in steps
-        ]
 
     def _plan_update(self, plan: ImportPlan, row: _Row, record: Declaration, items: list) -> None:
         details = dict(row.details)
@@ -613,7 +573,7 @@ class DeclarationImport(ImportKind):
                 plan.item_updates.append(item)
             item.value, item.passed = value, passed
         before = (record.computed_grade, record.grade)
-        self._grade(record, [i for i in items if i.indicator_id in indicators], indicators)
+        regrade(record, [(i, indicators[i.indicator_id]) for i in items if i.indicator_id in indicators])
         if (record.computed_grade, record.grade) != before:
             changed += ["computed_grade", "grade"]
         if value_changes:
@@ -681,6 +641,17 @@ class DeclarationImport(ImportKind):
             bulk_create_with_history(
                 plan.item_creates, DeclarationItem, batch_size=BATCH, default_user=actor, default_date=now
             )
+
+
+def _moves_to(row: _Row, now) -> list[tuple[str, dt.datetime]]:
+    """The workflow moves, with their moments, that take a new draft to the row's status."""
+    if row.status == S.SUBMITTED:
+        return [(DeclarationAction.SUBMIT, now)]
+    if row.status == S.PUBLISHED:
+        return [(DeclarationAction.PUBLISH, row.published_at)]
+    if row.status == S.WITHDRAWN:
+        return [(DeclarationAction.PUBLISH, row.published_at), (DeclarationAction.WITHDRAW, row.withdrawn_at)]
+    return []
 
 
 def _differs(item: DeclarationItem | None, value: tuple) -> bool:

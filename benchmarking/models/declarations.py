@@ -42,13 +42,24 @@ class DeclarationTransition:
     reason_required: bool = False
     # Extra sources allowed only for a paper declaration that staff entered themselves.
     paper_sources: frozenset[str] = frozenset()
+    # The date field the move stamps with its moment ("" for none); a repeated move (a second
+    # submission after a return) stamps it again.
+    stamps: str = ""
+    # Whether the move fills in a missing 声明日期 with its own day (Asia/Shanghai).
+    dates_declaration: bool = False
 
 
 S = DeclarationStatus
-# The one table of legal moves (shared/domain.md, "Self-declared result").
+# The one table of legal moves and what each stamps (docs/domain.md, "The declaration
+# workflow"); workflow.apply_move is the one function that applies it.
 DECLARATION_TRANSITIONS: dict[str, DeclarationTransition] = {
     DeclarationAction.SUBMIT: DeclarationTransition(
-        sources=frozenset({S.DRAFT, S.RETURNED}), target=S.SUBMITTED, by_enterprise=True, by_staff=True
+        sources=frozenset({S.DRAFT, S.RETURNED}),
+        target=S.SUBMITTED,
+        by_enterprise=True,
+        by_staff=True,
+        stamps="submitted_at",
+        dates_declaration=True,
     ),
     DeclarationAction.PUBLISH: DeclarationTransition(
         sources=frozenset({S.SUBMITTED}),
@@ -56,6 +67,8 @@ DECLARATION_TRANSITIONS: dict[str, DeclarationTransition] = {
         by_enterprise=False,
         by_staff=True,
         paper_sources=frozenset({S.DRAFT}),
+        stamps="published_at",
+        dates_declaration=True,
     ),
     DeclarationAction.RETURN: DeclarationTransition(
         sources=frozenset({S.SUBMITTED}),
@@ -70,6 +83,7 @@ DECLARATION_TRANSITIONS: dict[str, DeclarationTransition] = {
         by_enterprise=False,
         by_staff=True,
         reason_required=True,
+        stamps="withdrawn_at",
     ),
 }
 # Statuses in which the content (product, values, evidence) may still be edited.

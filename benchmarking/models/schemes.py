@@ -1,5 +1,7 @@
 """Technical schemes (对标技术方案), their benchmark standards and key indicators."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,14 +16,40 @@ __all__ = [
     "SCHEME_TRANSITIONS",
     "Indicator",
     "IndicatorReferenceValue",
+    "SchemeAction",
     "SchemeBenchmark",
+    "SchemeTransition",
     "TechnicalScheme",
 ]
 
-# Which status each scheme action may start from, and where it leads.
-SCHEME_TRANSITIONS = {
-    "publish": ({SchemeStatus.DRAFT}, SchemeStatus.PUBLISHED),
-    "withdraw": ({SchemeStatus.PUBLISHED}, SchemeStatus.WITHDRAWN),
+
+class SchemeAction(models.TextChoices):
+    PUBLISH = "publish", _("发布")
+    WITHDRAW = "withdraw", _("撤销")
+
+
+@dataclass(frozen=True)
+class SchemeTransition:
+    """One move of a scheme's life: where it may start, where it leads, the date it stamps."""
+
+    sources: frozenset[str]
+    target: str
+    stamps: str
+    reason_required: bool = False
+
+
+# The one table of a scheme's moves (docs/domain.md, "Schemes"); workflow.apply_scheme_move
+# is the one function that applies it. Only the bureau's staff make them (access.py).
+SCHEME_TRANSITIONS: dict[str, SchemeTransition] = {
+    SchemeAction.PUBLISH: SchemeTransition(
+        sources=frozenset({SchemeStatus.DRAFT}), target=SchemeStatus.PUBLISHED, stamps="published_at"
+    ),
+    SchemeAction.WITHDRAW: SchemeTransition(
+        sources=frozenset({SchemeStatus.PUBLISHED}),
+        target=SchemeStatus.WITHDRAWN,
+        stamps="withdrawn_at",
+        reason_required=True,
+    ),
 }
 
 

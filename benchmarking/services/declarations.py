@@ -1,8 +1,8 @@
 """Writes on self-declared results: creation, values, and every workflow move.
 
-Each move runs in one transaction, locks the row, checks the move against
-``DECLARATION_TRANSITIONS``, validates, and writes its event row beside the
-change, so the history can never disagree with the status.
+Each move runs in one transaction, locks the row, checks who may make it, applies it
+with ``workflow.apply_move`` (the one statement of what a move does), validates, and
+writes its event row beside the change, so the history can never disagree with the status.
 
 Every write names ``actor`` as the user of its change-history record
 (``_history_user``; items through simple-history's bulk utilities), so the
@@ -27,7 +27,6 @@ from ..models import (
     DECLARATION_TRANSITIONS,
     Declaration,
     DeclarationAction,
-    DeclarationEvent,
     DeclarationEvidence,
     DeclarationItem,
     EditConflict,
@@ -36,9 +35,10 @@ from ..models import (
     TechnicalScheme,
 )
 from ..notifications import notify_declaration_moved
-from ..rules import GradedItem, compare_to_indicator, grade_declaration
+from ..rules import effective_grade, regrade
 from .errors import WorkflowError, reject_future
 from .standards import standard_for_number
+from .workflow import apply_move, check_move_source, start_declaration
 
 # An indicator's declared value: a number, or True/False for a pass/fail indicator.
 DeclaredValue = Decimal | bool | None
@@ -96,16 +96,11 @@ def _apply_values(
             item.value, item.passed = (Decimal(raw) if raw is not None else None), None
         if (item.value, item.passed) != before:
             changed.append(item)
+    regrade(declaration, [(item, item.indicator) for item in items])
     for item in items:
-        item.comparison = compare_to_indicator(item.indicator, value=item.value, passed=item.passed) or ""
         item.full_clean(
             exclude=["declaration", "indicator"], validate_unique=False, validate_constraints=False
         )
-    computed = grade_declaration(
-        GradedItem(comparison=item.comparison or None, is_core=item.indicator.is_core) for item in items
-    )
-    declaration.computed_grade = computed or ""
-    declaration.grade = declaration.override_grade or declaration.computed_grade
     return changed
 
 
@@ -117,18 +112,6 @@ def require_scheme_published(scheme: TechnicalScheme, *, message: str | None = N
             code="scheme_not_published",
             params={"code": scheme.code, "status": scheme.get_status_display()},
         )
-
-
-def _record(*, declaration, action, from_status, actor, at, comment="") -> DeclarationEvent:
-    return DeclarationEvent.objects.create(
-        declaration=declaration,
-        action=action,
-        from_status=from_status,
-        to_status=declaration.status,
-        actor=actor,
-        at=at,
-        comment=comment,
-    )
 
 
 @transaction.atomic
@@ -162,9 +145,8 @@ def declaration_create(
         executed_standard=executed_standard,
         declared_on=declared_on,
         national_platform_url=national_platform_url,
-        entered_on_paper=on_paper,
-        created_by=actor,
     )
+    created_event = start_declaration(declaration, actor=actor, at=at, on_paper=on_paper)
     items = [DeclarationItem(indicator=indicator) for indicator in scheme.indicators.all()]
     _apply_values(declaration, items, values or {})
     declaration.full_clean()
@@ -180,14 +162,7 @@ def declaration_create(
     for item in items:
         item.declaration = declaration
     bulk_create_with_history(items, DeclarationItem, default_user=actor)
-    _record(
-        declaration=declaration,
-        action=DeclarationAction.CREATE,
-        from_status="",
-        actor=actor,
-        at=at,
-        comment=_("纸质申报代录") if on_paper else "",
-    )
+    created_event.save()
     return declaration
 
 
@@ -246,7 +221,7 @@ def declaration_override_grade(*, declaration: Declaration, actor, grade: str, r
         raise WorkflowError(_("调整对标水平必须填写理由。"), code="reason_required")
     declaration.override_grade = grade
     declaration.override_reason = reason.strip() if grade else ""
-    declaration.grade = grade or declaration.computed_grade
+    declaration.grade = effective_grade(declaration)
     declaration.full_clean()
     declaration._history_user = actor
     declaration.save(update_fields=["override_grade", "override_reason", "grade", "updated_at"])
@@ -276,15 +251,7 @@ def _transition(
             else:
                 message = _("您无权%(action)s该声明。")
             raise WorkflowError(message, code="not_allowed", params={"action": action_label})
-        sources = transition.sources | (
-            transition.paper_sources if declaration.entered_on_paper else frozenset()
-        )
-        if declaration.status not in sources:
-            raise WorkflowError(
-                _("“%(status)s”状态的声明不能%(action)s。"),
-                code="illegal_transition",
-                params={"status": declaration.get_status_display(), "action": action_label},
-            )
+        check_move_source(declaration, action)
         if transition.reason_required and not comment:
             raise WorkflowError(
                 _("%(action)s声明必须填写理由。"), code="reason_required", params={"action": action_label}
@@ -296,27 +263,11 @@ def _transition(
                 message=_("技术方案“%(code)s”当前为“%(status)s”，不能再据此提交或发布声明。"),
             )
 
-        from_status = declaration.status
-        declaration.status = transition.target
-        if transition.target == DeclarationStatus.SUBMITTED:
-            declaration.submitted_at = at
-            declaration.declared_on = declaration.declared_on or timezone.localdate(at)
-        elif transition.target == DeclarationStatus.PUBLISHED:
-            declaration.published_at = at
-            declaration.declared_on = declaration.declared_on or timezone.localdate(at)
-        elif transition.target == DeclarationStatus.WITHDRAWN:
-            declaration.withdrawn_at = at
+        event = apply_move(declaration, action, at=at, actor=actor, comment=comment)
         declaration.full_clean()
         declaration._history_user = actor
         declaration.save()
-        _record(
-            declaration=declaration,
-            action=action,
-            from_status=from_status,
-            actor=actor,
-            at=at,
-            comment=comment,
-        )
+        event.save()
         # Mail only what committed: a rolled-back move tells nobody anything.
         transaction.on_commit(
             partial(notify_declaration_moved, declaration_id=declaration.pk, action=action, comment=comment)

@@ -1,0 +1,246 @@
+"""Planning a declaration import: match each read row to the stored declarations, and
+plan what it creates or changes, or why it cannot.
+
+A new row is recorded as the workflow would have made it (``services.workflow``), graded by
+the one grading path (``rules.regrade``); only drafts and returned declarations may change.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ...access import enterprise_scope
+from ...models import Declaration, DeclarationAction, DeclarationItem, Enterprise, Standard, TechnicalScheme
+from ...rules import regrade
+from ...services.errors import CLOCK_TOLERANCE
+from ...services.workflow import apply_move, start_declaration
+from ..common import changed_fields, first_rows, locked, same_moment, same_value, squeezed_text
+from ..engine import ImportPlan, RowReader
+from .rows import FIXED, DeclarationRow, S, read_cells, resolve
+
+# The comment of every event an import records.
+COMMENT = "批量导入"
+
+
+def plan_rows(plan: ImportPlan, rows: list[RowReader], actor) -> None:
+    plan.item_creates, plan.item_updates = [], []
+    read = [read_cells(row) for row in rows]
+    enterprises = {
+        e.credit_code: e
+        for e in Enterprise.objects.filter(credit_code__in={r["code"] for r in read if r["code"]}).only(
+            "id", "credit_code", "name", "branch_office_id"
+        )
+    }
+    schemes = {
+        s.code: s
+        for s in TechnicalScheme.objects.filter(code__in={r["scheme"] for r in read if r["scheme"]})
+        # The value columns need each scheme's indicators: one query for all of them.
+        .prefetch_related("indicators")
+    }
+    standards = {
+        s.number: s
+        for s in Standard.objects.filter(number__in={r["standard"] for r in read if r["standard"]}).only(
+            "id", "number"
+        )
+    }
+    scope = enterprise_scope(actor, write=True)
+    now = timezone.now()
+    parsed = [resolve(plan, r, enterprises, schemes, standards, scope, now) for r in read]
+    parsed = [p for p in parsed if p is not None]
+
+    # Duplicate keys within the file: open declarations on their key, withdrawn ones on
+    # their key and publication (one product may be declared, withdrawn and declared again).
+    first_rows(
+        ((row.reader, file_key(row)) for row in parsed),
+        _("与第 %(row)d 行是同一企业、同一方案、同一产品型号的声明。"),
+        "产品型号",
+    )
+
+    open_by_key, withdrawn_by_key = stored_matches(parsed)
+    stored_items = items_of([*open_by_key.values(), *(d for ds in withdrawn_by_key.values() for d in ds)])
+    for row in parsed:
+        if row.reader.failed:
+            continue
+        if row.status == S.WITHDRAWN:
+            record = next(
+                (
+                    d
+                    for d in withdrawn_by_key.get(row.key, ())
+                    if same_moment(row.published_at, d.published_at)
+                ),
+                None,
+            )
+        else:
+            record = open_by_key.get(row.key)
+        if record is None:
+            plan_create(plan, row, actor, now)
+        else:
+            plan_update(plan, row, record, stored_items.get(record.pk, []))
+
+
+def check_scheme(row, scheme, status, published_at) -> None:
+    """A new declaration, or one whose status changes, stands against a scheme in force. An
+    existing draft whose scheme was withdrawn since still imports back as it exported."""
+    if status in (S.PUBLISHED, S.WITHDRAWN):
+        if published_at is None:
+            return
+        # A historic result stands against a scheme that was in force when it was published.
+        if scheme.published_at is None or scheme.published_at > published_at + CLOCK_TOLERANCE:
+            row.problem(_("技术方案“%(code)s”在该发布时间尚未发布。") % {"code": scheme.code}, "发布时间")
+        elif scheme.withdrawn_at is not None and scheme.withdrawn_at < published_at:
+            row.problem(_("技术方案“%(code)s”在该发布时间之前已撤销。") % {"code": scheme.code}, "发布时间")
+    elif scheme.status != "published":
+        row.problem(
+            _("只能对已发布的技术方案作出声明，方案“%(code)s”当前为“%(status)s”。")
+            % {"code": scheme.code, "status": scheme.get_status_display()},
+            "方案编号",
+        )
+
+
+def file_key(row: DeclarationRow) -> tuple:
+    if row.status == S.WITHDRAWN:
+        return (*row.key, "withdrawn", row.published_at.replace(second=0, microsecond=0))
+    return row.key
+
+
+def stored_matches(parsed: list[DeclarationRow]):
+    """The stored declarations the rows may match: open ones by key, withdrawn ones by key
+    (a list: a product may have been withdrawn more than once)."""
+    keys = {row.key for row in parsed if not row.reader.failed}
+    open_by_key, withdrawn_by_key = {}, {}
+    if not keys:
+        return open_by_key, withdrawn_by_key
+    # Not filtered on the model: a model typed in the app with two spaces is the file's
+    # one-space model (cells.text), so the key is compared as the importer reads it.
+    candidates = locked(
+        Declaration.objects.filter(enterprise_id__in={k[0] for k in keys}, scheme_id__in={k[1] for k in keys})
+        # The preview prints str(record), which names the enterprise.
+        .select_related("enterprise")
+    )
+    for declaration in candidates:
+        key = (declaration.enterprise_id, declaration.scheme_id, squeezed_text(declaration.product_model))
+        if key not in keys:
+            continue
+        if declaration.status == S.WITHDRAWN:
+            withdrawn_by_key.setdefault(key, []).append(declaration)
+        else:
+            open_by_key[key] = declaration
+    return open_by_key, withdrawn_by_key
+
+
+def items_of(declarations) -> dict[int, list[DeclarationItem]]:
+    items: dict[int, list[DeclarationItem]] = {}
+    ids = [d.pk for d in declarations]
+    if ids:
+        for item in DeclarationItem.objects.filter(declaration_id__in=ids):
+            items.setdefault(item.declaration_id, []).append(item)
+    return items
+
+
+def plan_create(plan: ImportPlan, row: DeclarationRow, actor, now) -> None:
+    if row.status == S.RETURNED:
+        # Returned is the bureau's answer to a submission, with its comment: not a starting state.
+        row.reader.problem(_("已退回的声明请在系统中处理。"), "状态")
+        return
+    check_scheme(row.reader, row.scheme, row.status, row.published_at)
+    if row.reader.failed:
+        return
+    indicators = {i.pk: i for i in row.scheme.indicators.all()}
+    declaration = Declaration(
+        enterprise=row.enterprise, scheme=row.scheme, product_model=row.product_model, **row.details
+    )
+    # A historic record is recorded with the moves that led to its status, at its dates,
+    # as the workflow makes them; staff entering records enter them as paper declarations.
+    events = [
+        start_declaration(
+            declaration, actor=actor, at=row.published_at or now, on_paper=True, comment=COMMENT
+        )
+    ]
+    for action, at in moves_to(row, now):
+        events.append(apply_move(declaration, action, at=at, actor=actor, comment=COMMENT))
+    # One item per indicator of the scheme, as a declaration made in the app has.
+    items = []
+    for indicator_id in indicators:
+        value, passed = row.values.get(indicator_id, (None, None))
+        items.append(
+            DeclarationItem(declaration=declaration, indicator_id=indicator_id, value=value, passed=passed)
+        )
+    regrade(declaration, [(item, indicators[item.indicator_id]) for item in items])
+    declaration._import_items = items
+    declaration._import_events = events
+    plan.creates.append(declaration)
+
+
+def plan_update(plan: ImportPlan, row: DeclarationRow, record: Declaration, items: list) -> None:
+    details = dict(row.details)
+    if details.get("declared_on") is None:
+        details.pop("declared_on", None)  # a blank date keeps the stored one
+    by_indicator = {item.indicator_id: item for item in items}
+    value_changes = [
+        (indicator_id, value)
+        for indicator_id, value in row.values.items()
+        if differs(by_indicator.get(indicator_id), value)
+    ]
+    editable = record.status not in FIXED and (
+        row.status == record.status or (row.status == S.DRAFT and record.status == S.RETURNED)
+    )
+    if not editable:
+        same = (
+            row.status == record.status
+            and all(same_value(getattr(record, name), value) for name, value in details.items())
+            and same_moment(row.published_at, record.published_at)
+            and same_moment(row.withdrawn_at, record.withdrawn_at)
+            and not value_changes
+        )
+        if same:
+            plan.unchanged += 1
+        elif record.status in FIXED:
+            row.reader.problem(_("已发布的声明不能通过导入修改（请撤回后重新声明）。"))
+        else:
+            row.reader.problem(
+                _("状态不能通过导入修改：该声明当前为“%(status)s”，提交、发布等请在系统中办理。")
+                % {"status": record.get_status_display()},
+                "状态",
+            )
+        return
+    # A draft or a returned declaration: its details and values may change.
+    changed = changed_fields(record, details)
+    if not changed and not value_changes:
+        plan.unchanged += 1
+        return
+    indicators = {i.pk: i for i in row.scheme.indicators.all()}
+    for indicator_id, (value, passed) in value_changes:
+        item = by_indicator.get(indicator_id)
+        if item is None:
+            item = DeclarationItem(declaration=record, indicator_id=indicator_id)
+            plan.item_creates.append(item)
+            items.append(item)
+        else:
+            plan.item_updates.append(item)
+        item.value, item.passed = value, passed
+    before = (record.computed_grade, record.grade)
+    regrade(record, [(i, indicators[i.indicator_id]) for i in items if i.indicator_id in indicators])
+    if (record.computed_grade, record.grade) != before:
+        changed += ["computed_grade", "grade"]
+    if value_changes:
+        changed.append("items")
+    plan.updates.append((record, changed))
+
+
+def moves_to(row: DeclarationRow, now) -> list[tuple[str, dt.datetime]]:
+    """The workflow moves, with their moments, that take a new draft to the row's status."""
+    if row.status == S.SUBMITTED:
+        return [(DeclarationAction.SUBMIT, now)]
+    if row.status == S.PUBLISHED:
+        return [(DeclarationAction.PUBLISH, row.published_at)]
+    if row.status == S.WITHDRAWN:
+        return [(DeclarationAction.PUBLISH, row.published_at), (DeclarationAction.WITHDRAW, row.withdrawn_at)]
+    return []
+
+
+def differs(item: DeclarationItem | None, value: tuple) -> bool:
+    """Whether a row's (value, passed) differs from the stored item (Decimals compare by value)."""
+    if item is None:
+        return value != (None, None)
+    return not (same_value(item.value, value[0]) and item.passed == value[1])
