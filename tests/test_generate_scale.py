@@ -21,7 +21,7 @@ from django.db.models import Count, F, Max, QuerySet
 from benchmarking.access import role_of
 from benchmarking.choices import Role
 from benchmarking.demo import scale
-from benchmarking.demo.build import build_demo
+from benchmarking.demo.builder import build_demo
 from benchmarking.demo.scale import (
     COPIED_MODELS,
     SCALE_CODE_PREFIX,

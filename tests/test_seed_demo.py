@@ -23,7 +23,7 @@ from django.test import RequestFactory, override_settings
 
 from benchmarking.access import role_of
 from benchmarking.choices import DeclarationStatus, Direction, Grade, Role, SchemeStatus, StandardKind
-from benchmarking.demo.build import build_demo
+from benchmarking.demo.builder import build_demo
 from benchmarking.demo.seed import SEED_REASON
 from benchmarking.models import (
     BranchOffice,

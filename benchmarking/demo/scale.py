@@ -1,6 +1,6 @@
 """N copies of the demo Yongkang, written fast, for benchmarks and query-count tests.
 
-``generate_scale(factor)`` takes the plain plan of ``build.build_demo()`` and writes
+``generate_scale(factor)`` takes the plain plan of ``builder.build_demo()`` and writes
 it ``factor`` times with ``copy_rows``: PostgreSQL's COPY on PostgreSQL, batched
 ``bulk_create`` INSERTs elsewhere (SQLite). Each copy has its own enterprises (their
 own valid credit codes, the name with a copy suffix) and its own schemes (the code
@@ -61,8 +61,8 @@ from ..rules import regrade
 from ..selectors.progress import Progress, progress_as_of
 from ..services.workflow import apply_move, apply_scheme_move, start_declaration
 from ..validators import CREDIT_CODE_ALPHABET, credit_code_check_character
-from .build import build_demo
-from .build.helpers import gb11714_check
+from .builder import build_demo
+from .builder.helpers import gb11714_check
 from .seed import (
     REPORTED_MODELS,
     SEEDER,

@@ -1,4 +1,4 @@
-"""Write the demo plan of ``build`` to the database, idempotently.
+"""Write the demo plan of ``builder`` to the database, idempotently.
 
 Every record is matched on its natural key (office code, industry name, credit
 code, standard number, scheme code, scheme × indicator name, enterprise × scheme
@@ -50,7 +50,7 @@ from ..services.declarations import (
     declaration_withdraw,
 )
 from ..services.schemes import scheme_publish, scheme_withdraw
-from .build import build_demo
+from .builder import build_demo
 from .specs import LAST_EVENT, SHANGHAI, Demo
 
 User = get_user_model()

@@ -1,4 +1,4 @@
-"""The demo as plain data: what ``build`` produces and ``seed`` writes.
+"""The demo as plain data: what ``builder`` produces and ``seed`` writes.
 
 Also the numbers and dates the demo is built around, and ``check_demo``, which
 refuses a plan that would not reproduce them.
