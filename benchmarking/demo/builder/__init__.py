@@ -47,7 +47,6 @@ class _Builder(EnterprisesPart, SchemesPart, DeclarationsPart):
         # (older edition, the scheme that replaced it)
         self.withdrawn_pairs: list[tuple[SchemeSpec, SchemeSpec]] = []
 
-
     # -- plan --------------------------------------------------------------
 
     def plan(self) -> PlanSpec:
@@ -68,7 +67,6 @@ class _Builder(EnterprisesPart, SchemesPart, DeclarationsPart):
             target_results,
             quotas,
         )
-
 
 
 def build_demo(seed: int = SEED) -> Demo:
@@ -95,4 +93,3 @@ def build_demo(seed: int = SEED) -> Demo:
     )
     check_demo(demo)
     return demo
-

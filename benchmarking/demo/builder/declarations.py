@@ -34,7 +34,6 @@ from .helpers import chain_back, day_between, office_hours, quantize, workday_ba
 class DeclarationsPart:
     """Builds ``declarations`` (see ``_Builder``)."""
 
-
     def _outcomes(self, indicators: list[IndicatorSpec], grade: str) -> dict[str, str]:
         """better / equal / worse for each indicator, so that the grade rule gives ``grade``."""
         rng = self.rng
@@ -347,11 +346,8 @@ class DeclarationsPart:
         if product:
             self.used_models.discard((enterprise.credit_code, scheme.code, spec.product_model))
             spec.product_name, spec.product_model = product
-        withdrawn_on = workday_back(
-            day_between(rng, published_on + dt.timedelta(days=45), latest_withdrawal)
-        )
+        withdrawn_on = workday_back(day_between(rng, published_on + dt.timedelta(days=45), latest_withdrawal))
         spec.steps.append(
             Step("withdraw", "bureau", office_hours(rng, withdrawn_on), self._comment(reasons, scheme))
         )
         return spec
-

@@ -1,6 +1,5 @@
 """The demo's standards and enterprises: the first part of the builder."""
 
-
 from ...validators import (
     normalize_standard_number,
     standard_kind_for,
@@ -19,7 +18,6 @@ from .helpers import credit_code, largest_remainder
 class EnterprisesPart:
     """Builds ``standards`` and ``enterprises`` (see ``_Builder``)."""
 
-
     def add_standard(self, number: str, title: str, kind: str = "") -> str:
         number = normalize_standard_number(number)
         self.standards.setdefault(number, StandardSpec(number, title, kind or standard_kind_for(number)))
@@ -34,7 +32,6 @@ class EnterprisesPart:
                     raise ValueError(
                         f"demo standard {number} of {template.name} has no title in data.STANDARDS"
                     )
-
 
     def _person(self) -> str:
         rng = self.rng
@@ -129,4 +126,3 @@ class EnterprisesPart:
                     own_standard=own,
                 )
             )
-

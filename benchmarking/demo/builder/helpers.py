@@ -76,4 +76,3 @@ def credit_code(rng: random.Random) -> str:
         body = rng.choice("17") + "".join(rng.choice("0123456789") for _ in range(7))
     first17 = "91" + YONGKANG_REGION + body + gb11714_check(body)
     return first17 + credit_code_check_character(first17)
-

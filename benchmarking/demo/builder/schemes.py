@@ -23,7 +23,6 @@ from .helpers import day_between, decimal_text, office_hours, quantize, workday_
 class SchemesPart:
     """Builds ``schemes`` (see ``_Builder``)."""
 
-
     def _indicators(
         self, template: data.IndustryTemplate, category: data.CategoryTemplate, benchmarks: list[str]
     ):
@@ -132,9 +131,7 @@ class SchemesPart:
             replaceable = [s for s in published if s.published_at.date() >= dt.date(2023, 9, 1)]
             for current in rng.sample(replaceable, template.withdrawn):
                 category = next(c for c in categories if c.name == current.product_category)
-                first = office_hours(
-                    rng, workday_back(day_between(rng, HISTORY_START, dt.date(2023, 2, 28)))
-                )
+                first = office_hours(rng, workday_back(day_between(rng, HISTORY_START, dt.date(2023, 2, 28))))
                 benchmarks = self._benchmarks(template)
                 old = SchemeSpec(
                     code="",
@@ -173,4 +170,3 @@ class SchemesPart:
         for old, current in self.withdrawn_pairs:
             old.withdraw_reason = f"已由新版方案 {current.code} 替代。"
         self.schemes = [spec for _, spec in sorted(dated, key=lambda pair: pair[0])] + drafts
-
