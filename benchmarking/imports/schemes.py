@@ -34,8 +34,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ..access import role_of
 from ..choices import Direction, Role, SchemeStatus
 from ..columns import SCHEME_EXPORT, SCHEME_FIELDS
-from ..models import Indicator, Industry, SchemeBenchmark, Standard, TechnicalScheme
+from ..models import Indicator, Industry, SchemeAction, SchemeBenchmark, Standard, TechnicalScheme
 from ..services.errors import CLOCK_TOLERANCE
+from ..services.workflow import apply_scheme_move
 from ..validators import normalize_standard_number
 from . import cells
 from .common import (
@@ -420,9 +421,15 @@ class SchemeImport(ImportKind):
         status = self._status_problems(scheme)
         if status is None:
             return
-        # The status and dates are set here, not by scheme_publish/scheme_withdraw: a historic
-        # scheme is recorded as it was, at its real dates, in one bulk insert.
-        record = TechnicalScheme(code=code, **values, **status)
+        # A historic scheme is recorded as it was, at its real dates, in one bulk insert: the
+        # moves that led to its status are applied here, not by scheme_publish/scheme_withdraw.
+        record = TechnicalScheme(code=code, **values)
+        if status["status"] != SchemeStatus.DRAFT:
+            apply_scheme_move(record, SchemeAction.PUBLISH, at=status["published_at"])
+        if status["status"] == SchemeStatus.WITHDRAWN:
+            apply_scheme_move(
+                record, SchemeAction.WITHDRAW, at=status["withdrawn_at"], reason=status["withdraw_reason"]
+            )
         if not self._clean(record, scheme.first_row, _HEADER_OF, exclude=["industry"]):
             return
         record._import_benchmarks = (wanted, [])
