@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from benchmarking.choices import DeclarationStatus as S
 from benchmarking.choices import Comparison, Direction, Grade, SchemeStatus
+from benchmarking.choices import DeclarationStatus as S
 from benchmarking.models import (
     DECLARATION_TRANSITIONS,
     Declaration,
@@ -63,7 +63,7 @@ def test_start_makes_a_draft_and_a_create_event_saying_paper_when_staff_enter_it
     ],
 )
 def test_each_move_stamps_the_date_its_transition_names_and_nothing_else(path, stamped):
-    declaration, events = fresh()
+    declaration, _ = fresh()
     for action in path:
         before = declaration.status
         event = apply_move(declaration, action, at=EVENING, actor=None, comment="说明")
@@ -130,7 +130,12 @@ def test_a_move_from_a_status_it_cannot_start_from_is_refused_and_changes_nothin
     declaration, _ = fresh()
     for action in path:
         apply_move(declaration, action, at=EVENING, actor=None)
-    before = (declaration.status, declaration.submitted_at, declaration.published_at, declaration.withdrawn_at)
+    before = (
+        declaration.status,
+        declaration.submitted_at,
+        declaration.published_at,
+        declaration.withdrawn_at,
+    )
     with pytest.raises(WorkflowError) as excinfo:
         apply_move(declaration, refused, at=EVENING + dt.timedelta(hours=1), actor=None)
     assert excinfo.value.code == "illegal_transition"
