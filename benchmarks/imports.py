@@ -1,6 +1,7 @@
-"""Wall time, memory and queries of the bulk imports (issue 6) on PostgreSQL.
+"""Wall time, memory and queries of the bulk imports of enterprises and declarations, on PostgreSQL.
 
-    .venv/bin/python benchmarks/imports.py [--enterprises 10000] [--declarations 20000] [--small 1000]
+    .venv/bin/python -m benchmarks.imports [--enterprises 10000] [--declarations 20000] [--small 1000]
+        [--tracemalloc]
 
 Drops and recreates the database of BENCH_DATABASE_URL (default
 postgres://postgres:postgres@127.0.0.1:5432/yongkang_bench_import), migrates it, and sets up
@@ -19,7 +20,6 @@ slows it, so the times of such a run are inflated).
 A script, not a test: pytest collects only tests/.
 """
 
-import argparse
 import datetime as dt
 import io
 import os
@@ -28,11 +28,8 @@ import sys
 import time
 import tracemalloc
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from dashboard import _configure_django, _load_average, machine, recreate_database
+from benchmarks import harness
 
 DEFAULT_URL = "postgres://postgres:postgres@127.0.0.1:5432/yongkang_bench_import"
 OFFICES = [
@@ -71,7 +68,7 @@ DECLARATION_HEADERS = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = harness.argument_parser("benchmarks.imports", __doc__)
     parser.add_argument("--enterprises", type=int, default=10_000)
     parser.add_argument("--declarations", type=int, default=20_000)
     parser.add_argument("--small", type=int, default=1_000, help="rows of the small runs (default 1000)")
@@ -81,20 +78,17 @@ def main() -> None:
         help="also trace Python allocations during each import (slows it about twofold; times then inflated)",
     )
     args = parser.parse_args()
-    load = _load_average()
+    load = harness.load_average()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    _configure_django(url)
-    recreate_database(url)
+    harness.setup_django(url)
+    harness.recreate_database(url)
 
-    import django
     from django.conf import settings
-    from django.core.management import call_command
 
-    django.setup()
     # DEBUG (needed for the development settings) would keep every statement's SQL in memory:
     # 20,000 rows of bulk inserts are tens of MB that production never holds.
     settings.DEBUG = False
-    call_command("migrate", verbosity=0)
+    harness.migrate()
     actor = setup()
 
     from benchmarking.imports.declarations import DeclarationImport
@@ -126,11 +120,8 @@ def main() -> None:
 def setup():
     """What the files refer to, written directly (not timed): offices, an industry, the
     executed standard, published schemes with 8 indicators each, and a bureau user."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from benchmarking.access import ROLE_GROUP_NAMES
     from benchmarking.choices import Role
     from benchmarking.models import BranchOffice, Indicator, Industry, Standard, TechnicalScheme
 
@@ -167,9 +158,7 @@ def setup():
         for scheme in schemes
         for order, (name, direction, benchmark, low, high) in enumerate(INDICATORS)
     )
-    user, _ = get_user_model().objects.get_or_create(username="bench_bureau")
-    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role.BUREAU_STAFF]))
-    return user
+    return harness.role_user("bench_bureau", Role.BUREAU_STAFF)
 
 
 def _workbook(headers, rows) -> bytes:
@@ -303,14 +292,11 @@ def report(args, results: list[dict], load: str) -> None:
         if traced:
             line += f" | {r['traced'] / 1024 / 1024:.0f} MB"
         print(line + " |")
-    print("\n| machine | |\n|---|---|")
-    for key, value in [*machine(), ("load average at start (1/5/15 min)", load)]:
-        print(f"| {key} | {value} |")
-    print(
-        "\nCommand: `.venv/bin/python benchmarks/imports.py"
-        + (" --tracemalloc" if args.tracemalloc else "")
-        + "`"
-    )
+    print()
+    rows = [*harness.machine(), ("load average at start (1/5/15 min)", load)]
+    for line in harness.key_value_table(rows, header="| machine | |"):
+        print(line)
+    print(f"\nCommand: `{harness.command_line('benchmarks.imports')}`")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Server time and queries of every page and export, on PostgreSQL at 1, 10 and 100 × the demo data.
 
-    .venv/bin/python benchmarks/pages.py [--factors 1 10 100] [--requests 20] [--warmup 2]
+    .venv/bin/python -m benchmarks.pages [--factors 1 10 100] [--requests 20] [--warmup 2]
         [--export-requests 3] [--reuse] [--only NAME ...] [--output benchmarks/results-pages.md]
 
 For each factor N it drops and recreates the database ``<name>_f<N>`` beside the one of
@@ -25,22 +25,20 @@ A script, not a test: pytest collects only tests/.
 
 import argparse
 import cProfile
-import csv
 import io
 import math
 import os
-import platform
 import pstats
-import re
 import statistics
 import sys
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import harness
+
 DEFAULT_URL = "postgres://postgres:postgres@127.0.0.1:5432/yongkang_bench"
-DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results-pages.md"
+DEFAULT_OUTPUT = harness.BENCHMARKS / "results-pages.md"
 TARGET_MEDIAN_MS = 150
 TARGET_P95_MS = 300
 PASSWORD = "bench-pages-Only-1"  # a throwaway: these logins live only in the benchmark databases
@@ -78,7 +76,7 @@ class Timing:
 
     @property
     def p95(self) -> float:
-        return percentile(self.times, 0.95)
+        return harness.percentile(self.times, 0.95)
 
     @property
     def query_text(self) -> str:
@@ -88,7 +86,7 @@ class Timing:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = harness.argument_parser("benchmarks.pages", __doc__)
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 100], help="default 1 10 100")
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page (default 20)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests first (default 2)")
@@ -121,23 +119,20 @@ def main() -> None:
 
     base_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     urls = {factor: database_url(base_url, factor) for factor in args.factors}
-    _configure_django(urls[args.factors[0]])
+    harness.setup_django(urls[args.factors[0]])
 
-    import django
-
-    django.setup()
     from django.conf import settings
 
     # A login's session is written once a minute (benchmarking.sessions: 3 queries on whichever
     # request crosses the minute); kept out, so every request of a page counts the same.
     settings.SESSION_TOUCH_SECONDS = 10**9
 
-    report = Report(args, load_start=_load_average())
+    report = Report(args, load_start=harness.load_average())
     for factor in args.factors:
         _progress(f"factor {factor}: {urls[factor]}")
         run_factor(factor, urls[factor], report)  # writes the file after each page
-    report.machine = machine()
-    report.load_end = _load_average()
+    report.machine = harness.machine()
+    report.load_end = harness.load_average()
     report.diagnoses = diagnose(report.factors[-1])
     report.write()
     print(report.markdown())
@@ -148,67 +143,8 @@ def main() -> None:
 
 def database_url(base_url: str, factor: int) -> str:
     """The URL of the factor's database: the base database's name + ``_f<N>``."""
-    import dj_database_url
-
-    config = dj_database_url.parse(base_url)
-    name = config["NAME"]
-    if not config["ENGINE"].endswith("postgresql") or "bench" not in name:
-        sys.exit(
-            f"BENCH_DATABASE_URL must name a PostgreSQL database with 'bench' in its name, not {name!r}."
-        )
-    head, sep, tail = base_url.partition("?")
-    return f"{head.rstrip('/').rsplit('/', 1)[0]}/{name}_f{factor}{sep}{tail}"
-
-
-def _configure_django(url: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yongkang.settings")
-    # Development settings: production ones need collected static files (the manifest
-    # storage) and redirect to https.
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    # The test Client calls itself "testserver".
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    # The enterprise login's invitation stays in memory instead of landing in the markdown.
-    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the benchmark database (``database_url`` has checked its name)."""
-    import dj_database_url
-    import psycopg2
-    from psycopg2 import sql
-
-    config = dj_database_url.parse(url)
-    assert "bench" in config["NAME"], config["NAME"]
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"],
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(config["NAME"]))
-        )
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-    connection.close()
-
-
-def use_database(url: str) -> None:
-    """Point Django's connection at ``url``, forgetting what the previous database left cached."""
-    import dj_database_url
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict["NAME"] = dj_database_url.parse(url)["NAME"]
-    # The counts are cached under a version number another database may repeat.
-    cache.clear()
-    ContentType.objects.clear_cache()
+    name = harness.bench_database(base_url)["NAME"]
+    return harness.with_database_name(base_url, f"{name}_f{factor}")
 
 
 # -- one factor -------------------------------------------------------------------------------
@@ -234,31 +170,13 @@ def run_factor(factor: int, url: str, report: "Report") -> FactorRun:
     """Load the factor's data and time its pages, adding them to ``report`` (and its file) one
     by one. A page that fails on the database (another engineer's restart of the shared server)
     is reported as failed and the run goes on, on a new connection."""
-    from django.core.management import call_command
     from django.db import DatabaseError, connection
 
     args = report.args
     if not args.reuse:
-        recreate_database(url)
-    use_database(url)
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    migrate_seconds = time.monotonic() - started
-
-    from benchmarking.models import Declaration, DeclarationItem, Enterprise, TechnicalScheme
-
-    load_seconds = None
-    if not args.reuse:
-        _progress(f"  generate_scale --factor {factor}")
-        started = time.monotonic()
-        call_command("generate_scale", factor=factor, stdout=io.StringIO())
-        load_seconds = time.monotonic() - started
-    elif not Enterprise.objects.exists():
-        sys.exit(f"--reuse: {url} holds no data; run once without --reuse.")
-    data = (
-        f"{Enterprise.objects.count():,} enterprises, {TechnicalScheme.objects.count():,} schemes, "
-        f"{Declaration.objects.count():,} declarations, {DeclarationItem.objects.count():,} items"
-    )
+        _progress(f"  migrate, generate_scale --factor {factor}")
+    migrate_seconds, load_seconds = harness.scale_database(url, factor, reuse=args.reuse)
+    data = harness.data_summary()
 
     logins, description = set_up_logins()
     pages = [p for p in build_pages(logins) if not args.only or any(p.key.startswith(n) for n in args.only)]
@@ -274,7 +192,7 @@ def run_factor(factor: int, url: str, report: "Report") -> FactorRun:
         timings=[],
         pages=pages,
         clients=clients,
-        load_before=_load_average(),
+        load_before=harness.load_average(),
         load_after="",
         debug_cursor_us=overhead,
     )
@@ -287,7 +205,7 @@ def run_factor(factor: int, url: str, report: "Report") -> FactorRun:
             _progress(f"  {page.key} failed: {error}")
             run.timings.append(Timing(page, error=" ".join(str(error).split())[:120]))
             connection.close()
-        run.load_after = _load_average()
+        run.load_after = harness.load_average()
         report.write()
     return run
 
@@ -297,10 +215,8 @@ def set_up_logins() -> tuple[dict, str]:
     the branch office with the most enterprises, and an enterprise login (opened by the bureau's
     own service) for the scale enterprise with the most declarations. Found again by --reuse."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.db.models import Count
 
-    from benchmarking.access import ROLE_GROUP_NAMES
     from benchmarking.choices import Role
     from benchmarking.models import BranchOffice, Enterprise, UserProfile
     from benchmarking.services.accounts import enterprise_account_create
@@ -308,8 +224,7 @@ def set_up_logins() -> tuple[dict, str]:
     User = get_user_model()
 
     def staff(username: str, role: Role, branch_office=None):
-        user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
-        user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]))
+        user = harness.role_user(username, role, is_staff=True)
         if branch_office is not None:
             UserProfile.objects.update_or_create(user=user, defaults={"branch_office": branch_office})
         return user
@@ -442,13 +357,6 @@ def build_pages(logins: dict) -> list[Page]:
 # -- timing -----------------------------------------------------------------------------------
 
 
-def fetch(client, path: str):
-    """GET ``path`` and read the whole body (a streamed export runs its queries while read)."""
-    response = client.get(path)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
-
-
 def time_page(client, page: Page, args) -> Timing:
     """Milliseconds and queries of each timed request. No CaptureQueriesContext: DEBUG's own
     log, emptied before each request, already holds the queries the request made."""
@@ -464,7 +372,7 @@ def time_page(client, page: Page, args) -> Timing:
             cache.clear()  # outside the timing: only the request is timed
         reset_queries()
         started = time.perf_counter()
-        response, body = fetch(client, page.path)
+        response, body = harness.fetch(client, page.path)
         elapsed = (time.perf_counter() - started) * 1000
         queries = len(connection.queries)
         if response.status_code != 200:
@@ -476,17 +384,8 @@ def time_page(client, page: Page, args) -> Timing:
             timing.queries.append(queries)
     if page.export:
         timing.size = len(body)
-        timing.rows = count_rows(page.path, body)
+        timing.rows = harness.export_rows(page.path.rsplit(".", 1)[-1], body)
     return timing
-
-
-def count_rows(path: str, body: bytes) -> int:
-    """Data rows of an export (without the header row)."""
-    if path.endswith(".csv"):
-        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8-sig")))) - 1
-    with zipfile.ZipFile(io.BytesIO(body)) as workbook:
-        sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
-    return len(re.findall(r"<row[ >]", sheet)) - 1
 
 
 def debug_cursor_overhead_us(n: int = 2000) -> float:
@@ -512,12 +411,6 @@ def debug_cursor_overhead_us(n: int = 2000) -> float:
     return max(best, 0.0)
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile: the smallest value with ``share`` of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
 # -- where the time goes ----------------------------------------------------------------------
 
 
@@ -529,7 +422,7 @@ def diagnose(run: FactorRun) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    root = str(Path(__file__).resolve().parent.parent) + "/"
+    root = f"{harness.ROOT}/"
     lines = []
     for timing in run.timings:
         if not timing.over_target:
@@ -541,7 +434,7 @@ def diagnose(run: FactorRun) -> list[str]:
         profiler = cProfile.Profile()
         with CaptureQueriesContext(connection) as captured:
             profiler.enable()
-            fetch(run.clients[page.login], page.path)
+            harness.fetch(run.clients[page.login], page.path)
             profiler.disable()
         # Django logs each query's time in whole milliseconds.
         queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
@@ -588,7 +481,7 @@ class Report:
         lines = [
             f"# Pages at {', '.join(f'{f} ×' for f in args.factors)} the demo data ({time.strftime('%Y-%m-%d %H:%M')})",
             "",
-            f"`{' '.join(['.venv/bin/python', 'benchmarks/pages.py', *sys.argv[1:]])}`",
+            f"`{harness.command_line('benchmarks.pages')}`",
             "",
             "Server time (Django test Client, in process, whole body read), in ms: "
             f"{args.warmup} warm-up then {args.requests} timed requests per page, "
@@ -629,12 +522,14 @@ class Report:
         if self.factors:
             lines += self.comparison()
         if self.machine:
-            lines += ["", "## Machine", "", "| | |", "|---|---|"]
-            lines += [f"| {key} | {value} |" for key, value in self.machine]
-            lines += [
-                f"| load average at start (1/5/15 min) | {self.load_start} |",
-                f"| load average at end | {self.load_end} |",
-            ]
+            lines += ["", "## Machine", ""]
+            lines += harness.key_value_table(
+                [
+                    *self.machine,
+                    ("load average at start (1/5/15 min)", self.load_start),
+                    ("load average at end", self.load_end),
+                ]
+            )
         if self.diagnoses:
             last = self.factors[-1].factor
             lines += ["", f"## Over target at {last} ×: where the time goes", *self.diagnoses]
@@ -681,42 +576,6 @@ def _mark(ok: bool) -> str:
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
-
-
-def machine() -> list[tuple[str, str]]:
-    import django
-    from django.db import connection
-
-    def first(path: str, key: str) -> str:
-        try:
-            for line in Path(path).read_text().splitlines():
-                if line.startswith(key):
-                    return line.split(":", 1)[1].strip()
-        except OSError:
-            pass
-        return "?"
-
-    memory_kb = first("/proc/meminfo", "MemTotal").split()[0]
-    ram = f"{int(memory_kb) / 1024 / 1024:.1f} GiB" if memory_kb.isdigit() else "?"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    return [
-        ("CPUs (nproc)", str(len(os.sched_getaffinity(0)))),
-        ("CPU", first("/proc/cpuinfo", "model name")),
-        ("RAM", ram),
-        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("Django", django.get_version()),
-        ("PostgreSQL", postgres),
-        ("DEBUG", os.environ["DJANGO_DEBUG"]),
-    ]
 
 
 if __name__ == "__main__":

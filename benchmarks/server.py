@@ -30,8 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+from benchmarks.harness import ROOT, executable
+
 HEALTH_PATH = "/healthz/"
 FALLBACK_WORKERS = 3
 
@@ -53,16 +53,6 @@ def production_workers() -> int:
     if from_env.isdigit() and int(from_env) > 0:
         return int(from_env)
     return compose_default_workers() or FALLBACK_WORKERS
-
-
-def _executable(name: str) -> str:
-    local = VENV_BIN / name
-    if local.exists():
-        return str(local)
-    found = shutil.which(name)
-    if not found:
-        raise RuntimeError(f"{name} not found in {VENV_BIN} or on PATH.")
-    return found
 
 
 def _free_port() -> int:
@@ -91,15 +81,24 @@ def _kill_if_gunicorn(pid: int) -> None:
         pass
 
 
-def http_get(port: int, path: str, *, headers: dict | None = None, timeout: float = 5.0):
-    """(status, headers, body) of one GET to 127.0.0.1:port, with no proxy from the environment."""
+def http_request(
+    port: int, method: str, path: str, *, headers: dict | None = None, body=None, timeout: float = 5.0
+):
+    """(status, [(header, value), …], body) of one request to 127.0.0.1:port, with no proxy from
+    the environment; repeated headers (Set-Cookie) are kept apart."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers=headers or {})
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, response.getheaders(), response.read()
     finally:
         connection.close()
+
+
+def http_get(port: int, path: str, *, headers: dict | None = None, timeout: float = 5.0):
+    """(status, headers, body) of one GET to 127.0.0.1:port, with no proxy from the environment."""
+    status, answer_headers, body = http_request(port, "GET", path, headers=headers, timeout=timeout)
+    return status, dict(answer_headers), body
 
 
 class GunicornServer:
@@ -159,7 +158,7 @@ class GunicornServer:
     def _collectstatic(self, env: dict[str, str]) -> None:
         started = time.monotonic()
         result = subprocess.run(
-            [_executable("python"), "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            [executable("python"), "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -195,7 +194,7 @@ class GunicornServer:
             self._collectstatic(self.env)
 
         command = [
-            _executable("gunicorn"),
+            executable("gunicorn"),
             "yongkang.wsgi",
             "--bind",
             f"127.0.0.1:{self.port}",

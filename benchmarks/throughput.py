@@ -1,6 +1,6 @@
 """Throughput under gunicorn, as production serves it: requests per second and latency with wrk.
 
-    .venv/bin/python benchmarks/throughput.py [--database-url URL | --setup [--factor 100]]
+    .venv/bin/python -m benchmarks.throughput [--database-url URL | --setup [--factor 100]]
                                               [--threads 2] [--connections 8] [--duration 20s]
 
 Runs the app with benchmarks/server.py (gunicorn, the Dockerfile's command, production
@@ -28,10 +28,8 @@ Needs wrk (Debian: ``apt-get install wrk``). A script, not a test: pytest collec
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -43,10 +41,8 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.server import GunicornServer, http_get  # noqa: E402
+from benchmarks import harness
+from benchmarks.server import GunicornServer, http_get, http_request
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/yongkang_bench_f100"
 SETUP_URL = "postgres://postgres@127.0.0.1:5432/yongkang_bench_throughput"
@@ -109,7 +105,7 @@ end
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = harness.argument_parser("benchmarks.throughput", __doc__)
     parser.add_argument("--database-url", help=f"PostgreSQL database to serve (default {DEFAULT_URL})")
     parser.add_argument(
         "--setup",
@@ -127,7 +123,7 @@ def main() -> None:
     parser.add_argument("--log", help="write gunicorn's access and error log to this file")
     parser.add_argument(
         "--output",
-        default=str(ROOT / "benchmarks" / "results-throughput.md"),
+        default=str(harness.BENCHMARKS / "results-throughput.md"),
         help="markdown file for the results (benchmarks/results-throughput.md)",
     )
     args = parser.parse_args()
@@ -135,12 +131,12 @@ def main() -> None:
     wrk = shutil.which("wrk")
     if not wrk:
         sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk).")
-    load_before = load_average()
+    load_before = harness.load_average()
     url = args.database_url or (SETUP_URL if args.setup else DEFAULT_URL)
     setup_seconds = None
     if args.setup:
         setup_seconds = set_up_database(url, args.factor)
-    elif not database_exists(url):
+    elif not harness.database_exists(url):
         sys.exit(
             f"The database of {url} does not exist. Run the pages benchmark first, "
             "pass --database-url, or --setup to create yongkang_bench_throughput."
@@ -170,7 +166,7 @@ def main() -> None:
                 result = run_wrk(wrk, script, server, path, headers, args)
                 rows.append({"label": label, "path": path, "queries": queries[path], **result})
             workers = server.workers
-    load_after = load_average()
+    load_after = harness.load_average()
     text = report(args, url, workers, rows, load_before, load_after, setup_seconds)
     print(text)
     Path(args.output).write_text(text, encoding="utf-8")
@@ -180,57 +176,18 @@ def main() -> None:
 # -- the database ---------------------------------------------------------------------------------
 
 
-def _config(url: str) -> dict:
-    import dj_database_url
-
-    config = dj_database_url.parse(url)
-    if not config["ENGINE"].endswith("postgresql") or "bench" not in config["NAME"]:
-        sys.exit(f"Needs a PostgreSQL database with 'bench' in its name, not {config['NAME']!r}.")
-    return config
-
-
-def _server_connection(config: dict):
-    import psycopg2
-
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"],
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-    )
-    connection.autocommit = True
-    return connection
-
-
-def database_exists(url: str) -> bool:
-    config = _config(url)
-    connection = _server_connection(config)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        found = cursor.fetchone() is not None
-    connection.close()
-    return found
-
-
 def set_up_database(url: str, factor: int) -> float:
-    """Drop and create the database, migrate, load generate_scale: seconds taken."""
-    from psycopg2 import sql
-
-    config = _config(url)
+    """Drop and create the database, migrate, load generate_scale: seconds taken. Migrate and
+    generate_scale run in a child process under the development settings: this process's own
+    Django is set up later, under the server's production settings."""
     started = time.monotonic()
-    connection = _server_connection(config)
-    with connection.cursor() as cursor:
-        name = sql.Identifier(config["NAME"])
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    connection.close()
+    harness.recreate_database(url)
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env |= {"DATABASE_URL": url, "DJANGO_DEBUG": "1"}
-    python = str(ROOT / ".venv" / "bin" / "python")
+    python = harness.executable("python")
     for command in (["migrate", "--noinput", "-v0"], ["generate_scale", "--factor", str(factor)]):
         print(f"manage.py {' '.join(command)} …", file=sys.stderr)
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+        subprocess.run([python, "manage.py", *command], cwd=harness.ROOT, env=env, check=True)
     return time.monotonic() - started
 
 
@@ -247,36 +204,19 @@ def django_setup(server: GunicornServer) -> None:
 def ensure_manager() -> str:
     """A manager login with a fresh random password (returned); its lock-outs cleared."""
     from axes.models import AccessAttempt
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
-    from benchmarking.access import ROLE_GROUP_NAMES
     from benchmarking.choices import Role
 
     password = secrets.token_urlsafe(16)
-    user, _ = get_user_model().objects.get_or_create(username=MANAGER)
+    user = harness.role_user(MANAGER, Role.MANAGER)
     user.is_active = True
     user.set_password(password)
     user.save()
-    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role.MANAGER]))
     AccessAttempt.objects.filter(username=MANAGER).delete()
     return password
 
 
 # -- HTTP -----------------------------------------------------------------------------------------
-
-
-def _request(port: int, method: str, path: str, *, headers=None, body=None):
-    """(status, [(header, value), …], body): repeated Set-Cookie headers kept apart."""
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.getheaders(), response.read()
-    finally:
-        connection.close()
 
 
 def _cookies(headers: list[tuple[str, str]]) -> SimpleCookie:
@@ -289,7 +229,7 @@ def _cookies(headers: list[tuple[str, str]]) -> SimpleCookie:
 
 def log_in(server: GunicornServer, username: str, password: str) -> str:
     """Log in through the login form as a browser does; the Cookie header of the session."""
-    status, headers, body = _request(server.port, "GET", "/accounts/login/")
+    status, headers, body = http_request(server.port, "GET", "/accounts/login/", timeout=30)
     if status != 200:
         sys.exit(f"GET /accounts/login/ answered {status}.")
     csrf_cookie = _cookies(headers)["csrftoken"].value
@@ -297,10 +237,11 @@ def log_in(server: GunicornServer, username: str, password: str) -> str:
     form = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/progress/"}
     )
-    status, headers, _ = _request(
+    status, headers, _ = http_request(
         server.port,
         "POST",
         "/accounts/login/",
+        timeout=30,
         body=form,
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
@@ -368,63 +309,21 @@ def run_wrk(wrk, script, server, path, headers, args, *, warmup: bool = False) -
 # -- the report -----------------------------------------------------------------------------------
 
 
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
-
-
-def _first(path: str, key: str) -> str:
-    try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(key):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "?"
-
-
-def _version(command: list[str]) -> str:
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=10)
-    except OSError:
-        return "?"
-    return (
-        (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else "?"
-    )
-
-
 def _commit() -> str:
-    head = _version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
-    dirty = _version(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"])
+    head = harness.version_of(["git", "-C", str(harness.ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = harness.version_of(
+        ["git", "-C", str(harness.ROOT), "status", "--porcelain", "--untracked-files=no"]
+    )
     return head + (" + uncommitted changes" if dirty not in ("", "?") else "")
 
 
-def _data() -> str:
-    from benchmarking.models import Declaration, Enterprise, TechnicalScheme
-
-    return (
-        f"{Enterprise.objects.count():,} enterprises, {TechnicalScheme.objects.count():,} schemes, "
-        f"{Declaration.objects.count():,} declarations"
-    )
-
-
 def report(args, url, workers, rows, load_before, load_after, setup_seconds) -> str:
-    import django
-    from django.db import connection
-
-    name = _config(url)["NAME"]
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    memory_kb = _first("/proc/meminfo", "MemTotal").split()[0]
-    ram = f"{int(memory_kb) / 1024 / 1024:.1f} GiB" if memory_kb.isdigit() else "?"
+    name = harness.bench_database(url)["NAME"]
     trivial = rows[0]["rps"] or 1.0
     lines = [
         f"## Throughput under gunicorn ({time.strftime('%Y-%m-%d %H:%M')})",
         "",
-        f"Database `{name}`: {_data()}"
+        f"Database `{name}`: {harness.data_summary()}"
         + (f" (set up by --setup in {setup_seconds:.0f} s)." if setup_seconds else "."),
         f"gunicorn `yongkang.wsgi`, {workers} sync workers, production settings (DEBUG off, "
         "collected static files), no access log, on 127.0.0.1. "
@@ -450,25 +349,15 @@ def report(args, url, workers, rows, load_before, load_after, setup_seconds) -> 
             f"| {row['rps'] / trivial:.2f} | {row['queries']} |"
         )
     machine = [
-        ("CPUs (nproc)", str(len(os.sched_getaffinity(0)))),
-        ("CPU", _first("/proc/cpuinfo", "model name")),
-        ("RAM", ram),
+        *harness.machine(debug=False),
+        ("gunicorn", harness.version_of([harness.executable("gunicorn"), "--version"])),
+        ("wrk", harness.version_of(["wrk", "-v"])),
+        ("commit", _commit()),
         ("load average before (1/5/15 min)", load_before),
         ("load average after (1/5/15 min)", load_after),
-        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("Django", django.get_version()),
-        ("gunicorn", _version([str(ROOT / ".venv" / "bin" / "gunicorn"), "--version"])),
-        ("PostgreSQL", postgres),
-        ("wrk", _version(["wrk", "-v"])),
-        ("commit", _commit()),
     ]
-    lines += ["", "Machine:", "", "| | |", "|---|---|"]
-    lines += [f"| {key} | {value} |" for key, value in machine]
-    lines += [
-        "",
-        "Command: `.venv/bin/python benchmarks/throughput.py " + " ".join(sys.argv[1:]) + "`",
-        "",
-    ]
+    lines += ["", "Machine:", "", *harness.key_value_table(machine)]
+    lines += ["", f"Command: `{harness.command_line('benchmarks.throughput')}`", ""]
     return "\n".join(lines)
 
 
