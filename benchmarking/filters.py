@@ -18,8 +18,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .access import role_of
-from .choices import DeclarationStatus, Grade, Role, SchemeStatus
+from .access import reviews_every_office
+from .choices import DeclarationStatus, Grade, SchemeStatus
 from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
 from .scoping import visible_to
 from .selectors.progress import benchmarked_enterprises, counted_q, end_of_day
@@ -401,7 +401,7 @@ class ReviewQueueFilter(WordSearchMixin, django_filters.FilterSet):
         if request is None:
             raise TypeError("ReviewQueueFilter needs the request")
         super().__init__(data, queryset, request=request, prefix=prefix)
-        if role_of(request.user) != Role.BUREAU_STAFF:
+        if not reviews_every_office(request.user):
             del self.filters["branch_office"]
 
 

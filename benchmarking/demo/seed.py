@@ -23,8 +23,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from ..access import ROLE_GROUP_NAMES
-from ..choices import DeclarationStatus, Role, SchemeStatus
+from ..access import ROLE_GROUP_NAMES, is_branch_office_role, is_enterprise_role, is_staff_role
+from ..choices import DeclarationStatus, SchemeStatus
 from ..models import (
     BranchOffice,
     Declaration,
@@ -220,7 +220,7 @@ def _logins(demo: Demo, notes: list[str]) -> dict[str, models.Model]:
                 last_name=login.last_name,
                 first_name=login.first_name,
                 email=f"{login.username}@example.com",
-                is_staff=login.role != Role.ENTERPRISE,
+                is_staff=is_staff_role(login.role),
             )
             user.set_password(login.password)
             user.save()
@@ -246,9 +246,9 @@ def _profiles(demo: Demo, users, offices, enterprises, seeder) -> dict[str, mode
     A new profile is saved once, with its office or enterprise: one history record."""
     for login in demo.logins:
         user = users[login.username]
-        office = offices[login.acts_for] if login.role == Role.BRANCH_STAFF else None
+        office = offices[login.acts_for] if is_branch_office_role(login.role) else None
         enterprise = None
-        if login.role == Role.ENTERPRISE:
+        if is_enterprise_role(login.role):
             enterprise = enterprises[demo.login_enterprises[login.username]]
         profile = UserProfile.objects.filter(user=user).first() or UserProfile(user=user)
         if profile._state.adding or (profile.branch_office_id, profile.enterprise_id) != (

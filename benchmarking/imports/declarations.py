@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..access import enterprise_scope, role_of
-from ..choices import DeclarationStatus, Direction, Role
+from ..access import enterprise_scope
+from ..choices import DeclarationStatus, Direction
 from ..columns import (
     DECLARATION_EXPORT,
     DECLARATION_FIELDS,
@@ -181,9 +181,6 @@ class DeclarationImport(ImportKind):
         ImportColumn("撤回时间", cells.instant, note="已撤回的声明必填，不早于发布时间。"),
     )
     export_only = frozenset(headers(DECLARATION_EXPORT)) - frozenset(headers(DECLARATION_FIELDS))
-
-    def may_import(self, actor) -> bool:
-        return role_of(actor) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
 
     def template_columns(self) -> tuple[ImportColumn, ...]:
         """What the template offers: the fixed columns, then DECLARATION_TEMPLATE_PAIRS pairs of

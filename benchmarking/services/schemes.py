@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..access import role_of
-from ..choices import Role, SchemeStatus
+from ..access import may_manage_schemes
+from ..choices import SchemeStatus
 from ..models import SCHEME_TRANSITIONS, TechnicalScheme
 from .errors import WorkflowError, reject_future
 
@@ -22,8 +22,7 @@ def _scheme_transition(*, scheme: TechnicalScheme, actor, action: str, reason: s
     sources, target = SCHEME_TRANSITIONS[action]
     at = at or timezone.now()
     reject_future(at)
-    # Schemes are the city's reference documents: only the bureau's own staff move them.
-    if role_of(actor) != Role.BUREAU_STAFF:
+    if not may_manage_schemes(actor):
         raise WorkflowError(_("只有市局工作人员可以发布或撤销技术方案。"), code="not_allowed")
     with transaction.atomic():
         scheme = TechnicalScheme.objects.select_for_update().get(pk=scheme.pk)

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
-from ..access import branch_office_id_of, role_of
+from ..access import branch_office_id_of, is_branch_office_staff
 from ..charts import trend_chart
-from ..choices import Role
 from ..exports import Column, Sheet, xlsx_response
 from ..models import BranchOffice
 from ..selectors import progress
@@ -50,7 +49,7 @@ class DashboardForm(forms.Form):
 
 def _viewer_office(user) -> BranchOffice | None:
     """Branch-office staff see their own office's share; everyone else the whole city."""
-    if role_of(user) != Role.BRANCH_STAFF:
+    if not is_branch_office_staff(user):
         return None
     office_id = branch_office_id_of(user)
     office = BranchOffice.objects.filter(pk=office_id).first() if office_id else None
