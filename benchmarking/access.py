@@ -1,7 +1,10 @@
-"""Who a user is to the bureau: their role and the office or enterprise they act for.
+"""Who a user is to the bureau and what that lets them do: their role, the office or
+enterprise they act for, each capability by name, and the enterprises in their scope.
 
 Roles are Django groups (created by a data migration, so every database has
-them); a user's branch office or enterprise is a field of its profile.
+them); a user's branch office or enterprise is a field of its profile. This is the
+only module that compares roles: everything else asks a capability
+(``may_review``, ``may_import``, ``may_manage_accounts``, …) or the scope.
 """
 
 from dataclasses import dataclass
@@ -102,11 +105,121 @@ def branch_office_id_of(user) -> int | None:
     return profile.branch_office_id if profile else None
 
 
+# -- what each role may do ------------------------------------------------------------------
+#
+# The one table of who may do what. Every check outside this module asks one of the named
+# capabilities below (or ``enterprise_scope``), never compares roles itself, so changing who
+# may do something is one edit here; tests/access/test_capabilities.py states each answer per role.
+
+_READS_STAFF_PAGES = frozenset({Role.BUREAU_STAFF, Role.BRANCH_STAFF, Role.MANAGER})
+_REVIEWS = frozenset({Role.BUREAU_STAFF, Role.BRANCH_STAFF})
+# Logins decide who may act for an enterprise: the bureau's own staff alone hand them out.
+_MANAGES_ACCOUNTS = frozenset({Role.BUREAU_STAFF})
+# Schemes are the city's reference documents: only the bureau's own staff write and move them.
+_MANAGES_SCHEMES = frozenset({Role.BUREAU_STAFF})
+# Offices, industries, the plan and its quotas, standards of every kind.
+_MANAGES_REFERENCE_DATA = frozenset({Role.BUREAU_STAFF})
+# Who may import each kind (the keys of ``imports.kinds()``): reviewers keep their own
+# enterprises and declarations; the reference documents are the bureau's.
+_IMPORTS: dict[str, frozenset[Role]] = {
+    "enterprises": _REVIEWS,
+    "standards": _MANAGES_REFERENCE_DATA,
+    "schemes": _MANAGES_SCHEMES,
+    "declarations": _REVIEWS,
+}
+
+
+def may_read_staff_pages(user) -> bool:
+    """Progress, the lists and their exports, reports and the admin's records: bureau staff,
+    branch-office staff and managers, each within their scope; never enterprise users."""
+    return role_of(user) in _READS_STAFF_PAGES
+
+
+def may_review(user) -> bool:
+    """The review queue and its moves (publish, return, withdraw): bureau staff and
+    branch-office staff; managers only read. Which enterprises' declarations: ``is_reviewer_for``."""
+    return role_of(user) in _REVIEWS
+
+
+def may_manage_accounts(user) -> bool:
+    """Open enterprise logins, send their invitations, see and change users and their
+    profiles, lift login lock-outs."""
+    return role_of(user) in _MANAGES_ACCOUNTS
+
+
+def may_manage_schemes(user) -> bool:
+    """Write technical schemes and their parts, publish and withdraw them."""
+    return role_of(user) in _MANAGES_SCHEMES
+
+
+def may_manage_reference_data(user) -> bool:
+    """Change offices, industries, the plan and its quotas, and standards of every kind."""
+    return role_of(user) in _MANAGES_REFERENCE_DATA
+
+
+def may_import(user, kind: str) -> bool:
+    """May ``user`` import records of ``kind`` (a key of ``imports.kinds()``)? Which rows
+    of the file they may then write is their scope's business."""
+    return role_of(user) in _IMPORTS[kind]
+
+
+def is_enterprise_user(user) -> bool:
+    """Does this user act for an enterprise (the portal), rather than for the bureau?"""
+    return is_enterprise_role(role_of(user))
+
+
+def is_branch_office_staff(user) -> bool:
+    """Does this user work in one branch office, seeing and entering that office's share?"""
+    return is_branch_office_role(role_of(user))
+
+
+def is_enterprise_role(role: Role | None) -> bool:
+    """A login in ``role`` acts for one enterprise, named by its profile."""
+    return role == Role.ENTERPRISE
+
+
+def is_branch_office_role(role: Role | None) -> bool:
+    """A login in ``role`` works in one branch office, named by its profile."""
+    return role == Role.BRANCH_STAFF
+
+
+def is_staff_role(role: Role) -> bool:
+    """Django's ``is_staff`` for a login in ``role``: every role works in the admin but
+    enterprise users, who use the portal."""
+    return not is_enterprise_role(role)
+
+
+def add_to_role(user, role: Role) -> None:
+    """Put ``user`` in ``role`` (its group). A role is a group, so this is the one way in."""
+    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]))
+
+
+def set_only_role(user, role: Role) -> None:
+    """Make ``role`` the user's one role: out of every other role's group, into its own."""
+    others = [name for other, name in ROLE_GROUP_NAMES.items() if other != role]
+    user.groups.remove(*Group.objects.filter(name__in=others))
+    add_to_role(user, role)
+
+
+def account_manager_group_names() -> list[str]:
+    """The groups of the roles that ``may_manage_accounts``, for granting them Django
+    permissions on what they manage (django-axes' lock-outs)."""
+    return [ROLE_GROUP_NAMES[role] for role in _ROLE_PRECEDENCE if role in _MANAGES_ACCOUNTS]
+
+
+# -- which enterprises ------------------------------------------------------------------------
+
+# Filters that keep every row and none: a scope that needs no row-dependent test.
+EVERYTHING = Q()
+NOTHING = Q(pk__in=[])
+
+
 @dataclass(frozen=True)
 class EnterpriseScope:
     """The enterprises a user may see or change: all of them, one office's, one, or none.
-    The one statement of that rule: ``scoping`` turns it into a filter, the services ask it
-    of the enterprise in hand."""
+    The one statement of that rule: ``covers`` asks it of the enterprise in hand, ``q`` turns
+    it into the filter ``scoping`` applies (tests/access/test_scope_agreement.py checks they
+    agree for every demo login and enterprise)."""
 
     everything: bool = False
     branch_office_id: int | None = None
@@ -119,6 +232,16 @@ class EnterpriseScope:
             or (self.enterprise_id is not None and self.enterprise_id == enterprise.pk)
         )
 
+    def q(self, prefix: str = "") -> Q:
+        """``covers`` as a filter on ``prefix`` + enterprise (``"enterprise__"`` for its declarations)."""
+        if self.everything:
+            return EVERYTHING
+        if self.branch_office_id is not None:
+            return Q(**{f"{prefix}branch_office_id": self.branch_office_id})
+        if self.enterprise_id is not None:
+            return Q(**{f"{prefix}pk": self.enterprise_id})
+        return NOTHING
+
 
 def enterprise_scope(user, *, write: bool) -> EnterpriseScope:
     """Bureau staff: every enterprise. Managers: every enterprise, to read. Branch-office staff:
@@ -126,9 +249,9 @@ def enterprise_scope(user, *, write: bool) -> EnterpriseScope:
     role = role_of(user)
     if role == Role.BUREAU_STAFF or (role == Role.MANAGER and not write):
         return EnterpriseScope(everything=True)
-    if role == Role.BRANCH_STAFF:
+    if is_branch_office_role(role):
         return EnterpriseScope(branch_office_id=branch_office_id_of(user))
-    if role == Role.ENTERPRISE:
+    if is_enterprise_role(role):
         return EnterpriseScope(enterprise_id=enterprise_id_of(user))
     return EnterpriseScope()
 
@@ -136,11 +259,27 @@ def enterprise_scope(user, *, write: bool) -> EnterpriseScope:
 def is_reviewer_for(user, enterprise) -> bool:
     """May this user review (publish, return, withdraw) the enterprise's declarations?
     Bureau staff: every enterprise; branch-office staff: their own office's."""
-    return role_of(user) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF) and enterprise_scope(
-        user, write=True
-    ).covers(enterprise)
+    return may_review(user) and enterprise_scope(user, write=True).covers(enterprise)
+
+
+def reviews_every_office(user) -> bool:
+    """Does this user's review queue span every branch office (so it offers a choice of office)?"""
+    return may_review(user) and enterprise_scope(user, write=True).everything
 
 
 def acts_for_enterprise(user, enterprise) -> bool:
     """Is this an enterprise user of exactly this enterprise?"""
-    return role_of(user) == Role.ENTERPRISE and enterprise_scope(user, write=True).covers(enterprise)
+    return is_enterprise_user(user) and enterprise_scope(user, write=True).covers(enterprise)
+
+
+def reviewers_for_q(enterprise) -> Q:
+    """``is_reviewer_for(user, enterprise)`` as a filter on the user model: whom to tell of a
+    declaration waiting for review, in one query."""
+    return users_with_role_q(Role.BUREAU_STAFF) | (
+        users_with_role_q(Role.BRANCH_STAFF) & Q(profile__branch_office_id=enterprise.branch_office_id)
+    )
+
+
+def acting_for_enterprise_q(enterprise) -> Q:
+    """``acts_for_enterprise(user, enterprise)`` as a filter on the user model."""
+    return users_with_role_q(Role.ENTERPRISE) & Q(profile__enterprise_id=enterprise.pk)

@@ -1,7 +1,7 @@
 """The columns of the list exports, defined once per kind of record.
 
 The headers are full Chinese field names (统一社会信用代码, not 代码), so a file
-reads on its own and the import template (issue 6) can reuse the same headers.
+reads on its own and the import template can reuse the same headers.
 Each row is a model instance from the list's FilterSet, with the related rows
 named in ``EXPORT_SELECT_RELATED`` already joined and ``counted_results``
 annotated by the FilterSet (a declaration's row is a dict of values, see
@@ -14,13 +14,15 @@ and an import must recognise them whatever the interface language.
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from .exports import Column, choice_label
 from .models import Declaration, Indicator, SchemeBenchmark, TechnicalScheme
+from .selectors.declarations import declaration_value_pairs
 
 # Excel number formats: real dates and numbers, sortable and summable.
 DATE = "yyyy-mm-dd"
@@ -136,8 +138,8 @@ DECLARATION_FIELDS: tuple[Column, ...] = (
     Column("撤回时间", itemgetter("withdrawn_at"), number_format=DATETIME, width=17),
 )
 # After the fields, the export and the import template have the indicator values as pairs of
-# columns 指标1 | 声明值1 | 指标2 | 声明值2 | … (views.lists.DeclarationExportView builds them:
-# as many pairs as the widest declaration exported); then what the system works out.
+# columns 指标1 | 声明值1 | 指标2 | 声明值2 | … (``declaration_export_table`` builds them: as
+# many pairs as the widest declaration exported); then what the system works out.
 DECLARATION_PAIR_HEADERS = ("指标", "声明值")
 DECLARATION_TEMPLATE_PAIRS = 12
 DECLARATION_COMPUTED: tuple[Column, ...] = (
@@ -168,6 +170,43 @@ DECLARATION_VALUES: tuple[str, ...] = (
     "scheme__title",
     "grade",
 )
+
+
+def declaration_export_table(
+    declarations: QuerySet, *, chunk_size: int
+) -> tuple[tuple[Column, ...], Iterator[dict]]:
+    """The declarations export's columns and rows: the fields, the indicator values as pairs
+    指标1 | 声明值1 | … (as many as the widest declaration exported), then the computed columns."""
+    pairs = declaration_value_pairs(declarations, chunk_size=chunk_size)
+    width = max(map(len, pairs.values()), default=0)
+    columns = (*DECLARATION_FIELDS, *declaration_pair_columns(width), *DECLARATION_COMPUTED)
+    # Dicts of the values the columns read, not model instances (see DECLARATION_VALUES).
+    rows = declarations.values(*DECLARATION_VALUES).iterator(chunk_size=chunk_size)
+    return columns, _with_pairs(rows, pairs)
+
+
+def declaration_pair_columns(count: int) -> list[Column]:
+    """指标1 | 声明值1 | … 指标N | 声明值N, read from the row's "indicator_pairs"."""
+    indicator, value = DECLARATION_PAIR_HEADERS
+    columns = []
+    for n in range(count):
+        columns += [
+            Column(f"{indicator}{n + 1}", partial(_pair_cell, n=n, part=0), width=16),
+            Column(f"{value}{n + 1}", partial(_pair_cell, n=n, part=1), width=10),
+        ]
+    return columns
+
+
+def _pair_cell(declaration: dict, *, n: int, part: int):
+    pairs = declaration["indicator_pairs"]
+    return pairs[n][part] if n < len(pairs) else ""
+
+
+def _with_pairs(rows: Iterable[dict], pairs: dict[int, list[tuple[str, object]]]) -> Iterator[dict]:
+    for declaration in rows:
+        declaration["indicator_pairs"] = pairs.get(declaration["pk"], ())
+        yield declaration
+
 
 # The joins each export's cells read (the select_related of its rows; the declarations' rows
 # are values, joined by DECLARATION_VALUES).

@@ -1,19 +1,16 @@
 """Template context every page needs."""
 
-from .access import role_of
-from .choices import Role
-from .views.imports import importable_kinds
-from .views.mixins import is_staff_reader
+from .access import is_enterprise_user, may_read_staff_pages, may_review
+from .imports import importable_kinds
 
 
 def navigation(request):
     """Which parts of the site the header links to: only those the user may open."""
     user = getattr(request, "user", None)
-    role = role_of(user)
     return {
-        "nav_staff": is_staff_reader(user),
-        "nav_reviewer": role in (Role.BUREAU_STAFF, Role.BRANCH_STAFF),
-        "nav_enterprise": role == Role.ENTERPRISE,
-        # Each kind's may_import decides; the role is cached on the user, so this costs no query.
+        "nav_staff": may_read_staff_pages(user),
+        "nav_reviewer": may_review(user),
+        "nav_enterprise": is_enterprise_user(user),
+        # The role is cached on the user, so asking each kind costs no query.
         "nav_importer": bool(importable_kinds(user)),
     }

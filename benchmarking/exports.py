@@ -1,4 +1,5 @@
-"""Spreadsheet files for download: .xlsx workbooks and .csv, from column definitions.
+"""Spreadsheet files for download: .xlsx workbooks and .csv, from column definitions, and
+the progress dashboard's report (``dashboard_sheets``). The lists' columns are in ``columns``.
 
 Every export goes through here, so every one of them neutralises cells that a
 spreadsheet would run as a formula (CSV/formula injection, OWASP), text starting
@@ -23,6 +24,8 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+
+from .selectors.dashboard import MEASURE_LABELS, Dashboard
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -211,3 +214,83 @@ def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any]) 
     """A UTF-8 (with BOM) CSV file, streamed row by row."""
     response = StreamingHttpResponse(csv_lines(columns, rows), content_type=CSV_TYPE)
     return _download_headers(response, filename)
+
+
+# -- the progress dashboard's report ------------------------------------------------------
+
+
+def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
+    """The progress dashboard as a workbook: summary, offices (考核), industries, monthly trend,
+    each headed by the report's scope, day and plan."""
+    plan = dashboard.plan
+    scope = dashboard.branch_office.name if dashboard.branch_office else "全市"
+    preamble = [
+        f"永康市对标达标千项计划进度报表（{scope}）",
+        f"截至 {dashboard.as_of:%Y-%m-%d} 日终（北京时间）",
+    ]
+    if plan:
+        preamble.append(
+            f"{plan.name}：{plan.starts_on:%Y-%m-%d} 至 {plan.ends_on:%Y-%m-%d}，"
+            f"时间进度 {dashboard.elapsed:.1%}"
+        )
+    percent = "0.0%"
+    summary = Sheet(
+        "汇总",
+        [
+            Column("指标", lambda m: m.label + ("（全市）" if m.citywide else ""), width=22),
+            Column("完成数", lambda m: m.count),
+            Column("目标数", lambda m: m.target),
+            Column("完成率", lambda m: m.share, number_format=percent),
+            Column("计划开始前已完成", lambda m: m.baseline, width=18),
+            Column("按时间进度应完成", lambda m: m.expected, width=18),
+            Column("超前(+)/落后(-)", lambda m: m.ahead_by, width=16),
+            Column("按近90天速度预计完成日期", lambda m: _projection_text(m, plan), width=30),
+        ],
+        dashboard.measures,
+        preamble=preamble,
+    )
+    offices = Sheet(
+        "监管所考核",
+        [
+            Column("排名", lambda r: r.rank, width=8),
+            Column("监管所", lambda r: r.office.name, width=20),
+            Column("对标企业", lambda r: r.enterprises),
+            Column("企业任务数", lambda r: r.enterprise_quota),
+            Column("对标结果", lambda r: r.results),
+            Column("结果任务数", lambda r: r.result_quota),
+            Column("完成率", lambda r: r.completion, number_format=percent),
+            Column("落后于时间进度", lambda r: r.behind_pace, width=16),
+        ],
+        dashboard.offices,
+        preamble=preamble,
+    )
+    industries = Sheet(
+        "行业",
+        [
+            Column("行业", lambda r: r.industry.name, width=16),
+            Column("国民经济行业代码", lambda r: r.industry.gb_code, width=18),
+            Column(MEASURE_LABELS["schemes"], lambda r: r.schemes, width=18),
+            Column(MEASURE_LABELS["enterprises"], lambda r: r.enterprises, width=16),
+            Column(MEASURE_LABELS["results"], lambda r: r.results, width=16),
+        ],
+        dashboard.industries,
+        preamble=preamble,
+    )
+    trend_columns = [Column("月份", lambda p: p.month, number_format="yyyy-mm", width=12)]
+    for key, label in MEASURE_LABELS.items():
+        trend_columns += [
+            Column(f"{label}（累计）", lambda p, key=key: getattr(p.progress, key), width=20),
+            Column(f"{label}（目标线）", lambda p, key=key: p.expected.get(key), width=20),
+        ]
+    trend = Sheet("月度趋势", trend_columns, dashboard.trend, preamble=preamble)
+    return [summary, offices, industries, trend]
+
+
+def _projection_text(measure, plan) -> str | dt.date:
+    if measure.target is None:
+        return "未设任务"
+    if measure.reached:
+        return "已完成目标"
+    if measure.projected_on is None or (plan and measure.projected_on > plan.ends_on):
+        return "按此速度无法在截止日期前完成"
+    return measure.projected_on

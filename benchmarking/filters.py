@@ -4,9 +4,9 @@ Every filter lives in the URL (GET), so a link reproduces a view, and the export
 of a list reads the same parameters through the same FilterSet: the file holds
 exactly the rows the screen selects, on every page.
 
-"Counted as of a date" (``counted_on``) never restates the counting rule: it asks
-``benchmarking.selectors.progress``, the one place the rule lives, so a list
-opened from a dashboard figure shows that many rows.
+"Counted as of a date" (``counted_on``) and the per-row counts never restate the
+counting rule: they ask ``benchmarking.selectors.progress``, the one place the rule
+lives, so a list opened from a dashboard figure shows that many rows.
 """
 
 import datetime as dt
@@ -14,15 +14,20 @@ import unicodedata
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .access import role_of
-from .choices import DeclarationStatus, Grade, Role, SchemeStatus
+from .access import reviews_every_office
+from .choices import DeclarationStatus, Grade, SchemeStatus
 from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
 from .scoping import visible_to
-from .selectors.progress import benchmarked_enterprises, counted_q, end_of_day
+from .selectors.progress import (
+    benchmarked_enterprises,
+    counted_q,
+    end_of_day,
+    enterprises_with_counted_results,
+    schemes_with_counted_results,
+)
 from .validators import normalize_credit_code, validate_record_date
 
 ALL = _("全部")
@@ -250,18 +255,8 @@ class SchemeFilter(ListFilterSet):
         return queryset.filter(counted_q(value))
 
     def with_counts(self, queryset):
-        # A scheme's counted results, among the declarations this user may see: branch-office
-        # staff see their own office's share. A subquery keeps it one query for the whole page.
-        counted = (
-            visible_to(self.request.user, Declaration)
-            .filter(counted_q(self.counted_as_of()), scheme=OuterRef("pk"))
-            .order_by()
-            .values("scheme")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return queryset.annotate(
-            counted_results=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+        return schemes_with_counted_results(
+            queryset, declarations=visible_to(self.request.user, Declaration), as_of=self.counted_as_of()
         )
 
 
@@ -292,21 +287,7 @@ class EnterpriseFilter(ListFilterSet):
         return queryset.filter(pk__in=benchmarked_enterprises(value).values("pk"))
 
     def with_counts(self, queryset):
-        # Every declaration of an enterprise the user may see is visible to them too (the
-        # declaration scope is the enterprise scope), so all of its counted results count.
-        # A scalar subquery per row, not a join and GROUP BY over every enterprise: the page
-        # is then read off the (name, id) index and the count runs for its 50 rows only, and
-        # the paginator's COUNT(*) drops the unused annotation instead of joining declarations.
-        counted = (
-            Declaration.objects.filter(counted_q(self.counted_as_of()), enterprise=OuterRef("pk"))
-            .order_by()
-            .values("enterprise")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return queryset.annotate(
-            counted_results=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-        )
+        return enterprises_with_counted_results(queryset, as_of=self.counted_as_of())
 
 
 class DeclarationFilter(ListFilterSet):
@@ -401,7 +382,7 @@ class ReviewQueueFilter(WordSearchMixin, django_filters.FilterSet):
         if request is None:
             raise TypeError("ReviewQueueFilter needs the request")
         super().__init__(data, queryset, request=request, prefix=prefix)
-        if role_of(request.user) != Role.BUREAU_STAFF:
+        if not reviews_every_office(request.user):
             del self.filters["branch_office"]
 
 

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, send_mass_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -21,8 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .access import users_with_role_q
-from .choices import Role
+from .access import acting_for_enterprise_q, reviewers_for_q
 from .models import Declaration, DeclarationAction
 
 logger = logging.getLogger(__name__)
@@ -51,10 +49,12 @@ def _reviewer_addresses(enterprise) -> list[str]:
     """Those who may review the enterprise's declarations (``access.is_reviewer_for``):
     bureau staff, and branch-office staff of the enterprise's own office."""
     User = get_user_model()
-    reviewers = users_with_role_q(Role.BUREAU_STAFF) | (
-        users_with_role_q(Role.BRANCH_STAFF) & Q(profile__branch_office_id=enterprise.branch_office_id)
+    emails = (
+        User.objects.filter(reviewers_for_q(enterprise))
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
     )
-    emails = User.objects.filter(reviewers).exclude(email="").order_by("pk").values_list("email", flat=True)
     return _addresses(emails)
 
 
@@ -62,7 +62,7 @@ def _enterprise_addresses(enterprise) -> list[str]:
     """The enterprise's own logins, then the address on its record."""
     User = get_user_model()
     emails = (
-        User.objects.filter(users_with_role_q(Role.ENTERPRISE), profile__enterprise_id=enterprise.pk)
+        User.objects.filter(acting_for_enterprise_q(enterprise))
         .exclude(email="")
         .order_by("pk")
         .values_list("email", flat=True)

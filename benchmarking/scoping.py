@@ -10,6 +10,9 @@ user's scope is then simply not there: a 404, never a 403 that confirms it exist
 - managers (局领导): read everything, change nothing.
 - enterprise users: their own enterprise, its declarations, and published schemes.
 - anyone else: nothing.
+
+The rules below are written with ``access``'s capabilities and its ``EnterpriseScope``,
+never with roles, so a page's filter and a service's check of one record cannot drift apart.
 """
 
 from collections.abc import Callable
@@ -17,8 +20,19 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
-from .access import branch_office_id_of, enterprise_scope, role_of
-from .choices import Role, SchemeStatus, StandardKind
+from .access import (
+    EVERYTHING,
+    NOTHING,
+    branch_office_id_of,
+    enterprise_scope,
+    is_branch_office_staff,
+    is_enterprise_user,
+    may_manage_accounts,
+    may_manage_reference_data,
+    may_manage_schemes,
+    may_read_staff_pages,
+)
+from .choices import SchemeStatus, StandardKind
 from .models import (
     BranchOffice,
     Declaration,
@@ -37,37 +51,26 @@ from .models import (
     UserProfile,
 )
 
-STAFF_ROLES = frozenset({Role.BUREAU_STAFF, Role.BRANCH_STAFF, Role.MANAGER})
-NOTHING = Q(pk__in=[])
-EVERYTHING = Q()
-
 
 def _enterprise_q(user, *, prefix: str = "", write: bool) -> Q:
     """The enterprises a user may see (or change), as a filter on ``prefix`` + enterprise."""
-    scope = enterprise_scope(user, write=write)
-    if scope.everything:
-        return EVERYTHING
-    if scope.branch_office_id is not None:
-        return Q(**{f"{prefix}branch_office_id": scope.branch_office_id})
-    if scope.enterprise_id is not None:
-        return Q(**{f"{prefix}pk": scope.enterprise_id})
-    return NOTHING
+    return enterprise_scope(user, write=write).q(prefix)
+
+
+def _allowed(allowed: bool) -> Q:
+    return EVERYTHING if allowed else NOTHING
 
 
 def _reference_q(user, *, write: bool) -> Q:
-    """Reference data (offices, industries, plans): staff read it; bureau staff change it."""
-    role = role_of(user)
-    if write:
-        return EVERYTHING if role == Role.BUREAU_STAFF else NOTHING
-    return EVERYTHING if role in STAFF_ROLES else NOTHING
+    """Reference data (offices, industries, plans): staff read it; the bureau changes it."""
+    return _allowed(may_manage_reference_data(user) if write else may_read_staff_pages(user))
 
 
 def _standard_q(user, *, write: bool) -> Q:
-    role = role_of(user)
     if write:
-        if role == Role.BUREAU_STAFF:
+        if may_manage_reference_data(user):
             return EVERYTHING
-        if role != Role.BRANCH_STAFF:
+        if not is_branch_office_staff(user):
             return NOTHING
         # Branch-office staff keep the Q/ standards their own enterprises execute: not one that
         # another office's declaration or any scheme relies on.
@@ -82,16 +85,15 @@ def _standard_q(user, *, write: bool) -> Q:
             & ~Q(pk__in=IndicatorReferenceValue.objects.values("standard_id"))
         )
     # Enterprises pick the standard they execute from the same list.
-    return EVERYTHING if role in STAFF_ROLES or role == Role.ENTERPRISE else NOTHING
+    return _allowed(may_read_staff_pages(user) or is_enterprise_user(user))
 
 
 def _scheme_q(user, *, prefix: str = "", write: bool) -> Q:
-    role = role_of(user)
     if write:
-        return EVERYTHING if role == Role.BUREAU_STAFF else NOTHING
-    if role in STAFF_ROLES:
+        return _allowed(may_manage_schemes(user))
+    if may_read_staff_pages(user):
         return EVERYTHING
-    if role == Role.ENTERPRISE:
+    if is_enterprise_user(user):
         # Drafts are the bureau's working papers; published and withdrawn schemes are public.
         return ~Q(**{f"{prefix}status": SchemeStatus.DRAFT})
     return NOTHING
@@ -127,13 +129,13 @@ _SCOPES: dict[type[Model], Callable[..., Q]] = {
     DeclarationEvent: lambda user, write: (
         NOTHING if write else _enterprise_q(user, prefix="declaration__enterprise__", write=False)
     ),
-    UserProfile: lambda user, write: EVERYTHING if role_of(user) == Role.BUREAU_STAFF else NOTHING,
+    UserProfile: lambda user, write: _allowed(may_manage_accounts(user)),
 }
 
 
 def _user_scope(user, write: bool) -> Q:
-    # Bureau staff manage logins; only a superuser manages superusers.
-    if role_of(user) != Role.BUREAU_STAFF:
+    # Those who manage accounts manage logins; only a superuser manages superusers.
+    if not may_manage_accounts(user):
         return NOTHING
     return EVERYTHING if user.is_superuser else Q(is_superuser=False)
 

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.shortcuts import render
 
-from .access import ROLE_GROUP_NAMES
-from .choices import Role
+from .access import account_manager_group_names
 
 # What bureau staff may do with django-axes' records in the admin: read the lock-outs
 # and the failure log, and unlock someone by deleting their access attempt.
@@ -64,9 +63,10 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def grant_axes_permissions_to_bureau_staff(sender, using, apps=None, **kwargs):
-    """post_migrate: let the 市局工作人员 group use django-axes' admin to see and lift
-    lock-outs. Idempotent; does nothing until both the group (benchmarking's data
-    migration) and axes' permissions (created on axes' own post_migrate) exist.
+    """post_migrate: let the group of those who manage accounts (``access.may_manage_accounts``:
+    市局工作人员) use django-axes' admin to see and lift lock-outs. Idempotent; does nothing
+    until both the group (benchmarking's data migration) and axes' permissions (created on
+    axes' own post_migrate) exist.
 
     A signal rather than a data migration so the grant does not depend on the
     order in which the two apps' migrations are written or run."""
@@ -77,10 +77,8 @@ def grant_axes_permissions_to_bureau_staff(sender, using, apps=None, **kwargs):
         from django.apps import apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.using(using).filter(name=ROLE_GROUP_NAMES[Role.BUREAU_STAFF]).first()
-    if group is None:
-        return
     permissions = Permission.objects.using(using).filter(
         content_type__app_label="axes", codename__in=AXES_STAFF_PERMISSIONS
     )
-    group.permissions.add(*permissions)
+    for group in Group.objects.using(using).filter(name__in=account_manager_group_names()):
+        group.permissions.add(*permissions)

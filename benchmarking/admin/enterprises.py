@@ -9,8 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..access import branch_office_id_of, role_of
-from ..choices import Role
+from ..access import branch_office_id_of, is_branch_office_staff, may_manage_accounts
 from ..forms.errors import add_service_error
 from ..models import BranchOffice, Enterprise
 from ..services.accounts import enterprise_account_create, enterprise_account_invite
@@ -93,7 +92,7 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Branch-office staff register enterprises in their own office only.
-        if db_field.name == "branch_office" and role_of(request.user) == Role.BRANCH_STAFF:
+        if db_field.name == "branch_office" and is_branch_office_staff(request.user):
             kwargs["queryset"] = BranchOffice.objects.filter(pk=branch_office_id_of(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -121,14 +120,14 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The object-tools link to the logins page, for those who may open it.
-        context["may_open_accounts"] = change and role_of(request.user) == Role.BUREAU_STAFF
+        context["may_open_accounts"] = change and may_manage_accounts(request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def account_view(self, request, object_id):
         """The enterprise's logins, a form opening a new one, and a resend button per login."""
         # Scope first: to whom the enterprise is out of sight, it is not there (404), not forbidden.
         enterprise = self.get_object(request, unquote(object_id))
-        if role_of(request.user) != Role.BUREAU_STAFF:
+        if not may_manage_accounts(request.user):
             raise PermissionDenied
         logins = get_user_model().objects.filter(profile__enterprise=enterprise).order_by("username")
         form = EnterpriseAccountForm(initial={"email": enterprise.email})

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..access import role_of
-from ..choices import Role, StandardKind
+from ..access import is_branch_office_staff
+from ..choices import StandardKind
 from ..models import Standard
 from ..validators import normalize_standard_number, standard_kind_for
 from .base import HistoryAdmin, ScopedAdminMixin
@@ -17,7 +17,7 @@ class StandardAdmin(ScopedAdminMixin, HistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if role_of(request.user) != Role.BRANCH_STAFF:
+        if not is_branch_office_staff(request.user):
             return form
 
         class BranchStandardForm(form):

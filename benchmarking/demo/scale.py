@@ -39,12 +39,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, reset_queries, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from ..access import ROLE_GROUP_NAMES
+from ..access import add_to_role
 from ..choices import Role
 from ..models import (
     Declaration,
@@ -256,7 +255,7 @@ def _creator():
         user = User(username=SCALE_USERNAME, last_name="规模测试", first_name="系统")
         user.set_unusable_password()
         user.save()
-        user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role.BUREAU_STAFF]))
+        add_to_role(user, Role.BUREAU_STAFF)
     return user
 
 

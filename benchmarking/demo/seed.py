@@ -18,13 +18,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from ..access import ROLE_GROUP_NAMES
-from ..choices import DeclarationStatus, Role, SchemeStatus
+from ..access import is_branch_office_role, is_enterprise_role, is_staff_role, set_only_role
+from ..choices import DeclarationStatus, SchemeStatus
 from ..models import (
     BranchOffice,
     Declaration,
@@ -210,7 +209,6 @@ def _enterprises(demo: Demo, offices, industries, seeder) -> dict[str, Enterpris
 def _logins(demo: Demo, notes: list[str]) -> dict[str, models.Model]:
     """One login per role. An existing demo login keeps its row; its password and role
     group are put back to the demo's if someone changed them."""
-    groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUP_NAMES.items()}
     users = {}
     for login in demo.logins:
         user = User.objects.filter(username=login.username).first()
@@ -220,7 +218,7 @@ def _logins(demo: Demo, notes: list[str]) -> dict[str, models.Model]:
                 last_name=login.last_name,
                 first_name=login.first_name,
                 email=f"{login.username}@example.com",
-                is_staff=login.role != Role.ENTERPRISE,
+                is_staff=is_staff_role(login.role),
             )
             user.set_password(login.password)
             user.save()
@@ -235,8 +233,7 @@ def _logins(demo: Demo, notes: list[str]) -> dict[str, models.Model]:
             if changed:
                 user.save(update_fields=changed)
                 notes.append(f"已将演示账号 {login.username} 的密码/状态恢复为演示值。")
-        user.groups.remove(*[g for role, g in groups.items() if role != login.role])
-        user.groups.add(groups[login.role])
+        set_only_role(user, login.role)
         users[login.username] = user
     return users
 
@@ -246,9 +243,9 @@ def _profiles(demo: Demo, users, offices, enterprises, seeder) -> dict[str, mode
     A new profile is saved once, with its office or enterprise: one history record."""
     for login in demo.logins:
         user = users[login.username]
-        office = offices[login.acts_for] if login.role == Role.BRANCH_STAFF else None
+        office = offices[login.acts_for] if is_branch_office_role(login.role) else None
         enterprise = None
-        if login.role == Role.ENTERPRISE:
+        if is_enterprise_role(login.role):
             enterprise = enterprises[demo.login_enterprises[login.username]]
         profile = UserProfile.objects.filter(user=user).first() or UserProfile(user=user)
         if profile._state.adding or (profile.branch_office_id, profile.enterprise_id) != (

@@ -1,8 +1,14 @@
-"""Bulk import of the bureau's spreadsheets (issue 6): enterprises, standards, technical
-schemes with their indicators, and declarations with their per-indicator values.
+"""Bulk import of the bureau's spreadsheets: enterprises, standards, technical schemes with
+their indicators, and declarations with their per-indicator values.
 
-``kinds()`` returns every kind by the key used in URLs and on the command line.
+``kinds()`` returns every kind by the key used in URLs and on the command line;
+``importable_kinds(user)`` those the user may import (``access.may_import`` decides).
 """
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine import ImportKind
 
 
 def kinds() -> dict:
@@ -14,3 +20,8 @@ def kinds() -> dict:
     return {
         kind.key: kind for kind in (EnterpriseImport(), StandardImport(), SchemeImport(), DeclarationImport())
     }
+
+
+def importable_kinds(user) -> list["ImportKind"]:
+    """The kinds this user may import, in the import page's order."""
+    return [kind for kind in kinds().values() if kind.may_import(user)]

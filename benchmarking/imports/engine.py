@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..access import may_import
 from .reading import FileRefused, Table, read_table
 
 __all__ = [
@@ -165,7 +166,8 @@ class ImportKind:
     export_only: frozenset[str] = frozenset()
 
     def may_import(self, actor) -> bool:
-        raise NotImplementedError
+        """Whether ``actor`` may import this kind at all: ``access.may_import`` holds the rule."""
+        return may_import(actor, self.key)
 
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
         raise NotImplementedError

@@ -31,8 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..access import role_of
-from ..choices import Direction, Role, SchemeStatus
+from ..choices import Direction, SchemeStatus
 from ..columns import SCHEME_EXPORT, SCHEME_FIELDS
 from ..models import Indicator, Industry, SchemeAction, SchemeBenchmark, Standard, TechnicalScheme
 from ..services.errors import CLOCK_TOLERANCE
@@ -250,11 +249,6 @@ class SchemeImport(ImportKind):
         ),
     )
     export_only = frozenset(c.header for c in SCHEME_EXPORT) - frozenset(c.header for c in SCHEME_FIELDS)
-
-    def may_import(self, actor) -> bool:
-        # Schemes are the city's reference documents: only the bureau's own staff write them
-        # (as scoping's write scope and the publish/withdraw services say).
-        return role_of(actor) == Role.BUREAU_STAFF
 
     # -- planning ----------------------------------------------------------------------------
 

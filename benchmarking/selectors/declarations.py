@@ -1,6 +1,7 @@
 """Reads of one declaration as the portal and the review pages show it: the record with
 its indicator rows, evidence and workflow events, and its full history (who, when, what,
-comment) built from the workflow events and the change-history tables.
+comment) built from the workflow events and the change-history tables; and the indicator
+values of many declarations, as their export writes them.
 
 Each function costs a fixed number of queries, whatever the number of rows.
 """
@@ -35,6 +36,7 @@ __all__ = [
     "PortalOverview",
     "TimelineEntry",
     "declaration_timeline",
+    "declaration_value_pairs",
     "declarations_with_parts",
     "format_value",
     "item_counts",
@@ -354,3 +356,24 @@ def _value_text(value, passed) -> str:
     if value is None:
         return "—"
     return format_value(value)
+
+
+def declaration_value_pairs(
+    declarations: QuerySet[Declaration], *, chunk_size: int
+) -> dict[int, list[tuple[str, object]]]:
+    """(indicator name, declared value) of every item of ``declarations``, in the scheme's order,
+    by declaration id; a pass/fail value as 符合 / 不符合, as the import reads it back. One query
+    for a whole export, held as small tuples while its rows stream: prefetch_related on a
+    chunked iterator would cost a query per chunk of rows."""
+    pairs: dict[int, list[tuple[str, object]]] = {}
+    names: dict[str, str] = {}  # one string per indicator name, not one per value
+    items = (
+        DeclarationItem.objects.filter(declaration__in=declarations.values("pk"))
+        .order_by("declaration_id", "indicator__order", "indicator_id")
+        .values_list("declaration_id", "indicator__name", "indicator__direction", "value", "passed")
+    )
+    for declaration_id, name, direction, value, passed in items.iterator(chunk_size=chunk_size):
+        if direction == Direction.PASS_FAIL:
+            value = "" if passed is None else ("符合" if passed else "不符合")
+        pairs.setdefault(declaration_id, []).append((names.setdefault(name, name), value))
+    return pairs

@@ -1,7 +1,7 @@
 """The counting rules of the 千项计划 (shared/domain.md, "Counting rules").
 
 This module is the one place they live: the dashboard, the trend, the lists'
-"counted as of" filters, the reports and the tests all count through it.
+"counted as of" filters and per-row counts, the reports and the tests all count through it.
 
 - Schemes = published on or before T and not withdrawn by T.
 - Results = declarations published on or before T and not withdrawn by T.
@@ -17,7 +17,21 @@ from itertools import accumulate
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, Expression, F, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import CountsVersion, Declaration, Enterprise, TechnicalScheme
@@ -66,6 +80,40 @@ def benchmarked_enterprises(as_of=None) -> QuerySet[Enterprise]:
     """Distinct enterprises with at least one counted result."""
     return Enterprise.objects.filter(
         pk__in=Declaration.objects.filter(counted_q(as_of)).values("enterprise_id")
+    )
+
+
+# -- per-row counts of the lists --------------------------------------------------------
+
+
+def _counted_results_per_row(declarations: QuerySet[Declaration], as_of, via: str) -> Coalesce:
+    """The counted results among ``declarations`` whose ``via`` (scheme, enterprise) is the
+    outer row. A scalar subquery per row, not a join and GROUP BY over every row: a list page
+    is then read off its own index and the count runs for its 50 rows only, and the
+    paginator's COUNT(*) drops the unused annotation instead of joining declarations."""
+    counted = (
+        declarations.filter(counted_q(as_of), **{via: OuterRef("pk")})
+        .order_by()
+        .values(via)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def schemes_with_counted_results(
+    schemes: QuerySet[TechnicalScheme], *, declarations: QuerySet[Declaration], as_of=None
+) -> QuerySet[TechnicalScheme]:
+    """Each scheme annotated with ``counted_results``: its results counted at T, among
+    ``declarations`` (those the reader may see: branch-office staff count their office's share)."""
+    return schemes.annotate(counted_results=_counted_results_per_row(declarations, as_of, "scheme"))
+
+
+def enterprises_with_counted_results(enterprises: QuerySet[Enterprise], as_of=None) -> QuerySet[Enterprise]:
+    """Each enterprise annotated with ``counted_results``: its results counted at T. All of
+    them: whoever may see an enterprise may see its declarations (their scope is its scope)."""
+    return enterprises.annotate(
+        counted_results=_counted_results_per_row(Declaration.objects.all(), as_of, "enterprise")
     )
 
 

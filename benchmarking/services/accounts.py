@@ -8,13 +8,13 @@ Enterprise logins are never staff (``is_staff`` off): they use the portal, not t
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..access import ROLE_GROUP_NAMES, profile_of, role_of
+from ..access import add_to_role, is_enterprise_user, may_manage_accounts, profile_of
 from ..choices import Role
 from ..models import Enterprise, UserProfile
 from ..notifications import send_account_invitation
@@ -23,9 +23,8 @@ from .errors import WorkflowError
 __all__ = ["enterprise_account_create", "enterprise_account_invite"]
 
 
-def _require_bureau(actor) -> None:
-    # Logins decide who may act for an enterprise: the bureau's own staff alone hand them out.
-    if role_of(actor) != Role.BUREAU_STAFF:
+def _require_account_manager(actor) -> None:
+    if not may_manage_accounts(actor):
         raise WorkflowError(_("只有市局工作人员可以开通企业账号或发送邀请。"), code="not_allowed")
 
 
@@ -36,7 +35,7 @@ def enterprise_account_create(
     """Open a login for ``enterprise``: no usable password, not staff, in the enterprise users'
     group, its profile naming the enterprise. After the commit, the login's address is mailed
     the link that sets its password. Raises ValidationError keyed by field (username, email)."""
-    _require_bureau(actor)
+    _require_account_manager(actor)
     User = get_user_model()
     username, email, full_name = username.strip(), email.strip(), " ".join(full_name.split())
 
@@ -87,7 +86,7 @@ def enterprise_account_create(
                 )
             }
         ) from None
-    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role.ENTERPRISE]))
+    add_to_role(user, Role.ENTERPRISE)
     profile = UserProfile(user=user, enterprise=enterprise)
     profile.full_clean()
     profile._history_user = actor
@@ -101,16 +100,12 @@ def enterprise_account_invite(*, user, actor) -> bool:
     """Mail an existing enterprise login the link that sets its password again (the first
     mail lost or expired, or the password forgotten before it was ever set: the site's own
     "forgot password" form skips logins without a usable password). Returns whether it was sent."""
-    _require_bureau(actor)
+    _require_account_manager(actor)
     User = get_user_model()
     user = User.objects.select_related("profile").get(pk=user.pk)
     profile = profile_of(user)
-    # role_of knows nobody inactive, so an inactive enterprise login is known by its profile.
-    if (
-        profile is None
-        or profile.enterprise_id is None
-        or (user.is_active and role_of(user) != Role.ENTERPRISE)
-    ):
+    # Roles know nobody inactive, so an inactive enterprise login is known by its profile.
+    if profile is None or profile.enterprise_id is None or (user.is_active and not is_enterprise_user(user)):
         raise WorkflowError(_("只能向企业账号发送邀请。"), code="not_enterprise")
     if not user.is_active:
         raise WorkflowError(_("该账号已停用，不能发送邀请。"), code="inactive")

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access import role_of
-from ..choices import Role
+from ..access import may_manage_schemes
 from ..models import SchemeAction, TechnicalScheme
 from .errors import WorkflowError, reject_future
 from .workflow import apply_scheme_move, check_scheme_move_source
@@ -19,8 +18,7 @@ from .workflow import apply_scheme_move, check_scheme_move_source
 def _scheme_transition(*, scheme: TechnicalScheme, actor, action: str, reason: str = "", at: datetime | None):
     at = at or timezone.now()
     reject_future(at)
-    # Schemes are the city's reference documents: only the bureau's own staff move them.
-    if role_of(actor) != Role.BUREAU_STAFF:
+    if not may_manage_schemes(actor):
         raise WorkflowError(_("只有市局工作人员可以发布或撤销技术方案。"), code="not_allowed")
     with transaction.atomic():
         scheme = TechnicalScheme.objects.select_for_update().get(pk=scheme.pk)

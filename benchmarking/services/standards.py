@@ -3,8 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..access import role_of
-from ..choices import Role, StandardKind
+from ..access import is_enterprise_user
+from ..choices import StandardKind
 from ..models import Standard
 from ..validators import normalize_standard_number, standard_kind_for, validate_standard_number
 from .errors import WorkflowError
@@ -40,7 +40,7 @@ def standard_for_number(*, number: str, title: str = "", actor) -> Standard:
     existing = Standard.objects.filter(number=number).first()
     if existing is not None:
         return existing
-    if role_of(actor) == Role.ENTERPRISE:
+    if is_enterprise_user(actor):
         check_enterprise_may_add(number)
     title = " ".join((title or "").split())
     if not title:

@@ -1,8 +1,7 @@
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from ..access import role_of
-from ..choices import Role
+from ..access import is_enterprise_user, may_read_staff_pages, may_review
 
 
 class HomeView(TemplateView):
@@ -12,14 +11,12 @@ class HomeView(TemplateView):
     template_name = "benchmarking/home.html"
 
     def get(self, request, *args, **kwargs):
-        if role_of(request.user) == Role.ENTERPRISE:
+        if is_enterprise_user(request.user):
             return redirect("portal-home")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        role = role_of(self.request.user)
-        context["role"] = role
-        context["can_enter_records"] = role in (Role.BUREAU_STAFF, Role.BRANCH_STAFF, Role.MANAGER)
-        context["can_review"] = role in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
+        context["can_read_staff_pages"] = may_read_staff_pages(self.request.user)
+        context["can_review"] = may_review(self.request.user)
         return context

@@ -1,4 +1,4 @@
-"""Bulk import on the site (issue 6): download a kind's template, upload a filled-in file,
+"""Bulk import on the site: download a kind's template, upload a filled-in file,
 read the preview (what would be created, updated or left unchanged, and every problem),
 then confirm.
 
@@ -6,7 +6,7 @@ Between the preview and the confirmation the uploaded bytes wait on the server
 (``imports.staging``: a random token, for the same user and kind, within an hour). Confirming
 plans again inside the writing transaction (``commit_import``), so data changed since the
 preview shows as problems and nothing is written. Which users may import which kind is
-each kind's ``may_import``.
+``access.may_import``'s to say.
 """
 
 from pathlib import PurePath
@@ -28,7 +28,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ..exports import XLSX_TYPE
-from ..imports import kinds
+from ..imports import importable_kinds, kinds
 from ..imports.engine import ImportKind, ImportPlan, commit_import, plan_import
 from ..imports.reading import MAX_IMPORT_BYTES
 from ..imports.staging import (
@@ -44,11 +44,6 @@ from ..models import Declaration
 
 # Rows of the preview's lists of records to be created or updated (the counts are always whole).
 PREVIEW_ROWS = 200
-
-
-def importable_kinds(user) -> list[ImportKind]:
-    """The kinds this user may import, in the import page's order."""
-    return [kind for kind in kinds().values() if kind.may_import(user)]
 
 
 # -- the uploaded file, waiting for its confirmation --------------------------------------------

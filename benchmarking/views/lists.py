@@ -12,7 +12,6 @@ answer to it. Its export goes back to the list, where the error shows.
 """
 
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -21,22 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
-from ..choices import Direction
 from ..columns import (
-    DECLARATION_COMPUTED,
     DECLARATION_EXPORT,
-    DECLARATION_FIELDS,
-    DECLARATION_PAIR_HEADERS,
-    DECLARATION_VALUES,
     ENTERPRISE_EXPORT,
     EXPORT_SELECT_RELATED,
     SCHEME_EXPORT,
     SCHEME_EXPORT_PREFETCH,
+    declaration_export_table,
     scheme_export_rows,
 )
 from ..exports import Column, Sheet, csv_response, xlsx_response
 from ..filters import DeclarationFilter, EnterpriseFilter, ListFilterSet, SchemeFilter
-from ..models import Declaration, DeclarationItem, Enterprise, TechnicalScheme
+from ..models import Declaration, Enterprise, TechnicalScheme
 from ..scoping import visible_to
 from .mixins import ForgivingPaginationMixin, StaffOnlyMixin
 
@@ -173,50 +168,4 @@ class DeclarationExportView(ListExportMixin, DeclarationListView):
     list_name = "declaration-list"
 
     def export_table(self, declarations: QuerySet) -> tuple[Sequence[Column], Iterable]:
-        pairs = declaration_value_pairs(declarations)
-        width = max(map(len, pairs.values()), default=0)
-        columns = (*DECLARATION_FIELDS, *declaration_pair_columns(width), *DECLARATION_COMPUTED)
-        # Dicts of the values the columns read, not model instances (see DECLARATION_VALUES).
-        rows = declarations.values(*DECLARATION_VALUES).iterator(chunk_size=EXPORT_CHUNK)
-        return columns, _with_pairs(rows, pairs)
-
-
-def declaration_value_pairs(declarations: QuerySet) -> dict[int, list[tuple[str, object]]]:
-    """(indicator name, declared value) of every item of ``declarations``, in the scheme's order,
-    by declaration id. One query for the whole export, held as small tuples while the rows
-    stream: prefetch_related on a chunked iterator would cost a query per chunk of rows."""
-    pairs: dict[int, list[tuple[str, object]]] = {}
-    names: dict[str, str] = {}  # one string per indicator name, not one per value
-    items = (
-        DeclarationItem.objects.filter(declaration__in=declarations.values("pk"))
-        .order_by("declaration_id", "indicator__order", "indicator_id")
-        .values_list("declaration_id", "indicator__name", "indicator__direction", "value", "passed")
-    )
-    for declaration_id, name, direction, value, passed in items.iterator(chunk_size=EXPORT_CHUNK):
-        if direction == Direction.PASS_FAIL:
-            value = "" if passed is None else ("符合" if passed else "不符合")
-        pairs.setdefault(declaration_id, []).append((names.setdefault(name, name), value))
-    return pairs
-
-
-def declaration_pair_columns(count: int) -> list[Column]:
-    """指标1 | 声明值1 | … 指标N | 声明值N, read from the row's "indicator_pairs"."""
-    indicator, value = DECLARATION_PAIR_HEADERS
-    columns = []
-    for n in range(count):
-        columns += [
-            Column(f"{indicator}{n + 1}", partial(_pair_cell, n=n, part=0), width=16),
-            Column(f"{value}{n + 1}", partial(_pair_cell, n=n, part=1), width=10),
-        ]
-    return columns
-
-
-def _pair_cell(declaration: dict, *, n: int, part: int):
-    pairs = declaration["indicator_pairs"]
-    return pairs[n][part] if n < len(pairs) else ""
-
-
-def _with_pairs(rows: Iterable[dict], pairs):
-    for declaration in rows:
-        declaration["indicator_pairs"] = pairs.get(declaration["pk"], ())
-        yield declaration
+        return declaration_export_table(declarations, chunk_size=EXPORT_CHUNK)

@@ -2,14 +2,7 @@
 
 from django.contrib.auth.mixins import AccessMixin
 
-from ..access import role_of
-from ..choices import Role
-from ..scoping import STAFF_ROLES
-
-
-def is_staff_reader(user) -> bool:
-    """Bureau staff, branch-office staff and managers read progress and lists; enterprises do not."""
-    return role_of(user) in STAFF_ROLES
+from ..access import may_read_staff_pages, may_review
 
 
 class StaffOnlyMixin(AccessMixin):
@@ -20,14 +13,9 @@ class StaffOnlyMixin(AccessMixin):
     """
 
     def dispatch(self, request, *args, **kwargs):
-        if not is_staff_reader(request.user):
+        if not may_read_staff_pages(request.user):
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
-
-
-def is_reviewer(user) -> bool:
-    """Bureau staff and branch-office staff review declarations; managers only read."""
-    return role_of(user) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
 
 
 class ReviewerOnlyMixin(AccessMixin):
@@ -36,7 +24,7 @@ class ReviewerOnlyMixin(AccessMixin):
     is the scope's business (``scoping.visible_to``), answered with a 404 by the view."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not is_reviewer(request.user):
+        if not may_review(request.user):
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from ..access import enterprise_id_of, role_of
-from ..choices import Role, SchemeStatus
+from ..access import enterprise_id_of, is_enterprise_user
+from ..choices import SchemeStatus
 from ..filters import PortalSchemeFilter
 from ..forms.portal import INTENT_DRAFT, INTENT_SUBMIT, DeclarationForm
 from ..models import Declaration, EditConflict, Enterprise, Indicator, TechnicalScheme
@@ -38,7 +38,7 @@ class EnterpriseUserMixin(AccessMixin):
     (their work is in the review queue and the admin)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if role_of(request.user) != Role.ENTERPRISE or enterprise_id_of(request.user) is None:
+        if not is_enterprise_user(request.user) or enterprise_id_of(request.user) is None:
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
 

@@ -16,8 +16,6 @@ The import reads in three steps, one module each: ``rows`` reads a row's cells a
 records they name, ``planning`` matches and plans, ``committing`` writes the plan.
 """
 
-from ...access import role_of
-from ...choices import Role
 from ...columns import DECLARATION_EXPORT, DECLARATION_FIELDS
 from ..common import headers
 from ..engine import ImportColumn, ImportKind, ImportPlan, RowReader
@@ -32,9 +30,6 @@ class DeclarationImport(ImportKind):
     label = "自我声明对标结果"
     columns = COLUMNS
     export_only = frozenset(headers(DECLARATION_EXPORT)) - frozenset(headers(DECLARATION_FIELDS))
-
-    def may_import(self, actor) -> bool:
-        return role_of(actor) in (Role.BUREAU_STAFF, Role.BRANCH_STAFF)
 
     def template_columns(self) -> tuple[ImportColumn, ...]:
         """The fixed columns, then the 指标N / 声明值N pairs."""
