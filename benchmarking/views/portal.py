@@ -21,14 +21,9 @@ from ..filters import PortalSchemeFilter
 from ..forms.portal import INTENT_DRAFT, INTENT_SUBMIT, DeclarationForm
 from ..models import Declaration, EditConflict, Enterprise, Indicator, TechnicalScheme
 from ..scoping import visible_to
-from ..selectors.declarations import (
-    declaration_timeline,
-    declarations_with_parts,
-    item_counts,
-    latest_return_events,
-    portal_overview,
-    published_schemes_for,
-)
+from ..selectors.declarations import declarations_with_parts, item_counts, latest_return_events
+from ..selectors.portal import portal_overview, published_schemes_for
+from ..selectors.timeline import declaration_timeline
 from ..services.declarations import declaration_save_draft, declaration_submit
 from .mixins import ForgivingPaginationMixin
 

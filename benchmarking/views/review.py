@@ -24,13 +24,8 @@ from ..forms.errors import add_service_error
 from ..forms.review import PublishForm, ReturnForm
 from ..models import Declaration, DeclarationAction
 from ..scoping import visible_to
-from ..selectors.declarations import (
-    declaration_timeline,
-    declarations_with_parts,
-    item_counts,
-    pending_review,
-    review_queue,
-)
+from ..selectors.declarations import declarations_with_parts, item_counts, pending_review, review_queue
+from ..selectors.timeline import declaration_timeline
 from ..services.declarations import declaration_publish, declaration_return
 from ..services.errors import WorkflowError
 from .mixins import ForgivingPaginationMixin, ReviewerOnlyMixin

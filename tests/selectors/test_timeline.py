@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from benchmarking.models import Declaration
-from benchmarking.selectors.declarations import declaration_timeline, declarations_with_parts
+from benchmarking.selectors.declarations import declarations_with_parts
+from benchmarking.selectors.timeline import declaration_timeline
 from benchmarking.services.declarations import (
     declaration_attach_evidence,
     declaration_create,
