@@ -1,5 +1,6 @@
 """Who a user is to the bureau and what that lets them do: their role, the office or
-enterprise they act for, each capability by name, and the enterprises in their scope.
+enterprise they act for, each capability by name, and the enterprises in their scope
+(docs/domain.md, "Roles and what each may do").
 
 Roles are Django groups (created by a data migration, so every database has
 them); a user's branch office or enterprise is a field of its profile. This is the

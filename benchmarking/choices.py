@@ -1,4 +1,4 @@
-"""Choice lists of the domain (shared/domain.md), as TextChoices."""
+"""Choice lists of the domain (docs/domain.md), as TextChoices."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

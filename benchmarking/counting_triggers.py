@@ -1,4 +1,5 @@
-"""The database triggers that raise the counts version (see models.CountsVersion).
+"""The database triggers that raise the counts version (see models.CountsVersion and
+docs/domain.md, "Counting").
 
 Installed by migration 0005 and re-installed after every ``migrate`` (a post_migrate
 handler): SQLite rebuilds a table for most schema changes and drops its triggers with

@@ -1,7 +1,7 @@
 """The bureau's default rules: comparing an indicator, grading a declaration, and
 judging progress against the plan (pace, projection, an office's completion).
 
-shared/domain.md calls these "default rules" that the bureau may change: each
+docs/domain.md lists them; the bureau may change these "default rules", so each
 lives in exactly one function here, and everything else (services, admin,
 imports, tests) calls it.
 """

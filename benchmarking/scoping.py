@@ -1,4 +1,5 @@
-"""Which rows a user may see and which they may change: one function pair per model.
+"""Which rows a user may see and which they may change: one function pair per model
+(docs/domain.md, "Roles and what each may do").
 
 Every view, admin ``get_queryset``, autocomplete, export and selector that
 serves a user goes through ``visible_to`` / ``editable_by``. A row outside a

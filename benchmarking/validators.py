@@ -1,4 +1,4 @@
-"""Normalisers and validators for the identifiers people type in.
+"""Normalisers and validators for the identifiers people type in (docs/domain.md, "Identifiers").
 
 Each identifier is normalised first (people paste codes with spaces, lower case
 and full-width characters), then validated, so the same thing is always stored

@@ -17,7 +17,7 @@ SEED = 20240301
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YONGKANG_REGION = "330784"
 
-# What the bureau reported when the plan was set (shared/domain.md): the demo reproduces it.
+# What the bureau reported when the plan was set (docs/domain.md, "Counting"): the demo reproduces it.
 EXPECTED_SCHEMES = 61
 EXPECTED_ENTERPRISES = 230
 EXPECTED_RESULTS = 480

@@ -6,8 +6,8 @@ scheme list's export, so export → edit → import is a round trip. Schemes are
 方案编号, indicators on (scheme, 指标名称).
 
 Historic schemes come in as records with their real status and dates, so the schemes the
-bureau published before the system existed count by the one counting rule (shared/domain.md:
-"Historic records are imported as records, never entered as bare opening numbers").
+bureau published before the system existed count by the one counting rule (docs/domain.md,
+"Imports": historic records come in as records, never as bare opening numbers).
 
 Rules:
 - a new scheme takes its status, dates and reason from the file;

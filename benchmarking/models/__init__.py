@@ -1,4 +1,4 @@
-"""The domain models, one module per part of the domain (shared/domain.md).
+"""The domain models, one module per part of the domain (docs/domain.md, "The objects").
 
 Every domain model keeps its change history in ``history`` (django-simple-history):
 who changed a row, when, and from which values to which. The one exception is

@@ -1,4 +1,4 @@
-"""The counting rules of the 千项计划 (shared/domain.md, "Counting rules").
+"""The counting rules of the 千项计划 (docs/domain.md, "Counting").
 
 This module is the one place they live: the dashboard, the trend, the lists'
 "counted as of" filters and per-row counts, the reports and the tests all count through it.
