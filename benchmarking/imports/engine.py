@@ -103,6 +103,9 @@ class ImportPlan:
     updates: list = field(default_factory=list)  # (record, [changed field names])
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # What the clerk should know that does not stop the import (say, an exact duplicate row
+    # merged, or a credit code registered outside the county): shown in the preview.
+    notices: list[Problem] = field(default_factory=list)
     # Columns of the file the import does not read (the export's computed ones, notes): shown, not refused.
     ignored_columns: list[str] = field(default_factory=list)
     rows: int = 0
@@ -113,6 +116,9 @@ class ImportPlan:
 
     def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
         self.problems.append(Problem(message=message, row=row, column=column))
+
+    def notice(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.notices.append(Problem(message=message, row=row, column=column))
 
 
 class RowReader:
