@@ -8,10 +8,12 @@ logged as a warning rather than mailed as a crash.
 """
 
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +21,34 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 
 
+def database_unavailable(exception: BaseException | None) -> bool:
+    """Is ``exception`` the database being away, or an error raised while handling that?
+
+    OperationalError covers a lost or refused connection, and also deadlocks and serialisation
+    failures: for all of them, trying again shortly is the right advice. An error raised while
+    handling one (a session that failed to load, read again on the way out) is the same outage.
+    """
+    seen = set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def unavailable_response(request, exception: BaseException) -> HttpResponse:
+    """The 503 page in Chinese, with Retry-After."""
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, exception)
+    # Rendered without the request: context processors would ask the database again.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 class DatabaseUnavailableMiddleware:
+    """The view's own database errors, answered before any other middleware sees them fail."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -27,12 +56,17 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        # OperationalError covers a lost or refused connection, and also deadlocks and
-        # serialisation failures: for all of them, trying again shortly is the right advice.
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not database_unavailable(exception):
             return None
-        logger.warning("database unavailable on %s %s: %s", request.method, request.path, exception)
-        # Rendered without the request: context processors would ask the database again.
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return unavailable_response(request, exception)
+
+
+def server_error(request):
+    """The project's handler500: every error no one handled ends here — one raised in a
+    middleware too (loading the session or the user, the idle-timeout touch, saving the session
+    on the way out), which ``process_exception`` never sees. The database being away is a 503;
+    anything else the site's own 500 page."""
+    exception = sys.exc_info()[1]
+    if database_unavailable(exception):
+        return unavailable_response(request, exception)
+    return defaults.server_error(request)

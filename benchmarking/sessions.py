@@ -9,6 +9,7 @@ within that much and a user clicking through pages costs no write at all.
 """
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 # The session key holding when the expiry was last pushed back (Unix seconds).
@@ -38,7 +39,13 @@ class IdleSessionMiddleware:
         # Only a session this request read and that exists (a login): never create one
         # for an anonymous visitor, never resurrect one that was just flushed.
         if session.accessed and session.session_key and not session.is_empty():
+            try:
+                touched_at = session.get(TOUCHED_KEY, 0)
+            except DatabaseError:
+                # The session could not be loaded (the database is away): the response already
+                # says so (a 503); the touch waits for a request that can read it.
+                return response
             now = _now()
-            if now - session.get(TOUCHED_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+            if now - touched_at >= settings.SESSION_TOUCH_SECONDS:
                 session[TOUCHED_KEY] = now
         return response

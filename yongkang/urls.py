@@ -13,3 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("benchmarking.urls")),
 ]
+
+# A database outage met anywhere in a request (a middleware loading the session or the user,
+# too) answers 503 "try again shortly"; every other unhandled error the site's 500 page.
+handler500 = "benchmarking.outages.server_error"
