@@ -1,11 +1,17 @@
-"""Shared fixtures: one user per role, and a published scheme to declare against."""
+"""Shared fixtures: one user per role, and a published scheme to declare against; for the
+lists, their exports and the dashboard (its page and its selector), a one-indicator scheme,
+``declare`` to publish against it at a chosen instant, and a 千项计划 with its records."""
 
+import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
 from benchmarking.choices import Direction, Role
+from benchmarking.models import Plan, PlanQuota
+from benchmarking.services.declarations import declaration_create, declaration_publish, declaration_withdraw
 from benchmarking.services.schemes import scheme_publish
 from tests.factories import (
     BranchOfficeFactory,
@@ -16,6 +22,16 @@ from tests.factories import (
     make_user,
 )
 
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def sh(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
+    """An aware instant on a Shanghai wall clock."""
+    return dt.datetime(year, month, day, hour, tzinfo=SH)
+
+
+EARLY = sh(2024, 1, 10)
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` need PostgreSQL behaviour; skip them on SQLite. Every
@@ -24,7 +40,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)"
+            )
 
     from django.conf import settings
 
@@ -151,3 +169,82 @@ def scheme(bureau_staff):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+# -- the lists, their exports and the dashboard ---------------------------------------------------
+
+
+@pytest.fixture
+def list_scheme(bureau_staff):
+    """A scheme published long before every instant the tests ask about, with one
+    higher-is-better indicator (benchmark 12): 13 grades 领先, 12 先进, 5 落后."""
+    scheme = SchemeFactory(code="YKDB-LIST-001", title="保温杯对标技术方案", product_category="保温杯")
+    IndicatorFactory(scheme=scheme, name="保温效能", benchmark_value=Decimal("12"))
+    return scheme_publish(scheme=scheme, actor=bureau_staff, at=EARLY)
+
+
+@pytest.fixture
+def declare(list_scheme, executed_standard, bureau_staff):
+    """declare(enterprise, model=…, value=…, published=instant or None, scheme=…, declared_on=…)
+    -> a paper declaration entered by bureau staff; published at ``published`` unless None."""
+
+    def make(
+        enterprise,
+        *,
+        model: str,
+        value: str = "13",
+        published: dt.datetime | None = None,
+        scheme=None,
+        product_name: str = "真空保温杯",
+        declared_on: dt.date | None = None,
+    ):
+        scheme = scheme or list_scheme
+        indicator = scheme.indicators.get()
+        declaration = declaration_create(
+            actor=bureau_staff,
+            enterprise=enterprise,
+            scheme=scheme,
+            product_name=product_name,
+            product_model=model,
+            executed_standard=executed_standard,
+            declared_on=declared_on,
+            values={indicator.pk: Decimal(value)},
+            at=published or EARLY,
+        )
+        if published is None:
+            return declaration
+        return declaration_publish(declaration=declaration, actor=bureau_staff, at=published)
+
+    return make
+
+
+@pytest.fixture
+def plan(office, other_office):
+    """The active 千项计划, 2024–2026: 10 schemes, 6 enterprises, 12 results; quotas 东城 2
+    enterprises and 4 results, 西城 4 and 8."""
+    plan = Plan.objects.create(
+        name="千项计划",
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        target_schemes=10,
+        target_enterprises=6,
+        target_results=12,
+        is_active=True,
+    )
+    PlanQuota.objects.create(plan=plan, branch_office=office, enterprises=2, results=4)
+    PlanQuota.objects.create(plan=plan, branch_office=other_office, enterprises=4, results=8)
+    return plan
+
+
+@pytest.fixture
+def records(plan, enterprise, other_enterprise, declare, bureau_staff):
+    """Before the plan: one result of enterprise A. In 2024: two more of A, one of B.
+    In 2025: one of B, withdrawn in March 2025."""
+    declare(enterprise, model="A-0", published=sh(2023, 11, 20))
+    declare(enterprise, model="A-1", published=sh(2024, 3, 5))
+    declare(enterprise, model="A-2", published=sh(2024, 8, 5))
+    declare(other_enterprise, model="B-1", published=sh(2024, 9, 9))
+    late = declare(other_enterprise, model="B-2", published=sh(2025, 1, 8))
+    declaration_withdraw(declaration=late, actor=bureau_staff, comment="数据有误", at=sh(2025, 3, 3))
+    declare(other_enterprise, model="B-DRAFT")  # never counts
+    return plan

@@ -33,7 +33,9 @@ def test_pages_carry_a_policy_without_inline_scripts_or_other_origins(client, ur
         # no host, scheme or wildcard.
         allowed = KEYWORDS | ({"data:"} if name == "img-src" else set())
         if name == "style-src":
-            allowed |= {"'unsafe-hashes'"} | {s for s in sources if re.fullmatch(r"'sha256-[A-Za-z0-9+/]+={0,2}'", s)}
+            allowed |= {"'unsafe-hashes'"} | {
+                s for s in sources if re.fullmatch(r"'sha256-[A-Za-z0-9+/]+={0,2}'", s)
+            }
         assert set(sources) <= allowed, (name, sources)
 
 

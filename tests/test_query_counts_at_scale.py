@@ -1,5 +1,5 @@
 """The dashboard, the lists and their exports cost the same number of queries at demo
-size and at ten times demo size (issue 4, "Must show").
+size and at ten times demo size: a page's cost must not grow with the number of records.
 
 Each factor is generated once, inside a transaction rolled back when its tests are done (generate_scale writes N copies of the demo with bulk inserts: factor 10 is 2,680
 enterprises and 5,220 declarations). The bounds are exact and the same at both sizes.

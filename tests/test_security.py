@@ -28,7 +28,9 @@ ELSEWHERE = "10.9.9.9"
 def log_in(username, password, ip, url=None):
     """A login POST from a fresh browser at ``ip``; returns the response and whether it logged in."""
     client = Client()
-    response = client.post(url or reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+    response = client.post(
+        url or reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
     return response, "_auth_user_id" in client.session
 
 

@@ -73,8 +73,14 @@ def test_scheme_documents_get_random_names_too():
 
 @pytest.mark.parametrize(
     ("original", "suffix"),
-    [("a.pdf", ".pdf"), ("A.JPEG", ".jpeg"), ("archive.tar.gz", ".gz"), ("no-extension", ""),
-     ("weird.p df", ""), ("dots....", "")],
+    [
+        ("a.pdf", ".pdf"),
+        ("A.JPEG", ".jpeg"),
+        ("archive.tar.gz", ".gz"),
+        ("no-extension", ""),
+        ("weird.p df", ""),
+        ("dots....", ""),
+    ],
 )
 def test_random_file_name_keeps_only_a_plain_extension(original, suffix):
     name = random_file_name(original)

@@ -1,4 +1,4 @@
-"""Permission-matrix rules for bulk import (issue 6): each kind's importers (enterprises and
+"""Permission-matrix rules for the bulk import: each kind's importers (enterprises and
 declarations: bureau and branch-office staff; standards and schemes: bureau staff) get the
 page, the template and the upload form; other staff and enterprise users get 403; anonymous users go to the login page.
 An unknown kind is a 404. Confirming is a POST only (GET: 405 to those who may import)."""

@@ -2,8 +2,8 @@
 
 The test walks the URL resolver itself, so a new view without a rule here fails
 it. Expectations are written out by hand (not derived from the code under test):
-anonymous → login, own records → 200, anyone else's → 404, and the role rules
-of issue 3 for what each kind of staff may open.
+anonymous → login, own records → 200, anyone else's → 404, and the permission rules
+for staff pages: what each kind of staff may open.
 """
 
 from dataclasses import dataclass, field
@@ -337,7 +337,8 @@ def site_checks(world, name):
             ),
         ],
     }
-    # Each area of issue 5 keeps its rules beside its own tests, in the same form.
+    # Each area (accounts, bulk import, enterprise portal, public pages, review) keeps its
+    # rules in its own module beside this one, in the same form.
     from tests.access import matrix_accounts, matrix_imports, matrix_portal, matrix_public, matrix_review
 
     for area in (matrix_accounts, matrix_imports, matrix_portal, matrix_public, matrix_review):

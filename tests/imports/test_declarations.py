@@ -25,8 +25,8 @@ from benchmarking.services.declarations import (
     declaration_withdraw,
 )
 from benchmarking.services.schemes import scheme_publish, scheme_withdraw
+from tests.conftest import sh
 from tests.factories import IndicatorFactory, SchemeFactory, make_user
-from tests.views.conftest import sh
 
 KIND = DeclarationImport()
 HEADERS = [

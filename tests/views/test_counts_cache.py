@@ -12,9 +12,8 @@ from django.urls import reverse
 from benchmarking.models import BranchOffice, Declaration, Enterprise, Plan, TechnicalScheme
 from benchmarking.selectors.progress import cached_counts, counts_version
 from benchmarking.services.declarations import declaration_update, declaration_withdraw
+from tests.conftest import sh
 from tests.factories import BranchOfficeFactory, IndustryFactory, SchemeFactory
-
-from .conftest import sh
 
 URL = reverse("progress-dashboard")
 

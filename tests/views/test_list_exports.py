@@ -15,9 +15,8 @@ from django.utils import timezone
 from benchmarking.columns import DECLARATION_COMPUTED, DECLARATION_FIELDS, ENTERPRISE_EXPORT, SCHEME_EXPORT
 from benchmarking.services.declarations import declaration_withdraw
 from benchmarking.services.schemes import scheme_publish
+from tests.conftest import sh
 from tests.factories import EnterpriseFactory, IndicatorFactory, IndustryFactory, SchemeFactory
-
-from .conftest import sh
 
 EXPORTS = ("scheme-export", "enterprise-export", "declaration-export")
 HEADERS = {

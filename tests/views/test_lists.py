@@ -13,9 +13,8 @@ from benchmarking.choices import DeclarationStatus, Grade, SchemeStatus
 from benchmarking.selectors.progress import benchmarked_enterprises, counted_declarations, counted_schemes
 from benchmarking.services.declarations import declaration_withdraw
 from benchmarking.services.schemes import scheme_publish, scheme_withdraw
+from tests.conftest import SH, sh
 from tests.factories import EnterpriseFactory, IndicatorFactory, IndustryFactory, SchemeFactory
-
-from .conftest import SH, sh
 
 LISTS = ("scheme-list", "enterprise-list", "declaration-list")
 D = dt.date(2024, 6, 30)  # the "as of" day of the counted_on tests

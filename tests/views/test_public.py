@@ -24,6 +24,7 @@ from benchmarking.services.declarations import (
     declaration_withdraw,
 )
 from benchmarking.services.schemes import scheme_publish
+from tests.conftest import SH, sh
 from tests.factories import (
     EnterpriseFactory,
     IndicatorFactory,
@@ -31,8 +32,6 @@ from tests.factories import (
     SchemeFactory,
     StandardFactory,
 )
-
-from .conftest import SH, sh
 
 LIST = reverse("public-results")
 

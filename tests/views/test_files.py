@@ -92,7 +92,7 @@ def test_download_name_drops_characters_a_file_name_cannot_hold(client, evidence
     evidence.save()
     client.force_login(enterprise_user)
     disposition = client.get(evidence.file.url)["Content-Disposition"]
-    assert quote('报告 No.1_2024_ _复检_.pdf') in disposition
+    assert quote("报告 No.1_2024_ _复检_.pdf") in disposition
 
 
 @pytest.mark.django_db

@@ -24,7 +24,11 @@ from benchmarking.models import Declaration, DeclarationItem, Enterprise, Standa
 from benchmarking.views import imports as import_views
 from tests.factories import EnterpriseFactory, StandardFactory, make_credit_code, make_user
 from tests.imports import test_declarations
-from tests.imports.test_declarations import declare, row, xlsx
+
+# The declaration-import tests' helper (a plain function), renamed so that it is not taken for
+# the ``declare`` fixture of the list and dashboard tests (tests/conftest.py).
+from tests.imports.test_declarations import declare as declare_cup
+from tests.imports.test_declarations import row, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -372,7 +376,7 @@ def test_a_draft_s_changed_values_are_previewed_as_declared_values_and_confirmed
 ):
     """The declarations kind reports changed values as "items", a reverse relation with no
     verbose_name: the preview names it (it used to be a 500), and confirming writes it."""
-    draft = declare(cup_scheme, enterprise, executed_standard, bureau_staff, model="D-1")
+    draft = declare_cup(cup_scheme, enterprise, executed_standard, bureau_staff, model="D-1")
     data = xlsx([draft_row(enterprise, cup_scheme, executed_standard, model="D-1", warmth=11)])
 
     preview = upload(bureau_client, "declarations", xlsx_file(data))
@@ -429,7 +433,7 @@ def test_the_preview_of_updated_declarations_costs_the_same_at_5_and_50(
     """Each declaration's label names its enterprise: loaded once for the list, not per row."""
     owners = [enterprise, other_enterprise]
     for i in range(50):
-        declare(cup_scheme, owners[i % 2], executed_standard, bureau_staff, model=f"D-{i}")
+        declare_cup(cup_scheme, owners[i % 2], executed_standard, bureau_staff, model=f"D-{i}")
 
     def changed(n):
         rows = [
@@ -450,7 +454,7 @@ def test_the_preview_page_adds_no_query_per_listed_record(
     declarations read without their enterprise get it in one query for the whole list."""
     owners = [enterprise, other_enterprise]
     for i in range(50):
-        declare(cup_scheme, owners[i % 2], executed_standard, bureau_staff, model=f"D-{i}")
+        declare_cup(cup_scheme, owners[i % 2], executed_standard, bureau_staff, model=f"D-{i}")
     kind = kinds()["declarations"]
 
     def count(n: int) -> int:

@@ -1,7 +1,7 @@
 """``manage.py generate_scale``: N copies of the demo count exactly N × (61, 230, 480), now
 and at every earlier date, with valid rows, shared reference data, and no second run.
 
-Like tests/test_seed_demo.py, ``TestFactorTwo`` generates factor 2 once inside a
+Like tests/demo/test_seed.py, ``TestFactorTwo`` generates factor 2 once inside a
 transaction that is rolled back when the class ends; each of its tests runs in its own
 savepoint on top. The tests outside the class start from an empty database.
 """
