@@ -72,7 +72,7 @@ def test_known_good_credit_codes_pass(code):
 
 
 def test_check_character_follows_the_gb32100_formula():
-    # Worked by hand from shared/domain.md: weights 3^(i-1) mod 31, check = (31 - sum mod 31) mod 31.
+    # Worked by hand from docs/domain.md: weights 3^(i-1) mod 31, check = (31 - sum mod 31) mod 31.
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     first17 = "91350200MA2YJ1XR9"
     total = sum(alphabet.index(ch) * pow(3, i, 31) for i, ch in enumerate(first17))

@@ -1,4 +1,4 @@
-"""The counting rules (shared/domain.md, "Counting rules") as benchmarking.selectors.progress answers them."""
+"""The counting rules (docs/domain.md, "Counting") as benchmarking.selectors.progress answers them."""
 
 import datetime as dt
 from decimal import Decimal
