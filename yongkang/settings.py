@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An address whose query carries a NUL character is a 400, before any view or filter sees it.
+    "benchmarking.hostile.RefuseNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The idle timeout: pushes the session's expiry back, at most once a minute.
     "benchmarking.sessions.IdleSessionMiddleware",

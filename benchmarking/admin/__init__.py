@@ -4,4 +4,13 @@ Workflow moves are admin actions that call the services; no admin form ever
 edits a status field (they are not editable).
 """
 
-from . import accounts, declarations, enterprises, organisation, plans, schemes, standards  # noqa: F401
+from . import (  # noqa: F401
+    accounts,
+    declarations,
+    enterprises,
+    organisation,
+    others,
+    plans,
+    schemes,
+    standards,
+)

@@ -3,9 +3,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import DataError, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -271,7 +274,39 @@ class DraftsOnlyDeleteMixin:
         return super().has_delete_permission(request, obj)
 
 
-class ScopedAdminMixin:
+class LenientChangeList(ChangeList):
+    """A changelist whose address carries a value the database cannot compare — a year past
+    9999, a number past the column's range — treats it as the admin treats any unusable
+    filter: the list is shown again without its filters, with the admin's notice, not a 500.
+
+    The admin allows a lookup on any of the model's own fields in the address, and such a value
+    only fails when the query runs (the date hierarchy's next year, the database's range)."""
+
+    UNUSABLE = (ValueError, OverflowError, DataError)
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except self.UNUSABLE as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            # A savepoint: on PostgreSQL a refused statement would spoil the rest of a transaction.
+            with transaction.atomic():
+                super().get_results(request)
+        except self.UNUSABLE as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class LenientChangeListMixin:
+    """Every admin's changelist is a LenientChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return LenientChangeList
+
+
+class ScopedAdminMixin(LenientChangeListMixin):
     """Admin pages show only the rows the user may see, change only those they may
     change (benchmarking.scoping), and answer 404 for anything else."""
 

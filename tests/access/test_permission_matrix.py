@@ -7,16 +7,12 @@ for staff pages: what each kind of staff may open.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from benchmarking import models
-from benchmarking.services.declarations import declaration_create
-from tests.factories import IndicatorFactory, SchemeFactory
 
 ROLES = ("anonymous", "enterprise_a", "enterprise_b", "branch_other", "branch_same", "manager", "bureau")
 STAFF = frozenset({"branch_other", "branch_same", "manager", "bureau"})
@@ -95,94 +91,8 @@ def _axes_rules():
     }
 
 
-@pytest.fixture
-def world(
-    db,
-    office,
-    other_office,
-    enterprise,
-    other_enterprise,
-    enterprise_user,
-    other_enterprise_user,
-    branch_staff,
-    other_branch_staff,
-    manager,
-    bureau_staff,
-    executed_standard,
-):
-    scheme = SchemeFactory()
-    IndicatorFactory(scheme=scheme, name="保温效能", benchmark_value=Decimal("12"))
-    models.SchemeBenchmark.objects.create(scheme=scheme, standard=executed_standard)
-    indicator = scheme.indicators.get()
-    reference_value = models.IndicatorReferenceValue.objects.create(
-        indicator=indicator, standard=executed_standard, value="≥ 10 h"
-    )
-    from benchmarking.services.schemes import scheme_publish
-
-    scheme = scheme_publish(scheme=scheme, actor=bureau_staff)
-    declaration = declaration_create(
-        actor=enterprise_user,
-        enterprise=enterprise,
-        scheme=scheme,
-        product_name="真空杯",
-        product_model="A-1",
-        executed_standard=executed_standard,
-        values={indicator.pk: Decimal("13")},
-    )
-    evidence = models.DeclarationEvidence.objects.create(
-        declaration=declaration, title="检测报告", file=SimpleUploadedFile("report.pdf", PDF)
-    )
-    plan = models.Plan.objects.create(
-        name="千项计划", starts_on="2024-01-01", ends_on="2026-12-31", is_active=True
-    )
-    quota = models.PlanQuota.objects.create(plan=plan, branch_office=office, enterprises=10, results=20)
-    users = {
-        "anonymous": None,
-        "enterprise_a": enterprise_user,
-        "enterprise_b": other_enterprise_user,
-        "branch_other": other_branch_staff,
-        "branch_same": branch_staff,
-        "manager": manager,
-        "bureau": bureau_staff,
-    }
-    samples = {
-        "office_a": office,
-        "industry": enterprise.industry,
-        "standard": executed_standard,
-        "scheme": scheme,
-        "scheme_benchmark": models.SchemeBenchmark.objects.get(scheme=scheme),
-        "indicator": indicator,
-        "reference_value": reference_value,
-        "plan": plan,
-        "quota": quota,
-        "enterprise_a": enterprise,
-        "declaration_a": declaration,
-        "item_a": declaration.items.get(),
-        "evidence_a": evidence,
-        "event_a": declaration.events.get(),
-        "profile_a": enterprise_user.profile,
-        "user_a": enterprise_user,
-        "group": Group.objects.get(name="企业用户"),
-        **_axes_samples(enterprise_user.username),
-    }
-    return {"users": users, "samples": samples}
-
-
 def all_rules():
     return {**MODEL_RULES, **_auth_rules(), **_axes_rules()}
-
-
-def _axes_samples(username):
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    who = {"username": username, "ip_address": "10.0.0.1", "user_agent": "pytest"}
-    return {
-        "access_attempt": AccessAttempt.objects.create(
-            **who, failures_since_start=5, get_data="", post_data=""
-        ),
-        "access_failure": AccessFailureLog.objects.create(**who, locked_out=True),
-        "access_log": AccessLog.objects.create(**who),
-    }
 
 
 def walk(patterns, namespace=""):
