@@ -138,7 +138,7 @@ def cases_for(client, world, url: str) -> list[tuple[str, dict[str, str], str]]:
         client.get(url)
     parameters = set(read)
     model_admin = getattr(match.func, "model_admin", None)
-    if model_admin is not None and match.url_name.endswith("_changelist"):
+    if model_admin is not None and (match.url_name or "").endswith("_changelist"):
         parameters |= admin_changelist_parameters(model_admin, world["users"]["bureau"])
     return [(path, base, parameter) for parameter in sorted(parameters)]
 
