@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A lost database connection (a restart, a failover) answers 503 "try again", not 500.
     "benchmarking.outages.DatabaseUnavailableMiddleware",
+    # A move a person makes is stamped now: a service refuses a past date during a request.
+    "benchmarking.interactive.InteractiveMovesMiddleware",
     # Names the logged-in user on every history record written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -17,7 +17,6 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -36,7 +35,7 @@ from ..models import (
 )
 from ..notifications import notify_declaration_moved
 from ..rules import effective_grade, regrade
-from .errors import WorkflowError, reject_future
+from .errors import WorkflowError, move_moment
 from .standards import standard_for_number
 from .workflow import apply_move, check_move_source, start_declaration
 
@@ -130,7 +129,7 @@ def declaration_create(
 ) -> Declaration:
     """Start a draft with one item per indicator of the scheme. Staff creating one
     for an enterprise enter a paper declaration, which they may publish directly."""
-    at = at or timezone.now()
+    at = move_moment(at)
     on_paper = is_reviewer_for(actor, enterprise)
     if not (on_paper or acts_for_enterprise(actor, enterprise)):
         raise WorkflowError(_("您无权为该企业录入声明。"), code="not_allowed")
@@ -232,8 +231,7 @@ def _transition(
     *, declaration: Declaration, actor, action: str, comment: str, at: datetime | None
 ) -> Declaration:
     transition = DECLARATION_TRANSITIONS[action]
-    at = at or timezone.now()
-    reject_future(at)
+    at = move_moment(at)
     comment = (comment or "").strip()
     with transaction.atomic():
         # Lock first, then decide: two reviewers clicking at once must not both move it.

@@ -6,18 +6,16 @@ Each save names ``actor`` as the user of its change-history record, request or n
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import may_manage_schemes
 from ..models import SchemeAction, TechnicalScheme
-from .errors import WorkflowError, reject_future
+from .errors import WorkflowError, move_moment
 from .workflow import apply_scheme_move, check_scheme_move_source
 
 
 def _scheme_transition(*, scheme: TechnicalScheme, actor, action: str, reason: str = "", at: datetime | None):
-    at = at or timezone.now()
-    reject_future(at)
+    at = move_moment(at)
     if not may_manage_schemes(actor):
         raise WorkflowError(_("只有市局工作人员可以发布或撤销技术方案。"), code="not_allowed")
     with transaction.atomic():
