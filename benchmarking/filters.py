@@ -25,6 +25,7 @@ from .selectors.progress import (
     benchmarked_enterprises,
     counted_q,
     end_of_day,
+    entered_after_q,
     enterprises_with_counted_results,
     schemes_with_counted_results,
 )
@@ -211,6 +212,21 @@ class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
         return super().filter_queryset(self.with_counts(queryset))
 
 
+def _entered_after_filter() -> django_filters.DateFilter:
+    # The dashboard's "changed by later entries" links pair it with counted_on: the records that
+    # count on a day although entered since (selectors.progress.entered_later).
+    return _date_filter(
+        _("该日之后录入"),
+        "filter_entered_after",
+        help_text=_("该日（北京时间）结束之后才录入系统的记录，如补录的历史记录。"),
+    )
+
+
+class EnteredAfterMixin:
+    def filter_entered_after(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(entered_after_q(value))
+
+
 def _published_from(queryset: QuerySet, value: dt.date) -> QuerySet:
     # From the start of that Shanghai day: after the end of the day before.
     return queryset.filter(published_at__gt=end_of_day(value - dt.timedelta(days=1)))
@@ -220,11 +236,12 @@ def _published_to(queryset: QuerySet, value: dt.date) -> QuerySet:
     return queryset.filter(published_at__lte=end_of_day(value))
 
 
-class SchemeFilter(ListFilterSet):
+class SchemeFilter(EnteredAfterMixin, ListFilterSet):
     industry = _industry_filter("industry")
     status = _choice_filter(_("状态"), SchemeStatus.choices)
     published_from = _date_filter(_("发布日期起"), "filter_published_from")
     published_to = _date_filter(_("发布日期止"), "filter_published_to")
+    entered_after = _entered_after_filter()
     sort = SortFilter(
         fields=(
             ("code", "code"),
@@ -290,7 +307,7 @@ class EnterpriseFilter(ListFilterSet):
         return enterprises_with_counted_results(queryset, as_of=self.counted_as_of())
 
 
-class DeclarationFilter(ListFilterSet):
+class DeclarationFilter(EnteredAfterMixin, ListFilterSet):
     # The counting rules count a result under its enterprise's current office and industry.
     branch_office = _office_filter("enterprise__branch_office")
     industry = _industry_filter("enterprise__industry")
@@ -300,6 +317,7 @@ class DeclarationFilter(ListFilterSet):
     declared_to = _date_filter(_("声明日期止"), "filter_declared_to")
     published_from = _date_filter(_("发布日期起"), "filter_published_from")
     published_to = _date_filter(_("发布日期止"), "filter_published_to")
+    entered_after = _entered_after_filter()
     sort = SortFilter(
         fields=(
             ("enterprise__name", "enterprise"),

@@ -92,6 +92,8 @@ class Dashboard:
     industries: list[IndustryRow]
     months: list[dt.date]  # the trend's x axis: the plan's months and the one before it
     trend: list[TrendPoint]
+    # For a past day, what records entered since changed in its figures (progress.entered_later).
+    entered_later: progress.EnteredLater | None = None
 
     def measure(self, key: str) -> Measure:
         return next(m for m in self.measures if m.key == key)
@@ -190,6 +192,16 @@ def dashboard_for(
             )
         )
 
+    # Today's figures cannot have been changed by later entries; a past day's may have been.
+    entered_later = (
+        progress.cached_counts(
+            f"later:{as_of}:{office_id}",
+            lambda: progress.entered_later(as_of, branch_office_id=office_id),
+            version=version,
+        )
+        if as_of < today
+        else None
+    )
     offices = _office_rows(plan, grid.by_office(0), elapsed, only=branch_office)
     offices.sort(key=OFFICE_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
     return Dashboard(
@@ -203,6 +215,7 @@ def dashboard_for(
         industries=_industry_rows(grid.by_industry(0, branch_office_id=office_id)),
         months=months,
         trend=_trend(plan, months, monthly, measures),
+        entered_later=entered_later,
     )
 
 

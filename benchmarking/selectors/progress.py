@@ -28,6 +28,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -80,6 +81,59 @@ def benchmarked_enterprises(as_of=None) -> QuerySet[Enterprise]:
     """Distinct enterprises with at least one counted result."""
     return Enterprise.objects.filter(
         pk__in=Declaration.objects.filter(counted_q(as_of)).values("enterprise_id")
+    )
+
+
+# -- records entered after the day they count on ---------------------------------------
+
+
+def entered_after_q(day: dt.date, prefix: str = "") -> Q:
+    """Entered (created in the tracker) after the end of ``day``."""
+    return Q(**{f"{prefix}created_at__gt": end_of_day(day)})
+
+
+@dataclass(frozen=True)
+class EnteredLater:
+    """What records entered after a day changed in that day's figures: the results and
+    schemes that count on it although entered since (historic records imported later), and
+    the enterprises counted on it only through such results."""
+
+    day: dt.date
+    results: int = 0
+    schemes: int = 0
+    enterprises: int = 0
+
+    @property
+    def records(self) -> int:
+        return self.results + self.schemes
+
+
+def entered_later(day: dt.date, *, branch_office_id: int | None = None) -> EnteredLater:
+    """The records created after ``day`` that count as of it (``counted_q``): its figures as
+    read now differ from what a report made that day showed. Moves made in the tracker are
+    stamped when made (``services.errors.move_moment``), so only records entered after the
+    fact (the historic import) can be among them. Two queries; none for today or later."""
+    if day >= timezone.localdate():
+        return EnteredLater(day=day)
+    at = end_of_day(day)
+    # Per enterprise: its results counted on the day, entered by then and entered since.
+    per_enterprise = (
+        _declarations_in(branch_office_id)
+        .filter(counted_q(at))
+        .values("enterprise_id")
+        .annotate(
+            early=Count("pk", filter=~entered_after_q(day)),
+            late=Count("pk", filter=entered_after_q(day)),
+        )
+        .filter(late__gt=0)
+        .order_by()
+    )
+    declared = per_enterprise.aggregate(
+        results=Coalesce(Sum("late"), 0), enterprises=Count("enterprise_id", filter=Q(early=0))
+    )
+    schemes = counted_schemes(at).filter(entered_after_q(day)).count()
+    return EnteredLater(
+        day=day, results=declared["results"], schemes=schemes, enterprises=declared["enterprises"]
     )
 
 

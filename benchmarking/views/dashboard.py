@@ -134,6 +134,13 @@ class DashboardView(StaffOnlyMixin, TemplateView):
                 key: "?" + urlencode({**query, "sort": key if sort != key else f"-{key}"})
                 for key in OFFICE_SORTS
             },
+            # The records behind the "changed by later entries" notice of a past day.
+            "entered_later_urls": {
+                "results": _list_url(
+                    "declaration-list", as_of, branch_office=office_id, entered_after=as_of.isoformat()
+                ),
+                "schemes": _list_url("scheme-list", as_of, entered_after=as_of.isoformat()),
+            },
             "report_url": reverse("progress-report") + ("?" + urlencode(query) if query else ""),
         }
 
