@@ -11,14 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ..services.errors import CLOCK_TOLERANCE
 from .engine import NOT_GIVEN, ImportPlan, RowReader
 
 __all__ = [
+    "BACKDATED",
     "BATCH",
     "changed_fields",
     "first_rows",
     "given",
     "headers",
+    "is_backdated",
     "locked",
     "message_of",
     "read_back_pks",
@@ -30,9 +33,18 @@ __all__ = [
 ]
 
 BATCH = 1000
+# What the history of a historic record says: it was entered after the moves it records, which
+# are dated when they happened (docs/domain.md, "Dates that do not rewrite the past"). The event
+# comment of each back-dated move, and the change reason of each such record's creation.
+BACKDATED = "补录：历史记录导入"
 # An .xlsx export holds a number as a double written to 16 significant digits: two values
 # closer than this, relative to their size, are the same number to a spreadsheet.
 _SPREADSHEET_PRECISION = Decimal("1e-15")
+
+
+def is_backdated(at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a move dated ``at`` and recorded ``now`` is back-dated (补录)."""
+    return at is not None and now - at > CLOCK_TOLERANCE
 
 
 def headers(columns) -> list[str]:

@@ -39,9 +39,11 @@ from ..services.workflow import apply_scheme_move
 from ..validators import normalize_standard_number
 from . import cells
 from .common import (
+    BACKDATED,
     BATCH,
     changed_fields,
     given,
+    is_backdated,
     locked,
     message_of,
     read_back_pks,
@@ -424,6 +426,9 @@ class SchemeImport(ImportKind):
             apply_scheme_move(
                 record, SchemeAction.WITHDRAW, at=status["withdrawn_at"], reason=status["withdraw_reason"]
             )
+        if is_backdated(record.published_at, timezone.now()):
+            # Its creation's history record says so (simple-history reads it per row).
+            record._change_reason = BACKDATED
         if not self._clean(record, scheme.first_row, _HEADER_OF, exclude=["industry"]):
             return
         record._import_benchmarks = (wanted, [])

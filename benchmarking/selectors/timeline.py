@@ -15,6 +15,7 @@ from ..models import (
     DeclarationItem,
     Standard,
 )
+from ..services.errors import CLOCK_TOLERANCE
 from .declarations import format_value
 
 
@@ -28,6 +29,9 @@ class TimelineEntry:
     changes: list[str] = field(default_factory=list)
     comment: str = ""
     is_move: bool = False
+    # When a move dated before its declaration was entered was recorded: it is 补录, a historic
+    # record entered after the fact (None for a move recorded as it happened).
+    entered_at: dt.datetime | None = None
     # Ties at the same instant keep the order in which they were written.
     order: tuple = ()
 
@@ -46,8 +50,13 @@ _FIELD_LABELS = {
 def declaration_timeline(declaration: Declaration) -> list[TimelineEntry]:
     """Every step of the declaration, oldest first: each workflow move (who, from, to, why),
     each edit of its details or indicator values (old → new), each evidence file added or
-    removed. Costs 4 queries; ``declaration`` should come from ``declarations_with_parts``."""
+    removed. Costs 4 queries; ``declaration`` should come from ``declarations_with_parts``.
+
+    A move dated before the declaration was entered (an imported historic record's) is marked
+    补录 with the time it was entered: moves made in the tracker are stamped when made
+    (``services.errors.move_moment``), so only records entered after the fact have such moves."""
     entries: list[TimelineEntry] = []
+    entered = declaration.created_at
     for event in declaration.events.all():
         title = event.get_action_display()
         if event.from_status:
@@ -59,6 +68,7 @@ def declaration_timeline(declaration: Declaration) -> list[TimelineEntry]:
                 title=title,
                 comment=event.comment,
                 is_move=True,
+                entered_at=entered if entered - event.at > CLOCK_TOLERANCE else None,
                 order=(event.at, 0, event.pk),
             )
         )

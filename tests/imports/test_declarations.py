@@ -17,6 +17,7 @@ from benchmarking.imports.declarations import DeclarationImport
 from benchmarking.imports.engine import commit_import, plan_import
 from benchmarking.models import Declaration, DeclarationAction, DeclarationEvent, DeclarationItem
 from benchmarking.selectors.progress import progress_as_of
+from benchmarking.selectors.timeline import declaration_timeline
 from benchmarking.services.declarations import (
     declaration_create,
     declaration_publish,
@@ -239,14 +240,22 @@ def test_a_historic_published_row_imports_as_published_with_events_and_counts(
     assert h1.items.count() == 3
     events = list(h1.events.values_list("action", "from_status", "to_status", "at", "actor", "comment"))
     assert events == [
-        (DeclarationAction.CREATE, "", DeclarationStatus.DRAFT, sh(2024, 3, 5), importer.pk, "批量导入"),
+        # Moves dated before the import say they were entered after the fact.
+        (
+            DeclarationAction.CREATE,
+            "",
+            DeclarationStatus.DRAFT,
+            sh(2024, 3, 5),
+            importer.pk,
+            "补录：历史记录导入",
+        ),
         (
             DeclarationAction.PUBLISH,
             DeclarationStatus.DRAFT,
             DeclarationStatus.PUBLISHED,
             sh(2024, 3, 5),
             importer.pk,
-            "批量导入",
+            "补录：历史记录导入",
         ),
     ]
     h2 = Declaration.objects.get(product_model="H-2")
@@ -258,6 +267,13 @@ def test_a_historic_published_row_imports_as_published_with_events_and_counts(
     assert progress_as_of(dt.date(2024, 6, 1)).results == 1
     assert progress_as_of(dt.date(2024, 6, 1)).enterprises == 1
     assert h1.history.get().history_user == importer
+    assert h1.history.get().history_change_reason == "补录：历史记录导入"
+    assert {i.history_change_reason for i in DeclarationItem.history.filter(declaration_id=h1.pk)} == {
+        "补录：历史记录导入"
+    }
+    # The timeline shows the moves as 补录, with the time they were entered.
+    timeline = declaration_timeline(Declaration.objects.get(pk=h1.pk))
+    assert [entry.entered_at for entry in timeline if entry.is_move] == [h1.created_at, h1.created_at]
     # The same file again: nothing to do.
     assert commit_import(KIND, "history.xlsx", data, importer).unchanged == 2
 

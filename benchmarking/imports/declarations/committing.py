@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ...models import Declaration, DeclarationEvent, DeclarationItem
-from ..common import BATCH, bump, read_back_pks
+from ..common import BACKDATED, BATCH, bump, read_back_pks
 from ..engine import ImportPlan
 from ..history import record_creation
 from .rows import S
@@ -40,10 +40,22 @@ def write(plan: ImportPlan, actor) -> None:
         DeclarationItem.objects.bulk_create(items, batch_size=BATCH * 8)
         # The new rows' history, one INSERT … SELECT per batch (imports/history.py).
         ids = [d.pk for d in plan.creates]
+        # A historic record (published or withdrawn before the import) says it is 补录.
+        backdated = {d.pk for d in plan.creates if any(e.comment == BACKDATED for e in d._import_events)}
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            record_creation(Declaration.objects.filter(pk__in=batch), user=actor, at=now)
-            record_creation(DeclarationItem.objects.filter(declaration_id__in=batch), user=actor, at=now)
+            for reason, pks in (
+                (BACKDATED, [pk for pk in batch if pk in backdated]),
+                (None, [pk for pk in batch if pk not in backdated]),
+            ):
+                if pks:
+                    record_creation(Declaration.objects.filter(pk__in=pks), user=actor, at=now, reason=reason)
+                    record_creation(
+                        DeclarationItem.objects.filter(declaration_id__in=pks),
+                        user=actor,
+                        at=now,
+                        reason=reason,
+                    )
         # Events have no change history: each one already is a record of a change.
         DeclarationEvent.objects.bulk_create(events, batch_size=BATCH * 2)
     if plan.updates:

@@ -15,12 +15,26 @@ from ...models import Declaration, DeclarationAction, DeclarationItem, Enterpris
 from ...rules import regrade
 from ...services.errors import CLOCK_TOLERANCE
 from ...services.workflow import apply_move, start_declaration
-from ..common import changed_fields, first_rows, locked, same_moment, same_value, squeezed_text
+from ..common import (
+    BACKDATED,
+    changed_fields,
+    first_rows,
+    is_backdated,
+    locked,
+    same_moment,
+    same_value,
+    squeezed_text,
+)
 from ..engine import ImportPlan, RowReader
 from .rows import FIXED, DeclarationRow, S, read_cells, resolve
 
-# The comment of every event an import records.
+# The comment of every event an import records as it happens (a draft, a submission) …
 COMMENT = "批量导入"
+
+
+def comment_for(at: dt.datetime, now: dt.datetime) -> str:
+    """… and of a move dated before the import: 补录 (a historic record entered after the fact)."""
+    return BACKDATED if is_backdated(at, now) else COMMENT
 
 
 def plan_rows(plan: ImportPlan, rows: list[RowReader], actor) -> None:
@@ -152,13 +166,14 @@ def plan_create(plan: ImportPlan, row: DeclarationRow, actor, now) -> None:
     )
     # A historic record is recorded with the moves that led to its status, at its dates,
     # as the workflow makes them; staff entering records enter them as paper declarations.
+    started = row.published_at or now
     events = [
         start_declaration(
-            declaration, actor=actor, at=row.published_at or now, on_paper=True, comment=COMMENT
+            declaration, actor=actor, at=started, on_paper=True, comment=comment_for(started, now)
         )
     ]
     for action, at in moves_to(row, now):
-        events.append(apply_move(declaration, action, at=at, actor=actor, comment=COMMENT))
+        events.append(apply_move(declaration, action, at=at, actor=actor, comment=comment_for(at, now)))
     # One item per indicator of the scheme, as a declaration made in the app has.
     items = []
     for indicator_id in indicators:
