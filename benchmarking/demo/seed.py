@@ -332,6 +332,8 @@ def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalSc
     for spec in sorted((s for s in demo.schemes if s.published_at), key=lambda s: s.published_at):
         if schemes[spec.code].status == SchemeStatus.DRAFT:
             scheme_publish(scheme=schemes[spec.code], actor=bureau, at=spec.published_at)
+            # Entered when it was published, as the bureau would have (see _entered_as_made).
+            _entered_as_made(TechnicalScheme, schemes[spec.code].pk, spec.published_at)
     for spec in sorted((s for s in demo.schemes if s.withdrawn_at), key=lambda s: s.withdrawn_at):
         scheme = TechnicalScheme.objects.get(pk=schemes[spec.code].pk)
         if scheme.status == SchemeStatus.PUBLISHED:
@@ -372,11 +374,23 @@ def _declarations(demo: Demo, enterprises, schemes, standards, users) -> None:
             values={indicator_ids[scheme.pk, name]: value for name, value in spec.values.items()},
             at=first.at,
         )
+        _entered_as_made(Declaration, declaration.pk, first.at)
         for step in moves:
             declaration = _MOVES[step.action](
                 declaration=declaration, actor=users[step.actor], comment=step.comment, at=step.at
             )
         have.add(key)
+
+
+def _entered_as_made(model: type[models.Model], pk: int, at: dt.datetime) -> None:
+    """Date the entry of a demo record (``created_at``) when the demo says it was made.
+
+    The demo stands for a tracker used as things happened, each record entered on the day it
+    was made, so no past day of its dashboard reads as changed by later entries
+    (``selectors.progress.entered_later``) and its moves are not 补录 in the timeline. Only the
+    historic import enters records after the fact. (The scale copies, benchmark data, keep the
+    time they were generated.)"""
+    model.objects.filter(pk=pk).update(created_at=at)
 
 
 def seed_plan(demo: Demo, offices, notes: list[str], seeder) -> None:
