@@ -15,6 +15,7 @@ from benchmarking.demo.seed import seed_demo
 from benchmarking.imports.declarations import DeclarationImport
 from benchmarking.imports.engine import commit_import
 from benchmarking.models import Declaration, Enterprise
+from tests.conftest import sh
 from tests.e2e.conftest import PASSWORD
 from tests.factories import make_user
 from tests.imports.test_declarations import HEADERS, xlsx
@@ -29,7 +30,7 @@ def historic_rows() -> tuple[list[str], list[list]]:
     """Two results published in spring 2025, of the demo enterprise with the longest name,
     copied from one of its published results under new product models."""
     source = (
-        Declaration.objects.filter(status="published", published_at__lt="2025-03-01")
+        Declaration.objects.filter(status="published", published_at__lt=sh(2025, 3, 1))
         .select_related("enterprise", "scheme", "executed_standard")
         .order_by("pk")
     )
