@@ -119,7 +119,7 @@ class EnterpriseImport(ImportKind):
                 name = values.pop(self.fields[header])
                 values[field] = None
                 if name:
-                    found = lookups[header].get(name) or lookups[header].get(name.upper())
+                    found = lookups[header].get(name)  # by name, code or alias
                     if found is None:
                         row.problem(_("系统中没有“%(name)s”。") % {"name": name}, header)
                     else:
@@ -150,7 +150,7 @@ class EnterpriseImport(ImportKind):
                 row.problem(_("该企业不属于您负责的监管所，不能修改。"), "统一社会信用代码")
                 continue
             if not scope.covers(Enterprise(branch_office_id=office_id)):
-                office = next(o for o in lookups["所属监管所"].values() if o.pk == office_id)
+                office = lookups["所属监管所"].by_pk(office_id)
                 row.problem(
                     _("只能导入本所的企业，不能导入“%(office)s”的企业。") % {"office": office.name},
                     "所属监管所",

@@ -277,7 +277,7 @@ class SchemeImport(ImportKind):
             industry = None
             if scheme.values["行业"]:
                 name = scheme.values["行业"]
-                industry = industries.get(name) or industries.get(name.upper())
+                industry = industries.get(name)  # by name, code or alias
                 if industry is None:
                     row.problem(_("系统中没有“%(name)s”。") % {"name": name}, "行业")
             wanted = []
