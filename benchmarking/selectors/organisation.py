@@ -9,10 +9,11 @@ from collections.abc import Iterator
 
 from django.db.models import Model, Prefetch, QuerySet
 
+from ..access import enterprise_scope
 from ..models import BranchOffice, BranchOfficeAlias, Industry, IndustryAlias
 from ..validators import normalize_reference_name
 
-__all__ = ["ReferenceLookup", "reference_lookup", "resolve_reference"]
+__all__ = ["ReferenceLookup", "importable_offices", "reference_lookup", "resolve_reference"]
 
 _ALIASES = {BranchOffice: BranchOfficeAlias, Industry: IndustryAlias}
 
@@ -66,3 +67,16 @@ def reference_lookup(model: type[Model], queryset: QuerySet | None = None) -> Re
 def resolve_reference(model: type[Model], text: str, queryset: QuerySet | None = None) -> Model | None:
     """The one office (or industry) of ``queryset`` that ``text`` names, or None."""
     return reference_lookup(model, queryset).get(text) if normalize_reference_name(text) else None
+
+
+def importable_offices(actor) -> QuerySet[BranchOffice]:
+    """The offices whose enterprises ``actor`` may import (the scope rule): every office for
+    bureau staff, their own for branch-office staff, none for anyone else."""
+    scope = enterprise_scope(actor, write=True)
+    if scope.everything:
+        return BranchOffice.objects.all()
+    return (
+        BranchOffice.objects.filter(pk=scope.branch_office_id)
+        if scope.branch_office_id
+        else BranchOffice.objects.none()
+    )
