@@ -22,7 +22,7 @@ from .access import reviews_every_office
 from .choices import DeclarationStatus, Grade, SchemeStatus
 from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
 from .scoping import visible_to
-from .selectors.organisation import reference_lookup
+from .selectors.organisation import named_q, reference_lookup
 from .selectors.progress import (
     benchmarked_enterprises,
     counted_q,
@@ -166,19 +166,16 @@ class WordSearchMixin:
     search_fields: tuple[str, ...] = ()
     # Fields searched with the word normalised as a credit code (spaces, case, full-width).
     credit_code_fields: tuple[str, ...] = ()
-    # Office and industry fields: a word that names one (its name, code or alias, as
-    # ``selectors.organisation.reference_lookup`` resolves it) matches the rows under it.
+    # Office and industry fields: a word that names one (its name, code or alias:
+    # ``selectors.organisation.named_q``) matches the rows under it.
     reference_fields: tuple[tuple[str, type], ...] = ()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Two queries per model for the whole search, not per word.
-        lookups = {model: reference_lookup(model) for _field, model in self.reference_fields}
         for word in search_terms(value):
             match = Q()
             for field, model in self.reference_fields:
-                found = lookups[model].get(word)
-                if found is not None:
-                    match |= Q(**{field: found})
+                # A subquery: the search costs no query of its own.
+                match |= Q(**{f"{field}__in": model._default_manager.filter(named_q(model, word))})
             for field in self.search_fields:
                 match |= Q(**{f"{field}__icontains": word})
             code = normalize_credit_code(word)

@@ -7,13 +7,13 @@ The imports, the lists' filters and search boxes all find an office or industry 
 
 from collections.abc import Iterator
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from ..access import enterprise_scope
 from ..models import BranchOffice, BranchOfficeAlias, Industry, IndustryAlias
 from ..validators import normalize_reference_name
 
-__all__ = ["ReferenceLookup", "importable_offices", "reference_lookup", "resolve_reference"]
+__all__ = ["ReferenceLookup", "importable_offices", "named_q", "reference_lookup", "resolve_reference"]
 
 _ALIASES = {BranchOffice: BranchOfficeAlias, Industry: IndustryAlias}
 
@@ -67,6 +67,22 @@ def reference_lookup(model: type[Model], queryset: QuerySet | None = None) -> Re
 def resolve_reference(model: type[Model], text: str, queryset: QuerySet | None = None) -> Model | None:
     """The one office (or industry) of ``queryset`` that ``text`` names, or None."""
     return reference_lookup(model, queryset).get(text) if normalize_reference_name(text) else None
+
+
+def named_q(model: type[Model], word: str) -> Q:
+    """The offices (or industries) a search word may name — by name, code or alias, compared
+    as ``ReferenceLookup`` compares them, a shared code naming each record that has it — as a
+    filter over ``model``, so a search box pays no query of its own for it. (A search word has
+    no spaces; names are stored as typed, so they are compared case-insensitively, as typed
+    and in NFKC.)"""
+    key = normalize_reference_name(word)
+    if not key:
+        return Q(pk__in=[])
+    aliases = _ALIASES[model]._default_manager.filter(name=key).values(_ALIASES[model].owner_field)
+    match = Q(pk__in=aliases) | Q(name__iexact=word) | Q(name__iexact=key)
+    for field in model.naming_fields[1:]:
+        match |= Q(**{f"{field}__iexact": key})
+    return match
 
 
 def importable_offices(actor) -> QuerySet[BranchOffice]:
