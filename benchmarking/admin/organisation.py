@@ -39,6 +39,11 @@ class IndustryAliasInline(AliasInline):
     model = IndustryAlias
 
 
+class OrganisationMedia:
+    # The alias inline and the lists on a phone.
+    css = {"all": ("css/admin-organisation.css",)}
+
+
 def _alias_names(obj) -> str:
     # From the prefetched aliases: no query per row.
     return "、".join(alias.name for alias in obj.aliases.all()) or "—"
@@ -52,6 +57,7 @@ class BranchOfficeAdmin(ScopedAdminMixin, HistoryAdmin):
     search_fields = ("name", "code", "aliases__name")
     ordering = ("order", "code")
     inlines = (BranchOfficeAliasInline,)
+    Media = OrganisationMedia
 
     def get_queryset(self, request):
         # enterprise_count column: one annotated query, not one count per row; alias_names: one prefetch.
@@ -79,6 +85,7 @@ class IndustryAdmin(ScopedAdminMixin, HistoryAdmin):
     search_fields = ("name", "gb_code", "aliases__name")
     ordering = ("order", "name")
     inlines = (IndustryAliasInline,)
+    Media = OrganisationMedia
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")  # alias_names column
