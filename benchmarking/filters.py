@@ -14,6 +14,7 @@ import unicodedata
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from .access import reviews_every_office
 from .choices import DeclarationStatus, Grade, SchemeStatus
 from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
 from .scoping import visible_to
+from .selectors.organisation import named_q, reference_lookup
 from .selectors.progress import (
     benchmarked_enterprises,
     counted_q,
@@ -55,8 +57,26 @@ def _industry_choices(request) -> QuerySet[Industry]:
     return visible_to(request.user, Industry)
 
 
+class ReferenceChoiceField(django_filters.fields.ModelChoiceField):
+    """An office (or industry) select that also takes the office as staff write it in the
+    address — its name, code or alias (``?branch_office=方岩所``) — among the same choices."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            found = reference_lookup(self.queryset.model, self.queryset).get(str(value))
+            if found is None:
+                raise
+            return found
+
+
+class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ReferenceChoiceField
+
+
 def _office_filter(field_name: str) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+    return ReferenceChoiceFilter(
         field_name=field_name,
         label=_("所属监管所"),
         queryset=_office_choices,
@@ -68,7 +88,7 @@ def _office_filter(field_name: str) -> django_filters.ModelChoiceFilter:
 def _industry_filter(field_name: str, *, scoped: bool = True) -> django_filters.ModelChoiceFilter:
     """Industries to filter by: those the user may see, or (``scoped=False``) all of them, for
     pages where industries are public reference data (the portal's finder, the public page)."""
-    return django_filters.ModelChoiceFilter(
+    return ReferenceChoiceFilter(
         field_name=field_name,
         label=_("行业"),
         queryset=_industry_choices if scoped else Industry.objects.all(),
@@ -147,10 +167,16 @@ class WordSearchMixin:
     search_fields: tuple[str, ...] = ()
     # Fields searched with the word normalised as a credit code (spaces, case, full-width).
     credit_code_fields: tuple[str, ...] = ()
+    # Office and industry fields: a word that names one (its name, code or alias:
+    # ``selectors.organisation.named_q``) matches the rows under it.
+    reference_fields: tuple[tuple[str, type], ...] = ()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for word in search_terms(value):
             match = Q()
+            for field, model in self.reference_fields:
+                # A subquery: the search costs no query of its own.
+                match |= Q(**{f"{field}__in": model._default_manager.filter(named_q(model, word))})
             for field in self.search_fields:
                 match |= Q(**{f"{field}__icontains": word})
             code = normalize_credit_code(word)
@@ -256,6 +282,7 @@ class SchemeFilter(EnteredAfterMixin, ListFilterSet):
     )
 
     search_fields = ("code", "title", "product_category", "publisher")
+    reference_fields = (("industry", Industry),)
     counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤销的方案；“已计入对标结果”也按该日统计。")
 
     class Meta:
@@ -291,6 +318,7 @@ class EnterpriseFilter(ListFilterSet):
     )
 
     search_fields = ("name",)
+    reference_fields = (("branch_office", BranchOffice), ("industry", Industry))
     counted_on_help = _(
         "该日（北京时间）结束时至少有一项计入的对标结果的企业；“已计入对标结果”也按该日统计。"
     )
@@ -333,6 +361,7 @@ class DeclarationFilter(EnteredAfterMixin, ListFilterSet):
     )
 
     search_fields = ("enterprise__name", "scheme__code", "product_name", "product_model")
+    reference_fields = (("enterprise__branch_office", BranchOffice), ("enterprise__industry", Industry))
     counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤回的对标结果（此后撤回的仍计入）。")
     credit_code_fields = ("enterprise__credit_code",)
 
@@ -365,6 +394,7 @@ class PortalSchemeFilter(WordSearchMixin, django_filters.FilterSet):
     industry = _industry_filter("industry", scoped=False)
 
     search_fields = ("title", "code", "product_category", "industry__name")
+    reference_fields = (("industry", Industry),)
 
     class Meta:
         model = TechnicalScheme
@@ -391,6 +421,7 @@ class ReviewQueueFilter(WordSearchMixin, django_filters.FilterSet):
         "scheme__code",
         "scheme__title",
     )
+    reference_fields = (("enterprise__branch_office", BranchOffice), ("enterprise__industry", Industry))
 
     class Meta:
         model = Declaration
@@ -467,6 +498,8 @@ class PublicResultFilter(WordSearchMixin, SortStateMixin, django_filters.FilterS
         "scheme__title",
     )
     credit_code_fields = ("enterprise__credit_code",)
+    # Industries are public; offices are not named on the public page.
+    reference_fields = (("enterprise__industry", Industry),)
 
     class Meta:
         model = Declaration

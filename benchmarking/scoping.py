@@ -36,6 +36,7 @@ from .access import (
 from .choices import SchemeStatus, StandardKind
 from .models import (
     BranchOffice,
+    BranchOfficeAlias,
     Declaration,
     DeclarationEvent,
     DeclarationEvidence,
@@ -44,6 +45,7 @@ from .models import (
     Indicator,
     IndicatorReferenceValue,
     Industry,
+    IndustryAlias,
     Plan,
     PlanQuota,
     SchemeBenchmark,
@@ -111,6 +113,8 @@ def _scheme_part_q(user, *, prefix: str, write: bool) -> Q:
 _SCOPES: dict[type[Model], Callable[..., Q]] = {
     BranchOffice: lambda user, write: _reference_q(user, write=write),
     Industry: lambda user, write: _reference_q(user, write=write),
+    BranchOfficeAlias: lambda user, write: _reference_q(user, write=write),
+    IndustryAlias: lambda user, write: _reference_q(user, write=write),
     Standard: lambda user, write: _standard_q(user, write=write),
     Plan: lambda user, write: _reference_q(user, write=write),
     PlanQuota: lambda user, write: _reference_q(user, write=write),

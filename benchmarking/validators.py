@@ -223,3 +223,19 @@ def validate_record_date(value: dt.date) -> None:
             _("日期应在 %(earliest)s 至 %(latest)s 之间。"),
             params={"earliest": EARLIEST_RECORD_DATE.isoformat(), "latest": LATEST_RECORD_DATE.isoformat()},
         )
+
+
+# ---------------------------------------------------------------------------
+# Names of branch offices and industries, as staff write them
+# ---------------------------------------------------------------------------
+
+
+def normalize_reference_name(value: str) -> str:
+    """An office's or industry's name, code or alias as it is compared (docs/domain.md,
+    "Offices and industries by the names staff write"): NFKC (full-width to ASCII), every kind
+    of whitespace and invisible formatting character (zero-width space, BOM) dropped, upper
+    case. "方岩 所", "方岩所" and "方岩所\u200b" are one name; "dc" is the code "DC"."""
+    if value is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(value))
+    return "".join(ch for ch in "".join(value.split()) if unicodedata.category(ch) != "Cf").upper()

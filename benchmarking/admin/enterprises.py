@@ -67,7 +67,18 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
     # branch_office and industry columns.
     list_select_related = ("branch_office", "industry")
     list_filter = ("branch_office", "industry", "zhejiang_made", "standard_leader")
-    search_fields = ("name", "credit_code", "contact_person", "legal_representative")
+    # An office or industry typed as staff write it (方岩所, FY, 杯业) lists its enterprises.
+    search_fields = (
+        "name",
+        "credit_code",
+        "contact_person",
+        "legal_representative",
+        "=branch_office__name",
+        "=branch_office__code",
+        "=branch_office__aliases__name",
+        "=industry__name",
+        "=industry__aliases__name",
+    )
     autocomplete_fields = ("industry",)
     date_hierarchy = "created_at"
     readonly_fields = ("credit_code_override_by", "created_at", "updated_at")

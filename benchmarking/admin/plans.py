@@ -37,4 +37,9 @@ class PlanQuotaAdmin(ScopedAdminMixin, HistoryAdmin):
     # plan and branch_office columns.
     list_select_related = ("plan", "branch_office")
     list_filter = ("plan", "branch_office")
-    search_fields = ("plan__name", "branch_office__name", "branch_office__code")
+    search_fields = (
+        "plan__name",
+        "branch_office__name",
+        "branch_office__code",
+        "branch_office__aliases__name",
+    )

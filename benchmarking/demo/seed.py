@@ -26,6 +26,7 @@ from ..access import is_branch_office_role, is_enterprise_role, is_staff_role, s
 from ..choices import DeclarationStatus, SchemeStatus
 from ..models import (
     BranchOffice,
+    BranchOfficeAlias,
     Declaration,
     DeclarationEvent,
     DeclarationItem,
@@ -49,6 +50,7 @@ from ..services.declarations import (
     declaration_withdraw,
 )
 from ..services.schemes import scheme_publish, scheme_withdraw
+from ..validators import normalize_reference_name
 from .builder import build_demo
 from .specs import LAST_EVENT, SHANGHAI, Demo
 
@@ -158,7 +160,16 @@ def seed_offices(demo: Demo, seeder) -> dict[str, BranchOffice]:
     existing = BranchOffice.objects.in_bulk(field_name="code")
     rows = [BranchOffice(code=o.code, name=o.name, order=n) for n, o in enumerate(demo.offices, start=1)]
     _create_missing(BranchOffice, rows, set(existing), lambda o: o.code, seeder=seeder)
-    return BranchOffice.objects.in_bulk([o.code for o in demo.offices], field_name="code")
+    offices = BranchOffice.objects.in_bulk([o.code for o in demo.offices], field_name="code")
+    # Each office's short name (方岩所) as its alias, unless that name is already taken.
+    aliases = [
+        BranchOfficeAlias(office=offices[o.code], name=alias) for o in demo.offices for alias in o.aliases
+    ]
+    taken = set(BranchOfficeAlias.objects.values_list("name", flat=True))
+    _create_missing(
+        BranchOfficeAlias, aliases, taken, lambda a: normalize_reference_name(a.name), seeder=seeder
+    )
+    return offices
 
 
 def seed_industries(demo: Demo, seeder) -> dict[str, Industry]:

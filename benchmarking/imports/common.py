@@ -1,5 +1,5 @@
 """What the import kinds (enterprises, standards, schemes, declarations) share: the reference
-lookups, the comparison of a file's values with the stored ones, the duplicate-key check,
+lookups (offices and industries by name, code or alias: ``selectors.organisation``), the comparison of a file's values with the stored ones, the duplicate-key check,
 row locks inside the commit, and the bulk writes with their history."""
 
 import datetime as dt
@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..services.errors import CLOCK_TOLERANCE
+from ..selectors.organisation import reference_lookup
 from .engine import NOT_GIVEN, ImportPlan, RowReader
 
 __all__ = [
@@ -61,22 +62,6 @@ def squeezed_text(value: str) -> str:
     """Text as the importer reads a cell (inner runs of spaces made one, ends trimmed), so a
     value typed in the app with two spaces matches its export."""
     return " ".join(value.split())
-
-
-def reference_lookup(model) -> dict[str, object]:
-    """Branch offices or industries by name, and by code (an office's code, an industry's
-    GB/T 4754 code) where that code names just one of them."""
-    records = list(model.objects.all())
-    lookup = {record.name: record for record in records}
-    by_code: dict[str, list] = {}
-    for record in records:
-        code = (getattr(record, "code", "") or getattr(record, "gb_code", "") or "").upper()
-        if code:
-            by_code.setdefault(code, []).append(record)
-    for code, named in by_code.items():
-        if len(named) == 1:
-            lookup.setdefault(code, named[0])
-    return lookup
 
 
 def message_of(error: ValidationError) -> dict[str, list[str]]:

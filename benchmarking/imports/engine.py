@@ -92,6 +92,10 @@ class ImportColumn:
     example: object = ""
     # Choices offered as a drop-down in the template.
     choices: Sequence[str] = ()
+    # Or the choices the database holds, for the user downloading the template (the offices
+    # they may import into, the industries, the published schemes): read at each download, so
+    # a new office is offered at once.
+    options: Callable[[object], Sequence[str]] | None = None
 
 
 @dataclass
@@ -174,6 +178,12 @@ class ImportKind:
     def may_import(self, actor) -> bool:
         """Whether ``actor`` may import this kind at all: ``access.may_import`` holds the rule."""
         return may_import(actor, self.key)
+
+    def template_example(self, actor) -> dict[str, object]:
+        """The template's example row where it must name what the database holds (an office,
+        an industry, a scheme), by header, over the columns' own examples: the example row of
+        a downloaded template imports without a problem."""
+        return {}
 
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
         raise NotImplementedError

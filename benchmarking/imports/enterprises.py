@@ -9,7 +9,10 @@ from ..choices import StandardKind
 from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
 from ..scoping import editable_by
+from ..selectors.organisation import importable_offices
 from ..validators import (
+    CREDIT_CODE_ALPHABET,
+    credit_code_check_character,
     normalize_credit_code,
     normalize_standard_number,
     validate_credit_code,
@@ -44,6 +47,35 @@ def _credit_code(value) -> str:
     return code
 
 
+# A code that passes the GB 32100 check (validators.validate_credit_code), as every example must.
+EXAMPLE_CREDIT_CODE = "91330784MA2E8RKX24"
+
+
+def unused_credit_code() -> str:
+    """``EXAMPLE_CREDIT_CODE``, or the first valid code after it that no enterprise has: the
+    template's example is a new enterprise, never an edit of a real one."""
+    taken = set(
+        Enterprise.objects.filter(credit_code__startswith=EXAMPLE_CREDIT_CODE[:15]).values_list(
+            "credit_code", flat=True
+        )
+    )
+    stem = EXAMPLE_CREDIT_CODE[:15]
+    candidates = [
+        EXAMPLE_CREDIT_CODE[:17],
+        *(stem + a + b for a in CREDIT_CODE_ALPHABET for b in CREDIT_CODE_ALPHABET),
+    ]
+    for first17 in candidates:
+        code = first17 + credit_code_check_character(first17)
+        if code not in taken:
+            return code
+    return EXAMPLE_CREDIT_CODE
+
+
+def industry_options(actor) -> list[str]:
+    """Every industry's name: industries are reference data every importer reads."""
+    return list(Industry.objects.values_list("name", flat=True))
+
+
 class EnterpriseImport(ImportKind):
     key = "enterprises"
     label = "企业"
@@ -53,7 +85,7 @@ class EnterpriseImport(ImportKind):
             _credit_code,
             required=True,
             note="18 位，空格、小写和全角字符会自动规范；用于匹配已有企业。",
-            example="91330784MA2E8RKX2P",
+            example=EXAMPLE_CREDIT_CODE,
         ),
         ImportColumn(
             "企业名称",
@@ -65,19 +97,25 @@ class EnterpriseImport(ImportKind):
             "所属监管所",
             lambda v: cells.required_text(v, max_length=60),
             required=True,
-            note="监管所名称或代码，须为系统中已有的监管所。",
+            note="监管所名称、简码或简称（如“方岩所”），须为系统中已有的监管所。",
+            options=lambda actor: [office.name for office in importable_offices(actor)],
         ),
         ImportColumn(
             "行业",
             lambda v: cells.required_text(v, max_length=60),
             required=True,
-            note="行业名称或国民经济行业代码，须为系统中已有的行业。",
+            note="行业名称、别名或国民经济行业代码，须为系统中已有的行业。",
+            options=industry_options,
         ),
-        ImportColumn("地址", lambda v: cells.optional_text(v, max_length=200)),
-        ImportColumn("法定代表人", lambda v: cells.optional_text(v, max_length=40)),
-        ImportColumn("联系人", lambda v: cells.optional_text(v, max_length=40)),
-        ImportColumn("联系电话", lambda v: cells.optional_text(v, max_length=30)),
-        ImportColumn("电子邮箱", lambda v: cells.optional_text(v, max_length=254)),
+        ImportColumn(
+            "地址", lambda v: cells.optional_text(v, max_length=200), example="浙江省永康市五金大道 1 号"
+        ),
+        ImportColumn("法定代表人", lambda v: cells.optional_text(v, max_length=40), example="王永康"),
+        ImportColumn("联系人", lambda v: cells.optional_text(v, max_length=40), example="李明"),
+        ImportColumn("联系电话", lambda v: cells.optional_text(v, max_length=30), example="0579-87000000"),
+        ImportColumn(
+            "电子邮箱", lambda v: cells.optional_text(v, max_length=254), example="contact@example.com"
+        ),
         ImportColumn(
             "浙江制造/品字标认证",
             cells.boolean,
@@ -107,6 +145,16 @@ class EnterpriseImport(ImportKind):
     # query per row) and the lookup's model.
     references = (("所属监管所", "branch_office_id", BranchOffice), ("行业", "industry_id", Industry))
 
+    def template_example(self, actor) -> dict[str, object]:
+        # A code no enterprise has yet, an office the user may import into, an industry.
+        office = importable_offices(actor).first()
+        industry = Industry.objects.first()
+        return {
+            "统一社会信用代码": unused_credit_code(),
+            "所属监管所": office.name if office else "",
+            "行业": industry.name if industry else "",
+        }
+
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
         lookups = {header: reference_lookup(model) for header, _f, model in self.references}
         # Bureau staff import for any office; branch-office staff for their own (the scope rule).
@@ -119,7 +167,7 @@ class EnterpriseImport(ImportKind):
                 name = values.pop(self.fields[header])
                 values[field] = None
                 if name:
-                    found = lookups[header].get(name) or lookups[header].get(name.upper())
+                    found = lookups[header].get(name)  # by name, code or alias
                     if found is None:
                         row.problem(_("系统中没有“%(name)s”。") % {"name": name}, header)
                     else:
@@ -150,7 +198,7 @@ class EnterpriseImport(ImportKind):
                 row.problem(_("该企业不属于您负责的监管所，不能修改。"), "统一社会信用代码")
                 continue
             if not scope.covers(Enterprise(branch_office_id=office_id)):
-                office = next(o for o in lookups["所属监管所"].values() if o.pk == office_id)
+                office = lookups["所属监管所"].by_pk(office_id)
                 row.problem(
                     _("只能导入本所的企业，不能导入“%(office)s”的企业。") % {"office": office.name},
                     "所属监管所",
@@ -211,6 +259,7 @@ class StandardImport(ImportKind):
             lambda v: cells.choice(v, StandardKind.choices) if cells.text(v) else "",
             note="留空时按编号前缀自动判断。",
             choices=tuple(str(label) for _v, label in StandardKind.choices),
+            example=str(StandardKind.ENTERPRISE.label),
         ),
     )
 

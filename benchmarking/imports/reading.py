@@ -1,7 +1,7 @@
 """Reading an uploaded spreadsheet into a header and numbered rows, or refusing it with a
 sentence that says why.
 
-Accepted: .xlsx (the first sheet that is not the template's notes sheet and has any
+Accepted: .xlsx (the first sheet that is not the template's notes or lists sheet and has any
 non-blank cell) and .csv in UTF-8 (with or without BOM) or GB18030, which Chinese Excel
 writes. The type is judged by the file's first bytes: a zip package is read as .xlsx
 whatever its name, Office's OLE container (.xls, or a password-protected .xlsx) is refused,
@@ -39,6 +39,8 @@ MAX_BLANK_RUN = 1_000
 MAX_COLUMNS = 2_000
 # The template's explanations; never data.
 NOTES_SHEET = "填写说明"
+# The template's hidden sheet of the drop-downs' values: never read either.
+LISTS_SHEET = "选项"
 
 _XLSX_MAGIC = b"PK\x03\x04"
 # Office's encrypted-package container (a password-protected .xlsx) and the old .xls format.
@@ -127,7 +129,7 @@ def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FileRefused(damaged % {"error": type(error).__name__}) from None
     try:
-        sheets = [ws for ws in workbook.worksheets if ws.title != NOTES_SHEET]
+        sheets = [ws for ws in workbook.worksheets if ws.title not in (NOTES_SHEET, LISTS_SHEET)]
         if not sheets:
             raise FileRefused(_("工作簿中没有可导入的工作表。"))
         for sheet in sheets:

@@ -191,8 +191,9 @@ class SchemeImport(ImportKind):
             "行业",
             lambda v: cells.required_text(v, max_length=60),
             required=True,
-            note="行业名称或国民经济行业代码，须为系统中已有的行业。",
+            note="行业名称、别名或国民经济行业代码，须为系统中已有的行业。",
             example="杯业",
+            options=lambda actor: list(Industry.objects.values_list("name", flat=True)),
         ),
         ImportColumn(
             "发布机构",
@@ -248,9 +249,27 @@ class SchemeImport(ImportKind):
             "要求说明",
             lambda v: cells.optional_text(v, max_length=200),
             note="定性指标的合格要求，或对标值的文字说明。",
+            example="不低于对标值",
         ),
     )
     export_only = frozenset(c.header for c in SCHEME_EXPORT) - frozenset(c.header for c in SCHEME_FIELDS)
+
+    def template_example(self, actor) -> dict[str, object]:
+        # A new draft (a code no scheme has) of an industry the system has, benchmarking
+        # standards the library has: importing it by mistake publishes nothing.
+        year = timezone.localdate().year
+        codes = set(
+            TechnicalScheme.objects.filter(code__startswith=f"YKDB-{year}-").values_list("code", flat=True)
+        )
+        code = next(
+            f"YKDB-{year}-{n:03d}" for n in range(1, len(codes) + 2) if f"YKDB-{year}-{n:03d}" not in codes
+        )
+        industry = Industry.objects.first()
+        wanted = _standards(next(c.example for c in self.columns if c.header == "对标标准"))
+        numbers = list(Standard.objects.filter(number__in=wanted).values_list("number", flat=True)) or list(
+            Standard.objects.order_by("number").values_list("number", flat=True)[:2]
+        )
+        return {"方案编号": code, "行业": industry.name if industry else "", "对标标准": "；".join(numbers)}
 
     # -- planning ----------------------------------------------------------------------------
 
@@ -279,7 +298,7 @@ class SchemeImport(ImportKind):
             industry = None
             if scheme.values["行业"]:
                 name = scheme.values["行业"]
-                industry = industries.get(name) or industries.get(name.upper())
+                industry = industries.get(name)  # by name, code or alias
                 if industry is None:
                     row.problem(_("系统中没有“%(name)s”。") % {"name": name}, "行业")
             wanted = []

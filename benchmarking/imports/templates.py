@@ -3,9 +3,14 @@ kind's headers and one example row, and a notes sheet (``reading.NOTES_SHEET``, 
 import never reads) explaining every column.
 
 The headers are exactly the ones the import matches, so a required column is marked by its
-look (bold, red, a comment) and never by a "*" in its text. Columns with a fixed set of
-values get a drop-down; text columns are formatted as text so Excel keeps a code's leading
-zeros and never turns an 18-character credit code into 9.13E+17.
+look (bold, red, a comment) and never by a "*" in its text. Every column with a set of values
+gets a drop-down: the fixed ones (是/否, 状态) and those the database holds for the user
+downloading (所属监管所, 行业, 方案编号), listed on the hidden ``LISTS_SHEET`` and read at each
+download, so a new office is offered at once. Text columns are formatted as text so Excel
+keeps a code's leading zeros and never turns an 18-character credit code into 9.13E+17.
+
+The example row is complete and imports without a problem (``ImportKind.template_example``
+names what the database holds).
 """
 
 import datetime as dt
@@ -17,16 +22,16 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from .engine import ImportColumn, ImportKind
-from .reading import MAX_IMPORT_BYTES, NOTES_SHEET
+from .reading import LISTS_SHEET, MAX_IMPORT_BYTES, NOTES_SHEET
 
-__all__ = ["DATA_ROWS", "template_columns", "template_filename", "template_workbook"]
+__all__ = ["DATA_ROWS", "template_choices", "template_columns", "template_filename", "template_workbook"]
 
 # The drop-downs and the text format cover this many rows below the header.
 DATA_ROWS = 10000
 # Excel's limit on a list typed into a validation rule (the values joined by commas).
 _INLINE_LIST_LIMIT = 255
-# The hidden sheet that holds the longer lists a drop-down refers to.
-_LISTS_SHEET = "可选值"
+# The notes sheet lists at most this many of a column's values (the drop-down has them all).
+_NOTES_CHOICES = 30
 
 
 def template_columns(kind: ImportKind) -> tuple[ImportColumn, ...]:
@@ -49,13 +54,27 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def _choices_text(column: ImportColumn) -> str:
-    return " / ".join(str(choice) for choice in column.choices)
+def template_choices(column: ImportColumn, actor=None) -> list[str]:
+    """The values the column's drop-down offers ``actor``: its fixed choices, or those the
+    database holds for them (``ImportColumn.options``)."""
+    if column.choices:
+        return [str(choice) for choice in column.choices]
+    if column.options is not None:
+        return [str(value) for value in column.options(actor)]
+    return []
 
 
-def template_workbook(kind: ImportKind) -> bytes:
-    """The kind's import template as .xlsx bytes."""
+def _choices_text(values: list[str]) -> str:
+    shown = " / ".join(values[:_NOTES_CHOICES])
+    return shown + (f" 等 {len(values)} 项，见下拉列表" if len(values) > _NOTES_CHOICES else "")
+
+
+def template_workbook(kind: ImportKind, actor=None) -> bytes:
+    """The kind's import template as .xlsx bytes, its drop-downs and example row drawn from
+    what the database holds for ``actor`` (the user downloading it)."""
     columns = template_columns(kind)
+    examples = {column.header: column.example for column in columns} | kind.template_example(actor)
+    choices = {column.header: template_choices(column, actor) for column in columns}
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     header = workbook.add_format(
@@ -85,7 +104,7 @@ def template_workbook(kind: ImportKind) -> bytes:
     sheet.set_row(0, 30)
 
     for index, column in enumerate(columns):
-        example = column.example
+        example = examples[column.header]
         width = min(40, max(12, 2 * len(column.header) + 4, len(str(example)) + 4))
         # A column whose example is a date or a number takes typed dates and numbers; every
         # other one is text, so codes, phone numbers and standard numbers stay as typed.
@@ -111,19 +130,25 @@ def template_workbook(kind: ImportKind) -> bytes:
             # write_string, never write(): an example is never run as a formula.
             sheet.write_string(1, index, str(example), example_text)
 
-        if column.choices:
-            values = [str(choice) for choice in column.choices]
+        values = choices[column.header]
+        if values:
             inline = ",".join(values)
-            if len(inline) <= _INLINE_LIST_LIMIT and not any("," in v or '"' in v for v in values):
+            # The database's lists grow (a new office): always on the lists sheet.
+            if (
+                column.options is None
+                and len(inline) <= _INLINE_LIST_LIMIT
+                and not any("," in v or '"' in v for v in values)
+            ):
                 source = values
             else:
                 if lists is None:
-                    lists = workbook.add_worksheet(_LISTS_SHEET)
+                    lists = workbook.add_worksheet(LISTS_SHEET)
                     lists.hide()
-                for row, value in enumerate(values):
+                lists.write_string(0, index, column.header)
+                for row, value in enumerate(values, start=1):
                     lists.write_string(row, index, value)
                 letter = xl_col_to_name(index)
-                source = f"='{_LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
+                source = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
             sheet.data_validation(
                 1,
                 index,
@@ -135,16 +160,18 @@ def template_workbook(kind: ImportKind) -> bytes:
                     "ignore_blank": True,
                     "error_type": "warning",
                     "error_title": column.header[:32],
-                    "error_message": "请从下拉列表中选择。",
+                    "error_message": "请从下拉列表中选择。"
+                    if column.options is None
+                    else "不在下拉列表中：请确认系统中有此项（也可填写简码或简称）。",
                 },
             )
 
-    _write_notes(workbook, notes, kind, columns)
+    _write_notes(workbook, notes, kind, columns, examples, choices)
     workbook.close()
     return buffer.getvalue()
 
 
-def _write_notes(workbook, notes, kind: ImportKind, columns) -> None:
+def _write_notes(workbook, notes, kind: ImportKind, columns, examples: dict, choices: dict) -> None:
     title = workbook.add_format({"bold": True, "font_size": 13})
     head = workbook.add_format({"bold": True, "bg_color": "#E8F0FB", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
@@ -176,8 +203,8 @@ def _write_notes(workbook, notes, kind: ImportKind, columns) -> None:
             row, 1, "必填" if column.required else "可选", required if column.required else wrap
         )
         notes.write_string(row, 2, column.note or "", wrap)
-        notes.write_string(row, 3, _choices_text(column), wrap)
-        example = column.example
+        notes.write_string(row, 3, _choices_text(choices[column.header]), wrap)
+        example = examples[column.header]
         if isinstance(example, bool):
             example = "是" if example else "否"
         elif isinstance(example, dt.datetime | dt.date):

@@ -6,6 +6,7 @@ from django.db import models
 from ..validators import (
     normalize_credit_code,
     normalize_industry_code,
+    normalize_reference_name,
     normalize_standard_number,
     validate_credit_code_format,
     validate_industry_code,
@@ -80,3 +81,10 @@ class IndustryCodeField(_NormalizedCharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 5)
         super().__init__(*args, **kwargs)
+
+
+class ReferenceNameField(_NormalizedCharField):
+    """An alias of an office or industry, stored as it is compared (``normalize_reference_name``),
+    so the database's unique constraint is uniqueness after normalising."""
+
+    normalizer = staticmethod(normalize_reference_name)

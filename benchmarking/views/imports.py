@@ -135,7 +135,7 @@ class ImportTemplateView(ImporterMixin, View):
     """The kind's blank template (.xlsx)."""
 
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(template_workbook(self.kind), content_type=XLSX_TYPE)
+        response = HttpResponse(template_workbook(self.kind, actor=request.user), content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=template_filename(self.kind)
         )

@@ -8,14 +8,18 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ...choices import DeclarationStatus, Direction
+from ...access import enterprise_scope
+from ...choices import DeclarationStatus, Direction, SchemeStatus
 from ...columns import DECLARATION_PAIR_HEADERS, DECLARATION_TEMPLATE_PAIRS
-from ...models import Enterprise, TechnicalScheme
+from ...models import Declaration, Enterprise, Indicator, Standard, TechnicalScheme
 from ...services.errors import CLOCK_TOLERANCE
 from ...validators import normalize_credit_code, normalize_standard_number
 from .. import cells
@@ -101,6 +105,9 @@ COLUMNS = (
         required=True,
         note="须为系统中已有的对标技术方案。",
         example="YKDB-2024-001",
+        options=lambda actor: list(
+            TechnicalScheme.objects.filter(status=SchemeStatus.PUBLISHED).values_list("code", flat=True)
+        ),
     ),
     ImportColumn(
         "产品名称", lambda v: cells.required_text(v, max_length=120), required=True, example="真空保温杯"
@@ -126,13 +133,13 @@ COLUMNS = (
         _status,
         note="草稿、已提交、已发布或已撤回，空白为草稿。已提交、已发布、已撤回的声明须填齐方案的全部指标。",
         choices=tuple(str(s.label) for s in (S.DRAFT, S.SUBMITTED, S.PUBLISHED, S.WITHDRAWN)),
-        example="已发布",
+        # A draft: an example imported by mistake counts toward nothing.
+        example=str(S.DRAFT.label),
     ),
     ImportColumn(
         "发布时间",
         cells.instant,
-        note="已发布、已撤回的声明必填，不能晚于当前时间。",
-        example="2024-03-05 10:00",
+        note="已发布、已撤回的声明必填，例如 2024-03-05 10:00，不能晚于当前时间。",
     ),
     ImportColumn("撤回时间", cells.instant, note="已撤回的声明必填，不早于发布时间。"),
 )
@@ -159,6 +166,58 @@ def template_pairs() -> tuple[ImportColumn, ...]:
             ),
         ]
     return tuple(pairs)
+
+
+def _example_value(indicator: Indicator) -> str:
+    """A value that meets the indicator's benchmark, as the file writes it."""
+    if indicator.direction == Direction.PASS_FAIL:
+        return "符合"
+    value = indicator.benchmark_value
+    if indicator.direction == Direction.RANGE:
+        value = indicator.benchmark_min if indicator.benchmark_min is not None else indicator.benchmark_max
+    return f"{(value if value is not None else Decimal(0)).normalize():f}"
+
+
+def example_row(actor) -> dict[str, object]:
+    """The template's example: a new draft of an enterprise the user may import for, against a
+    published scheme, with every indicator of the scheme answered. Empty (the columns' own
+    examples) when the database has no such enterprise or scheme."""
+    if actor is None:
+        return {}
+    enterprise = Enterprise.objects.filter(enterprise_scope(actor, write=True).q()).order_by("pk").first()
+    scheme = (
+        TechnicalScheme.objects.filter(status=SchemeStatus.PUBLISHED, indicators__isnull=False)
+        .distinct()
+        .order_by("code")
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")))
+        .first()
+    )
+    if enterprise is None or scheme is None:
+        return {}
+    standard = (
+        scheme.benchmark_standards.order_by("schemebenchmark__order").first() or Standard.objects.first()
+    )
+    taken = set(
+        Declaration.objects.filter(enterprise=enterprise, scheme=scheme).values_list(
+            "product_model", flat=True
+        )
+    )
+    model = next(f"YK-{n}" for n in range(500, 502 + len(taken)) if f"YK-{n}" not in taken)
+    example = {
+        "统一社会信用代码": enterprise.credit_code,
+        "企业名称": enterprise.name,
+        "方案编号": scheme.code,
+        "产品名称": scheme.product_category,
+        "产品型号": model,
+        "执行标准编号": standard.number if standard else "",
+        "声明日期": timezone.localdate(),
+        **{f"{INDICATOR}{n}": "" for n in range(1, DECLARATION_TEMPLATE_PAIRS + 1)},
+        **{f"{VALUE}{n}": "" for n in range(1, DECLARATION_TEMPLATE_PAIRS + 1)},
+    }
+    for n, indicator in enumerate(scheme.indicators.all()[:DECLARATION_TEMPLATE_PAIRS], start=1):
+        example[f"{INDICATOR}{n}"] = indicator.name
+        example[f"{VALUE}{n}"] = _example_value(indicator)
+    return example
 
 
 def find_pairs(table, plan: ImportPlan) -> None:
