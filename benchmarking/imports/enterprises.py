@@ -10,6 +10,7 @@ from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
 from ..scoping import editable_by
 from ..validators import (
+    credit_code_region_note,
     normalize_credit_code,
     normalize_standard_number,
     validate_credit_code,
@@ -185,6 +186,10 @@ class EnterpriseImport(ImportKind):
                 plan.creates.append(record)
             else:
                 plan.updates.append((record, changed))
+            # Accepted, but staff should know (validators.credit_code_region_note).
+            note = credit_code_region_note(code)
+            if note:
+                plan.notice(note, row=row.number, column="统一社会信用代码")
 
     def write(self, plan: ImportPlan, actor) -> None:
         save_in_bulk(

@@ -6,6 +6,7 @@ from django.db import models
 from ..validators import (
     normalize_credit_code,
     normalize_industry_code,
+    normalize_scheme_code,
     normalize_standard_number,
     validate_credit_code_format,
     validate_industry_code,
@@ -80,3 +81,10 @@ class IndustryCodeField(_NormalizedCharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 5)
         super().__init__(*args, **kwargs)
+
+
+class SchemeCodeField(_NormalizedCharField):
+    """A technical scheme's code (方案编号), stored and matched as ``normalize_scheme_code``
+    writes it, and its length counted on that form."""
+
+    normalizer = staticmethod(normalize_scheme_code)
