@@ -31,7 +31,7 @@ from .selectors.progress import (
     enterprises_with_counted_results,
     schemes_with_counted_results,
 )
-from .validators import normalize_credit_code, validate_record_date
+from .validators import normalize_credit_code, strip_invisible, validate_record_date
 
 ALL = _("全部")
 BAD_DATE = _("请输入有效的日期，格式如 2026-11-27。")
@@ -172,7 +172,8 @@ class WordSearchMixin:
     reference_fields: tuple[tuple[str, type], ...] = ()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in search_terms(value):
+        # A code pasted from a web page may carry characters no one sees.
+        for word in search_terms(strip_invisible(value)):
             match = Q()
             for field, model in self.reference_fields:
                 # A subquery: the search costs no query of its own.

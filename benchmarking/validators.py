@@ -10,9 +10,33 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import StandardKind
+
+# ---------------------------------------------------------------------------
+# What people paste but cannot see
+# ---------------------------------------------------------------------------
+
+# Characters web pages and Word put into copied text that no one can see: zero-width space,
+# non-joiner and joiner, left-to-right and right-to-left marks, word joiner and the invisible
+# operators, the byte-order mark (zero-width no-break space), soft hyphen, Mongolian vowel
+# separator. They are dropped from every identifier before anything else.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
+# Spaces that are not the ASCII space (no-break, narrow no-break, figure, ideographic ...): one
+# ASCII space each. NFKC does this too; it is spelled out for the text that is not NFKC'd.
+_ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def strip_invisible(value: str) -> str:
+    """``value`` without the invisible characters pasted from web pages and Word (zero-width
+    space, BOM, word joiner, soft hyphen, …), and with the no-break and ideographic spaces as
+    plain spaces: what the person sees is what is stored and counted."""
+    if not value:
+        return value
+    return _ODD_SPACES.sub(" ", _INVISIBLE.sub("", str(value)))
+
 
 # ---------------------------------------------------------------------------
 # 统一社会信用代码 (GB 32100-2015)
@@ -26,10 +50,11 @@ CREDIT_CODE_FORBIDDEN = "IOSVZ"
 
 
 def normalize_credit_code(value: str) -> str:
-    """NFKC (full-width to ASCII), drop every kind of whitespace, upper-case."""
+    """Invisible characters dropped, NFKC (full-width to ASCII), every kind of whitespace
+    dropped, upper-case."""
     if value is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(value))
+    value = unicodedata.normalize("NFKC", strip_invisible(str(value)))
     return "".join(value.split()).upper()
 
 
@@ -65,6 +90,30 @@ def validate_credit_code_format(value: str) -> None:
             code="credit_code_character",
             params={"chars": "、".join(dict.fromkeys(bad))},
         )
+
+
+# The 登记管理机关行政区划码 of Yongkang (positions 3–8 of a credit code).
+YONGKANG_REGION_CODE = "330784"
+
+
+def credit_code_region(value: str) -> str:
+    """The registering authority's region code of a credit code (its characters 3–8), or ""
+    when the code is too short to have one."""
+    code = normalize_credit_code(value)
+    return code[2:8] if len(code) == CREDIT_CODE_LENGTH else ""
+
+
+def credit_code_region_note(value: str) -> str:
+    """The note staff see beside an enterprise registered outside Yongkang ("" for one
+    registered here, or for a code with no region to speak of). Such a code is accepted: a firm
+    registered elsewhere may produce in Yongkang; staff confirm it belongs on the plan."""
+    region = credit_code_region(value)
+    if not region or region == YONGKANG_REGION_CODE:
+        return ""
+    return gettext(
+        "该统一社会信用代码的登记机关行政区划码为 %(region)s，不是永康市（%(yongkang)s）："
+        "企业在永康市以外登记，请核实其生产经营地在永康。"
+    ) % {"region": region, "yongkang": YONGKANG_REGION_CODE}
 
 
 def credit_code_check_passes(value: str) -> bool:
@@ -118,22 +167,55 @@ def _is_chinese_number(number: str) -> bool:
     return industry is None or industry in CHINESE_INDUSTRY_CODES
 
 
+# Group-standard bodies (团体标准) whose code people run into the "T": "TZZB 0001-2018" is
+# T/ZZB 0001—2018. Only these: a T glued to other letters may be a foreign code (TIS, TCVN).
+GROUP_CODES_TYPED_WITHOUT_SLASH = frozenset({"ZZB", "CAS", "CNHA", "CNLIC", "CHEAA", "CEEIA", "CSTM"})
+# The year after a hyphen at the end of an ISO or IEC number ("ISO 9001-2015"): those write it
+# after a colon. Four digits from 1900 on, so a part number (ISO 8442-1, ISO 10303-1001) stays.
+_HYPHENATED_YEAR = re.compile(r"(?<=\d)-((?:19|20)\d{2})$")
+_ISO_OR_IEC = re.compile(r"(?:^|[ /])(?:ISO|IEC)(?=[ /])")
+
+
+def _slash_in_chinese_code(number: str) -> str:
+    """Put back the "/" people leave out of a Chinese code, or type as a space: GBT and GB T
+    are GB/T, QBT is QB/T, DB33T is DB33/T, TZZB and T ZZB are T/ZZB."""
+    number = re.sub(r"^GB ?([TZ])(?=[ \d])", r"GB/\1", number)
+    number = re.sub(r"^DB(\d{2}(?:\d{2})?) ?T(?=[ \d])", r"DB\1/T", number)
+    industry = re.match(r"^([A-Z]{2}) ?T(?=[ \d])", number)
+    if industry and industry.group(1) in CHINESE_INDUSTRY_CODES:
+        number = f"{industry.group(1)}/T{number[industry.end() :]}"
+    group = re.match(r"^T( ?)([A-Z]{2,})(?=[ \d])", number)
+    if group and (group.group(1) or group.group(2) in GROUP_CODES_TYPED_WITHOUT_SLASH):
+        number = f"T/{group.group(2)}{number[group.end() :]}"
+    return number
+
+
 def normalize_standard_number(value: str) -> str:
-    """One stored form per standard: NFKC, upper-case, single spaces, no spaces
-    around "/" or ":", one space after the letter prefix, "-" between parts and,
-    for Chinese standards, an em dash before the year (GB/T 1.1—2020)."""
+    """One stored form per standard, which is also its key: invisible characters dropped,
+    NFKC, upper-case, single spaces, no spaces around "/" or ":", the "/" of a Chinese code
+    put back (GBT, GB T → GB/T; QBT → QB/T; DB33T → DB33/T; TZZB → T/ZZB), one space between
+    a code and its number (also further in: BS EN12983 → BS EN 12983, JIS B1180 → JIS B 1180),
+    "-" between parts, a colon before the year of an ISO or IEC number (ISO 9001-2015 →
+    ISO 9001:2015) and, for Chinese standards, an em dash before the year (GB/T 1.1—2020)."""
     if value is None:
         return ""
-    number = unicodedata.normalize("NFKC", str(value)).upper()
+    number = unicodedata.normalize("NFKC", strip_invisible(str(value))).upper()
     number = _DASHES.sub("-", number)
     number = " ".join(number.split())
     # Local standards' code is one token: "DB 33/T" is DB33/T.
     number = re.sub(r"^DB (?=\d)", "DB", number)
     number = re.sub(r" ?([/:]) ?", r"\1", number)
     number = re.sub(r" ?- ?", "-", number)
+    number = _slash_in_chinese_code(number)
     number = _LETTER_PREFIX.sub(r"\1 ", number, count=1)
+    # A code further in, glued to its number: BS EN12983-1, EN ISO8442-1, DIN EN ISO4762.
+    number = re.sub(r"(?<= )([A-Z]{2,}(?:/[A-Z]+)*)(?=\d)", r"\1 ", number)
+    # JIS numbers carry a division letter: JIS B 1180.
+    number = re.sub(r"^JIS ([A-Z])(?=\d)", r"JIS \1 ", number)
     if _is_chinese_number(number):
         number = re.sub(r"-(\d{4})$", CHINESE_YEAR_DASH + r"\1", number)
+    elif ":" not in number and _ISO_OR_IEC.search(number):
+        number = _HYPHENATED_YEAR.sub(r":\1", number)
     return number
 
 
@@ -185,17 +267,18 @@ _GB4754_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 
 
 def normalize_scheme_code(value: str) -> str:
-    """A technical scheme's code as stored and matched: NFKC (full-width to ASCII), every run
-    of whitespace one space, trimmed, upper-case — "yk-bwb　2024" is "YK-BWB 2024"."""
+    """A technical scheme's code as stored and matched: invisible characters dropped, NFKC
+    (full-width to ASCII), every run of whitespace one space, trimmed, upper-case —
+    "yk-bwb　2024" is "YK-BWB 2024"."""
     if value is None:
         return ""
-    return " ".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    return " ".join(unicodedata.normalize("NFKC", strip_invisible(str(value))).split()).upper()
 
 
 def normalize_industry_code(value: str) -> str:
     if value is None:
         return ""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    return "".join(unicodedata.normalize("NFKC", strip_invisible(str(value))).split()).upper()
 
 
 def validate_industry_code(value: str) -> None:

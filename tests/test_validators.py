@@ -7,18 +7,23 @@ from django.db import IntegrityError, transaction
 from benchmarking.choices import StandardKind
 from benchmarking.models import Enterprise, Industry, Standard
 from benchmarking.validators import (
+    YONGKANG_REGION_CODE,
     credit_code_check_character,
     credit_code_check_passes,
+    credit_code_region,
+    credit_code_region_note,
     normalize_credit_code,
     normalize_industry_code,
+    normalize_scheme_code,
     normalize_standard_number,
     standard_kind_for,
+    strip_invisible,
     validate_credit_code,
     validate_credit_code_format,
     validate_industry_code,
     validate_standard_number,
 )
-from tests.factories import BranchOfficeFactory, EnterpriseFactory, IndustryFactory
+from tests.factories import BranchOfficeFactory, EnterpriseFactory, IndustryFactory, make_credit_code
 
 GOOD_CODES = ["91110000600037341L", "91350200MA2YJ1XR9G", "91440101MA5CJQ4N59", "913502000728319549"]
 
@@ -493,3 +498,123 @@ def test_normalize_scheme_code(typed, stored):
 
     assert normalize_scheme_code(typed) == stored
     assert normalize_scheme_code(stored) == stored  # idempotent
+
+
+# ---------------------------------------------------------------------------
+# Keys that match what staff type (docs/domain.md, "Identifiers")
+# ---------------------------------------------------------------------------
+
+# Each group: the spellings staff type for one standard, all folding to the first (its key).
+SAME_STANDARD = [
+    ["GB/T 4754—2017", "GBT 4754-2017", "gbt 4754—2017", "GB T 4754-2017", "GB/T 4754-2017", "gb t4754-2017"],
+    ["GB/Z 1234—2020", "GBZ 1234-2020", "GB Z 1234-2020"],
+    ["QB/T 1234—2010", "QBT 1234-2010", "qb t 1234-2010", "QB/T 1234-2010"],
+    ["JB/T 5678—2015", "JB T 5678-2015", "JBT5678-2015", "JB/T 5678-2015"],
+    ["DB33/T 123—2020", "DB33T 123-2020", "DB33 T 123-2020", "DB 33T 123-2020", "db33/t 123-2020"],
+    ["DB3307/T 12—2020", "DB3307T 12-2020"],
+    ["T/ZZB 0001—2018", "T/ZZB 0001-2018", "TZZB 0001-2018", "T ZZB 0001-2018", "tzzb0001-2018"],
+    ["T/CAS 123—2020", "TCAS 123-2020"],
+    ["JIS B 1180:2014", "JIS B1180:2014", "jis b1180:2014"],
+    ["BS EN 12983-1:2000", "BS EN12983-1:2000"],
+    ["EN ISO 8442-1:1997", "EN ISO8442-1:1997"],
+    ["DIN EN ISO 4762:2004-06", "DIN EN ISO4762:2004-06"],
+    ["ISO 9001:2015", "ISO 9001-2015", "ISO9001-2015", "iso 9001 : 2015"],
+    ["ISO 8442-1:2008", "ISO 8442-1-2008"],
+    ["ISO/IEC 17025:2017", "ISO/IEC 17025-2017"],
+    # Invisible characters pasted from web pages and Word.
+    [
+        "GB/T 4754—2017",
+        "GB/T\u200b 4754—2017",
+        "\ufeffGB/T 4754-2017",
+        "GB/T\u00a04754-2017",
+        "GB/T 4754\u00ad-2017",
+        "GB/T\u30004754-2017\u200d",
+        "G\u200cB/T 4754-2017",
+    ],
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"), [(typed, group[0]) for group in SAME_STANDARD for typed in group], ids=str
+)
+def test_every_spelling_of_a_standard_folds_to_its_key(typed, key):
+    assert normalize_standard_number(typed) == key
+    assert normalize_standard_number(key) == key  # the key is its own key
+    assert standard_kind_for(typed) == standard_kind_for(key)
+    validate_standard_number(typed)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("GB 4754-2017", "GB/T 4754-2017"),  # mandatory and recommended national standards
+        ("ISO 8442-1", "ISO 8442:1"),  # a part number keeps its hyphen
+        ("ISO 8442-1", "ISO 8442"),
+        ("ISO 10303-1001", "ISO 10303:1001"),  # a four-digit part is not a year
+        ("ASTM F2417-11", "ASTM F 2417-11"),  # ASTM designations keep their letter on the number
+        ("TCVN 1234-2010", "T/CVN 1234-2010"),  # a T glued to an unknown code may be foreign
+        ("DB33 123-2020", "DB33/T 123-2020"),  # mandatory and recommended local standards
+        ("QB 1234-2010", "QB/T 1234-2010"),
+        ("EN 1234-2020", "EN 1234:2020"),  # only ISO and IEC years move behind a colon
+        ("GB/T 4754-2017", "GB/T 4754-2011"),
+    ],
+)
+def test_different_standards_keep_different_keys(one, other):
+    assert normalize_standard_number(one) != normalize_standard_number(other)
+
+
+def test_a_glued_unknown_group_code_is_left_as_typed():
+    assert normalize_standard_number("TCVN 1234-2010") == "TCVN 1234-2010"
+    assert standard_kind_for("TCVN 1234-2010") == StandardKind.FOREIGN
+
+
+INVISIBLES = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+
+
+@pytest.mark.parametrize("char", INVISIBLES, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_characters_are_dropped_from_every_identifier(char):
+    code = GOOD_CODES[1]
+    assert normalize_credit_code(char + code[:9] + char + code[9:] + char) == code
+    assert normalize_standard_number(f"{char}GB/T{char} 4754-{char}2017") == "GB/T 4754—2017"
+    assert normalize_scheme_code(f"{char}ykdb-{char}2024-001 ") == "YKDB-2024-001"
+    assert normalize_industry_code(f"C33{char}81") == "C3381"
+    assert strip_invisible(f"a{char}b") == "ab"
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u3000", "\u202f"], ids=lambda c: f"U+{ord(c):04X}")
+def test_odd_spaces_are_spaces(space):
+    assert strip_invisible(f"YKDB{space}2024") == "YKDB 2024"
+    assert normalize_scheme_code(f"ykdb{space}{space}2024") == "YKDB 2024"
+    assert normalize_standard_number(f"GB/T{space}4754-2017") == "GB/T 4754—2017"
+
+
+def test_the_length_message_counts_what_the_person_sees():
+    seventeen = GOOD_CODES[1][:17]
+    with pytest.raises(ValidationError) as excinfo:
+        validate_credit_code_format("\u200b".join(seventeen) + "\ufeff")
+    assert excinfo.value.messages == ["统一社会信用代码应为 18 位，当前为 17 位。"]
+    # And a whole code wrapped in invisible characters is a whole code.
+    validate_credit_code("\ufeff" + "\u200b".join(GOOD_CODES[1]) + "\u00ad")
+
+
+def test_a_credit_code_registered_outside_yongkang_gets_a_note():
+    yongkang = make_credit_code()
+    assert credit_code_region(yongkang) == YONGKANG_REGION_CODE == "330784"
+    assert credit_code_region_note(yongkang) == ""
+    elsewhere = GOOD_CODES[1]  # 350200: 厦门市
+    assert credit_code_region(elsewhere) == "350200"
+    note = credit_code_region_note(" " + elsewhere.lower() + "\u200b")
+    assert "350200" in note and "330784" in note and "永康市以外" in note
+    validate_credit_code(elsewhere)  # accepted all the same
+    assert credit_code_region_note("9135") == ""  # too short to have a region
+
+
+@pytest.mark.django_db
+def test_a_split_spelling_can_no_longer_be_stored_beside_its_key():
+    Standard.objects.create(number="GB/T 4754—2017", title="国民经济行业分类", kind=StandardKind.NATIONAL)
+    second = Standard(number="GBT 4754-2017", title="国民经济行业分类")
+    with pytest.raises(ValidationError) as excinfo:
+        second.full_clean()
+    assert "该标准编号已存在" in excinfo.value.message_dict["number"][0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Standard.objects.create(number="\u200bGB T 4754-2017", title="重复", kind=StandardKind.FOREIGN)

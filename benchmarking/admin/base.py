@@ -21,6 +21,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..models import EditConflict, Enterprise
 from ..scoping import editable_by, may_change, visible_to
+from ..validators import strip_invisible
 
 
 class ReasonForm(forms.Form):
@@ -345,6 +346,10 @@ class ScopedAdminMixin(LenientChangeListMixin):
         if obj is None:
             raise Http404
         return obj
+
+    def get_search_results(self, request, queryset, search_term):
+        # A code pasted from a web page or Word may carry characters no one sees.
+        return super().get_search_results(request, queryset, strip_invisible(search_term))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model

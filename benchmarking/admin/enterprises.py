@@ -13,7 +13,7 @@ from ..access import branch_office_id_of, is_branch_office_staff, may_manage_acc
 from ..forms.errors import add_service_error
 from ..models import BranchOffice, Enterprise
 from ..services.accounts import enterprise_account_create, enterprise_account_invite
-from ..validators import normalize_credit_code
+from ..validators import credit_code_region_note, normalize_credit_code
 from .base import HistoryAdmin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, VersionedModelForm
 
 
@@ -132,6 +132,8 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The object-tools link to the logins page, for those who may open it.
         context["may_open_accounts"] = change and may_manage_accounts(request.user)
+        # An enterprise registered outside Yongkang is accepted; staff see it said on its page.
+        context["region_note"] = credit_code_region_note(obj.credit_code) if obj is not None else ""
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def account_view(self, request, object_id):

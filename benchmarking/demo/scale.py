@@ -59,7 +59,7 @@ from ..models import (
 from ..rules import regrade
 from ..selectors.progress import Progress, progress_as_of
 from ..services.workflow import apply_move, apply_scheme_move, start_declaration
-from ..validators import CREDIT_CODE_ALPHABET, credit_code_check_character
+from ..validators import CREDIT_CODE_ALPHABET, YONGKANG_REGION_CODE, credit_code_check_character
 from .builder import build_demo
 from .builder.helpers import gb11714_check
 from .seed import (
@@ -75,7 +75,6 @@ from .seed import (
 from .specs import (
     LAST_EVENT,
     SHANGHAI,
-    YONGKANG_REGION,
     DeclarationSpec,
     DeclaredItem,
     Demo,
@@ -87,7 +86,7 @@ User = get_user_model()
 # Every scale enterprise's credit code starts so: organisation codes "MA3…". The demo's
 # start "MA2…" or with a digit, so copies never take a code seed_demo uses, and this
 # prefix alone tells whether copies are already in the database.
-SCALE_CODE_PREFIX = "91" + YONGKANG_REGION + "MA3"
+SCALE_CODE_PREFIX = "91" + YONGKANG_REGION_CODE + "MA3"
 # Five base-31 characters follow the prefix: room for 31**5 (28 million) enterprises.
 _CODE_DIGITS = 5
 # The login named as creator when there is no "bureau" demo login: it cannot log in.
@@ -139,7 +138,7 @@ def scale_credit_code(number: int) -> str:
         number, remainder = divmod(number, len(CREDIT_CODE_ALPHABET))
         digits = CREDIT_CODE_ALPHABET[remainder] + digits
     body = "MA3" + digits
-    first17 = "91" + YONGKANG_REGION + body + gb11714_check(body)
+    first17 = "91" + YONGKANG_REGION_CODE + body + gb11714_check(body)
     return first17 + credit_code_check_character(first17)
 
 

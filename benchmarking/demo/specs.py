@@ -15,7 +15,6 @@ from . import data, names
 
 SEED = 20240301
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-YONGKANG_REGION = "330784"
 
 # What the bureau reported when the plan was set (docs/domain.md, "Counting"): the demo reproduces it.
 EXPECTED_SCHEMES = 61

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Direction
 from ..models import Declaration, DeclarationEvidence, Indicator, Standard
+from ..models.fields import NormalizedFormField
 from ..selectors.declarations import format_value
 from ..services.standards import check_enterprise_may_add
 from ..uploads import ALLOWED_EXTENSIONS, validate_document_upload
@@ -86,7 +87,9 @@ class DeclarationForm(forms.Form):
     product_model = forms.CharField(
         label=_("产品型号"), max_length=80, help_text=_("同一企业、同一技术方案下，每个型号声明一次。")
     )
-    standard_number = forms.CharField(
+    # Normalised before the length check: invisible characters pasted with it do not count.
+    standard_number = NormalizedFormField(
+        normalizer=normalize_standard_number,
         label=_("执行标准编号"),
         max_length=60,
         help_text=_("产品执行的企业标准（Q/…）、团体标准或国家标准，例如 Q/YKJB 001—2024。"),

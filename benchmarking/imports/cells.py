@@ -20,6 +20,7 @@ from ..validators import (
     EARLIEST_RECORD_DATE,
     LATEST_RECORD_DATE,
     normalize_scheme_code,
+    strip_invisible,
 )
 from .reading import Formula
 
@@ -65,7 +66,9 @@ def text(value) -> str:
         return value.isoformat()
     if _CONTROL.search(str(value)):
         raise CellError(_("含有不可见的控制字符（如 NUL），请删除后重新输入。"))
-    result = " ".join(str(value).split())
+    # Zero-width spaces, BOMs, soft hyphens pasted from web pages and Word: dropped, so a code
+    # matches and a length counts what the person sees.
+    result = " ".join(strip_invisible(str(value)).split())
     if result.startswith("'") and result[1:].startswith(FORMULA_STARTS):
         result = result[1:]
     return result

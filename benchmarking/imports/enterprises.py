@@ -13,6 +13,7 @@ from ..selectors.organisation import importable_offices
 from ..validators import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_character,
+    credit_code_region_note,
     normalize_credit_code,
     normalize_standard_number,
     validate_credit_code,
@@ -233,6 +234,10 @@ class EnterpriseImport(ImportKind):
                 plan.creates.append(record)
             else:
                 plan.updates.append((record, changed))
+            # Accepted, but staff should know (validators.credit_code_region_note).
+            note = credit_code_region_note(code)
+            if note:
+                plan.notice(note, row=row.number, column="统一社会信用代码")
 
     def write(self, plan: ImportPlan, actor) -> None:
         save_in_bulk(

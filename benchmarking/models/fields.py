@@ -7,6 +7,7 @@ from ..validators import (
     normalize_credit_code,
     normalize_industry_code,
     normalize_reference_name,
+    normalize_scheme_code,
     normalize_standard_number,
     validate_credit_code_format,
     validate_industry_code,
@@ -88,3 +89,10 @@ class ReferenceNameField(_NormalizedCharField):
     so the database's unique constraint is uniqueness after normalising."""
 
     normalizer = staticmethod(normalize_reference_name)
+
+
+class SchemeCodeField(_NormalizedCharField):
+    """A technical scheme's code (方案编号), stored and matched as ``normalize_scheme_code``
+    writes it, and its length counted on that form."""
+
+    normalizer = staticmethod(normalize_scheme_code)

@@ -9,8 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import Direction, SchemeStatus
 from ..uploads import validate_document_upload
-from ..validators import normalize_scheme_code
 from .base import VersionedModel
+from .fields import SchemeCodeField
 
 __all__ = [
     "SCHEME_TRANSITIONS",
@@ -57,7 +57,7 @@ class TechnicalScheme(VersionedModel):
     """A scheme written by a professional body for one product category: the standards
     the product is benchmarked against and the key indicators to compare."""
 
-    code = models.CharField(
+    code = SchemeCodeField(
         _("方案编号"),
         max_length=40,
         unique=True,
@@ -123,11 +123,6 @@ class TechnicalScheme(VersionedModel):
 
     def __str__(self):
         return f"{self.code} {self.title}"
-
-    def clean(self):
-        super().clean()
-        if self.code:
-            self.code = normalize_scheme_code(self.code)
 
 
 class SchemeBenchmark(models.Model):

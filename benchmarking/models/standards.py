@@ -19,7 +19,7 @@ class Standard(models.Model):
         unique=True,
         error_messages={
             "unique": _(
-                "该标准编号已存在（编号按统一格式比对，GB/T 1.1-2020 与 GB/T 1.1—2020 视为同一标准）。"
+                "该标准编号已存在（编号按统一格式比对，GB/T 1.1-2020、GBT 1.1-2020 与 GB/T 1.1—2020 视为同一标准）。"
             )
         },
         help_text=_("例如 GB/T 1.1—2020、ISO 8442-1:2008、T/ZZB 0123—2018。大小写、空格和连接号会自动统一。"),

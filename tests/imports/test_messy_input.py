@@ -402,7 +402,7 @@ def test_scheme_codes_follow_the_models_one_rule(scheme):
     with pytest.raises(cells.CellError, match="过长"):
         cells.scheme_code("A" * 41)
     scheme.code = " yk-ｂｗｂ\u3000 2024\t"
-    scheme.clean()
+    scheme.clean_fields()  # the field (fields.SchemeCodeField) normalises
     assert scheme.code == cells.scheme_code(" yk-ｂｗｂ\u3000 2024\t")
 
 

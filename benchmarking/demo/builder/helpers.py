@@ -7,12 +7,10 @@ from decimal import Decimal
 
 from ...validators import (
     CREDIT_CODE_ALPHABET,
+    YONGKANG_REGION_CODE,
     credit_code_check_character,
 )
-from ..specs import (
-    SHANGHAI,
-    YONGKANG_REGION,
-)
+from ..specs import SHANGHAI
 
 
 def largest_remainder(total: int, weights: list[int]) -> list[int]:
@@ -74,5 +72,5 @@ def credit_code(rng: random.Random) -> str:
         body = "MA2" + rng.choice("8DEH") + "".join(rng.choice(CREDIT_CODE_ALPHABET) for _ in range(4))
     else:
         body = rng.choice("17") + "".join(rng.choice("0123456789") for _ in range(7))
-    first17 = "91" + YONGKANG_REGION + body + gb11714_check(body)
+    first17 = "91" + YONGKANG_REGION_CODE + body + gb11714_check(body)
     return first17 + credit_code_check_character(first17)
