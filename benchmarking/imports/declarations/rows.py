@@ -153,11 +153,14 @@ def template_pairs() -> tuple[ImportColumn, ...]:
                 cells.text,
                 note="该方案的一项关键指标名称，与方案中的写法一致；每项指标一对列。" if first else "",
                 example="保温效能" if first else "",
+                clearable=False,
             ),
             ImportColumn(
                 f"{VALUE}{n}",
                 cells.text,
-                note="实测值（数字）；合格/不合格指标填“符合”或“不符合”。" if first else "",
+                note="实测值（数字）；合格/不合格指标填“符合”或“不符合”。已有声明空白保持原值，填〔清空〕清空。"
+                if first
+                else "",
                 example="12.5" if first else "",
             ),
         ]
