@@ -26,7 +26,7 @@ from ..common import (
     squeezed_text,
 )
 from ..engine import Blank, Cleared, FieldChange, ImportPlan, RowReader, unmarked
-from .rows import FIXED, DeclarationRow, S, read_cells, resolve
+from .rows import FIXED, DeclarationRow, S, read_cells, require_every_value, resolve
 
 # The comment of every event an import records.
 COMMENT = "批量导入"
@@ -152,6 +152,7 @@ def plan_create(plan: ImportPlan, row: DeclarationRow, actor, now) -> None:
         # Returned is the bureau's answer to a submission, with its comment: not a starting state.
         row.reader.problem(_("已退回的声明请在系统中处理。"), "状态")
         return
+    require_every_value(row)
     check_scheme(row.reader, row.scheme, row.status, row.published_at)
     if row.reader.failed:
         return
