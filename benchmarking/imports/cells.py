@@ -45,6 +45,29 @@ _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "无", ""}
 
 
+# What a clerk types in a cell to clear a stored value (a blank cell keeps it): docs/domain.md,
+# "Imports". Also read in ASCII or full-width square brackets, or in 【】.
+CLEAR_MARKER = "〔清空〕"
+_CLEAR_MARKERS = frozenset({CLEAR_MARKER, "[清空]", "【清空】"})
+
+
+# The note of a yes/no column, in the template and on the upload page.
+YES_NO_NOTE = "是 / 否。新记录空白为否；已有记录空白保持不变，填〔清空〕改为否。"
+
+
+def is_blank(value) -> bool:
+    """Whether a raw cell is empty (nothing, or only spaces)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_clear_marker(value) -> bool:
+    """Whether a raw cell holds the clear marker: 〔清空〕, [清空], ［清空］ or 【清空】, spaces
+    anywhere ignored."""
+    if not isinstance(value, str) or "清空" not in value:
+        return False
+    return "".join(unicodedata.normalize("NFKC", value).split()) in _CLEAR_MARKERS
+
+
 class CellError(Exception):
     def __init__(self, message: str):
         super().__init__(message)

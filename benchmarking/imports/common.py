@@ -11,20 +11,22 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..services.errors import CLOCK_TOLERANCE
 from ..selectors.organisation import reference_lookup
-from .engine import NOT_GIVEN, ImportPlan, RowReader
+from ..services.errors import CLOCK_TOLERANCE
+from .engine import NOT_GIVEN, Blank, Cleared, FieldChange, ImportPlan, RowReader
 
 __all__ = [
     "BACKDATED",
     "BATCH",
     "changed_fields",
     "first_rows",
+    "for_new",
     "given",
     "headers",
     "is_backdated",
     "locked",
     "message_of",
+    "note_change",
     "read_back_pks",
     "reference_lookup",
     "same_moment",
@@ -58,6 +60,15 @@ def given(values: dict) -> dict:
     return {name: value for name, value in values.items() if value is not NOT_GIVEN}
 
 
+def for_new(values: dict) -> dict:
+    """``values`` for a new record: without the columns the file does not have (the model's
+    default applies), a blank or cleared cell as what its parser reads from a blank."""
+    return {
+        name: value.value if isinstance(value, Blank | Cleared) else value
+        for name, value in given(values).items()
+    }
+
+
 def squeezed_text(value: str) -> str:
     """Text as the importer reads a cell (inner runs of spaces made one, ends trimmed), so a
     value typed in the app with two spaces matches its export."""
@@ -88,16 +99,32 @@ def same_value(stored, in_file) -> bool:
 
 
 def changed_fields(record, values: dict) -> list[str]:
-    """Set ``values`` on ``record``; the names of the fields whose value really changed
-    (``same_value``). A ``NOT_GIVEN`` value is left out: its column is not in the file."""
+    """Set ``values`` on a stored ``record``; the names of the fields whose value really
+    changed (``same_value``), each noted with its old value (``note_change``).
+
+    This is where a blank cell never erases (docs/domain.md, "Imports"): a ``NOT_GIVEN``
+    value (no such column) and a ``Blank`` one (a blank cell) keep the stored value; a
+    ``Cleared`` one (the cell said 〔清空〕) clears it."""
     changed = []
     for name, value in values.items():
-        if value is NOT_GIVEN:
+        if value is NOT_GIVEN or isinstance(value, Blank):
             continue
-        if not same_value(getattr(record, name), value):
+        cleared = isinstance(value, Cleared)
+        if cleared:
+            value = value.value
+        old = getattr(record, name)
+        if not same_value(old, value):
             setattr(record, name, value)
+            note_change(record, FieldChange(name, old, value, cleared=cleared))
             changed.append(name)
     return changed
+
+
+def note_change(record, change: FieldChange) -> None:
+    """Keep ``change`` on the record for the preview (``imports.preview``)."""
+    if not hasattr(record, "_import_changes"):
+        record._import_changes = []
+    record._import_changes.append(change)
 
 
 def same_moment(in_file: dt.datetime | None, stored: dt.datetime | None) -> bool:
@@ -171,13 +198,13 @@ def bump(records: list, model, now) -> list[str]:
 
 
 def save_in_bulk(model, plan: ImportPlan, actor, *, fields: list[str]) -> None:
-    """Write the plan's new and changed records, a history record for each, in batches."""
+    """Write the plan's new and changed records, a history record for each (by ``actor``,
+    with the plan's ``history_reason``), in batches."""
     now = timezone.now()
+    history = {"default_user": actor, "default_date": now, "default_change_reason": plan.history_reason}
     if plan.creates:
-        bulk_create_with_history(plan.creates, model, batch_size=BATCH, default_user=actor, default_date=now)
+        bulk_create_with_history(plan.creates, model, batch_size=BATCH, **history)
     if plan.updates:
         records = [record for record, _changed in plan.updates]
         extra = bump(records, model, now)
-        bulk_update_with_history(
-            records, model, [*fields, *extra], batch_size=BATCH, default_user=actor, default_date=now
-        )
+        bulk_update_with_history(records, model, [*fields, *extra], batch_size=BATCH, **history)

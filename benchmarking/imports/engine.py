@@ -19,10 +19,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..access import may_import
+from .cells import CellError, is_blank, is_clear_marker
 from .reading import FileRefused, Table, read_table
 
 __all__ = [
     "NOT_GIVEN",
+    "Blank",
+    "Cleared",
+    "FieldChange",
     "FileRefused",
     "ImportColumn",
     "ImportKind",
@@ -55,8 +59,54 @@ class _NotGiven:
 
 
 # What a row reads for a column the file does not have: the record's stored value (or the
-# model's default) stays, where a blank cell in a column the file has means "clear it".
+# model's default) stays.
 NOT_GIVEN = _NotGiven()
+
+
+# A blank cell never erases (docs/domain.md, "Imports"): a row reads a blank cell of a column
+# that may be cleared as ``Blank`` and a cell holding the clear marker (cells.is_clear_marker)
+# as ``Cleared``, each carrying what the column's parser reads from a blank cell.
+# ``common.changed_fields`` skips a Blank and applies a Cleared; ``common.for_new`` gives a new
+# record either one's value. Both are falsy, like the blank they stand for.
+
+
+@dataclass(frozen=True)
+class Blank:
+    """A blank cell: the stored value stays on an update; a new record gets ``value``."""
+
+    value: object
+
+    def __bool__(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """A cell that says 〔清空〕: the stored value is cleared to ``value``, what a blank cell
+    gives a new record."""
+
+    value: object
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def unmarked(value):
+    """The value a Blank or Cleared stands for; any other value as it is."""
+    return value.value if isinstance(value, Blank | Cleared) else value
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a stored record that an import changes, as the preview shows it: the
+    stored value, the file's, and whether the file cleared it with 〔清空〕. ``label`` names
+    a change that is not a model field's (a declaration's value for one indicator)."""
+
+    field: str
+    old: object
+    new: object
+    cleared: bool = False
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +146,9 @@ class ImportColumn:
     # they may import into, the industries, the published schemes): read at each download, so
     # a new office is offered at once.
     options: Callable[[object], Sequence[str]] | None = None
+    # Whether a blank cell keeps the stored value and 〔清空〕 clears it. Off for the columns
+    # whose blank has a meaning of its own (a status and its dates, an indicator's name).
+    clearable: bool = True
 
 
 @dataclass
@@ -104,7 +157,9 @@ class ImportPlan:
 
     kind: "ImportKind"
     creates: list = field(default_factory=list)
-    updates: list = field(default_factory=list)  # (record, [changed field names])
+    # (record, [changed field names]); the record's ``_import_changes`` lists each change's
+    # old and new value (FieldChange), for the preview.
+    updates: list = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     # What the clerk should know that does not stop the import (say, an exact duplicate row
@@ -113,10 +168,29 @@ class ImportPlan:
     # Columns of the file the import does not read (the export's computed ones, notes): shown, not refused.
     ignored_columns: list[str] = field(default_factory=list)
     rows: int = 0
+    # The uploaded file's name, for the change history.
+    file_name: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def history_reason(self) -> str:
+        """The change reason of every history record the import writes:
+        "批量导入：<文件名>（<导入类型>）", the file name cut to fit the history's 100 characters."""
+        return self._reason(_("批量导入：%(file)s（%(kind)s）"))
+
+    @property
+    def backdated_history_reason(self) -> str:
+        """The change reason of a historic record the import creates at its past dates
+        (docs/domain.md, "Dates that do not rewrite the past")."""
+        return self._reason(_("补录：批量导入：%(file)s（%(kind)s）"))
+
+    def _reason(self, reason: str) -> str:
+        room = HISTORY_REASON_LENGTH - len(reason % {"file": "", "kind": self.kind.label})
+        name = self.file_name if len(self.file_name) <= room else self.file_name[: room - 1] + "…"
+        return reason % {"file": name, "kind": self.kind.label}
 
     def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
         self.problems.append(Problem(message=message, row=row, column=column))
@@ -125,10 +199,15 @@ class ImportPlan:
         self.notices.append(Problem(message=message, row=row, column=column))
 
 
+# simple-history's history_change_reason column.
+HISTORY_REASON_LENGTH = 100
+
+
 class RowReader:
     """One data row's cells by header, each parsed by its column; a cell that does not
     parse is recorded on the plan as a problem and read as None. A column the file does not
-    have reads as ``NOT_GIVEN``, unparsed (see ``given``)."""
+    have reads as ``NOT_GIVEN``, unparsed (see ``given``); in a clearable column a blank cell
+    reads as ``Blank`` and the clear marker as ``Cleared``."""
 
     def __init__(self, plan: ImportPlan, number: int, cells: list, positions: dict[str, int], columns):
         self.plan, self.number, self.cells, self.positions, self.columns = (
@@ -141,19 +220,32 @@ class RowReader:
         self.failed = False
 
     def __getitem__(self, header: str):
-        from .cells import CellError
-
         position = self.positions.get(header)
         if position is None:
             if header not in self.columns:  # a header no column declares: a bug in the kind
                 raise KeyError(header)
             return NOT_GIVEN
         raw = self.cells[position] if position < len(self.cells) else None
+        column = self.columns[header]
+        if is_clear_marker(raw):
+            return self._cleared(column)
         try:
-            return self.columns[header].parse(raw)
+            value = column.parse(raw)
         except CellError as error:
-            self.failed = True
-            self.plan.add(error.message, row=self.number, column=header)
+            self.problem(error.message, header)
+            return None
+        if column.clearable and is_blank(raw):
+            return Blank(value)
+        return value
+
+    def _cleared(self, column: ImportColumn):
+        if not column.clearable:
+            self.problem(_("此列不能用〔清空〕清空，请填写具体内容或留空。"), column.header)
+            return None
+        try:
+            return Cleared(column.parse(None))
+        except CellError:  # the column's cells may not be blank
+            self.problem(_("必填项，不能清空。"), column.header)
             return None
 
     def given(self, header: str) -> bool:
@@ -252,10 +344,12 @@ def plan_import(kind: ImportKind, name: str, data: bytes, actor) -> ImportPlan:
     try:
         table = read_table(name, data)
     except FileRefused as refused:
-        plan = ImportPlan(kind=kind)
+        plan = ImportPlan(kind=kind, file_name=name)
         plan.add(refused.message)
         return plan
-    return kind.plan(table, actor)
+    plan = kind.plan(table, actor)
+    plan.file_name = name
+    return plan
 
 
 def commit_import(kind: ImportKind, name: str, data: bytes, actor) -> ImportPlan:

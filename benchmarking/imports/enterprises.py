@@ -16,6 +16,7 @@ from ..validators import (
     credit_code_region_note,
     normalize_credit_code,
     normalize_standard_number,
+    standard_kind_for,
     validate_credit_code,
     validate_credit_code_format,
     validate_standard_number,
@@ -24,6 +25,7 @@ from . import cells
 from .common import (
     changed_fields,
     first_rows,
+    for_new,
     given,
     headers,
     locked,
@@ -31,7 +33,7 @@ from .common import (
     reference_lookup,
     save_in_bulk,
 )
-from .engine import ImportColumn, ImportKind, ImportPlan, RowReader
+from .engine import Cleared, ImportColumn, ImportKind, ImportPlan, RowReader
 
 
 def _credit_code(value) -> str:
@@ -120,12 +122,12 @@ class EnterpriseImport(ImportKind):
         ImportColumn(
             "浙江制造/品字标认证",
             cells.boolean,
-            note="是 / 否，空白为否。",
+            note=cells.YES_NO_NOTE,
             choices=("是", "否"),
             example="否",
         ),
         ImportColumn(
-            "企业标准“领跑者”", cells.boolean, note="是 / 否，空白为否。", choices=("是", "否"), example="否"
+            "企业标准“领跑者”", cells.boolean, note=cells.YES_NO_NOTE, choices=("是", "否"), example="否"
         ),
     )
     export_only = frozenset(headers(ENTERPRISE_EXPORT)) - frozenset(headers(ENTERPRISE_FIELDS))
@@ -211,7 +213,7 @@ class EnterpriseImport(ImportKind):
                 except ValidationError as error:
                     row.problem(error.messages[0], "统一社会信用代码")
                     continue
-                record = Enterprise(credit_code=code, **values)
+                record = Enterprise(credit_code=code, **for_new(values))
                 changed = None
             else:
                 changed = changed_fields(record, values)
@@ -262,7 +264,7 @@ class StandardImport(ImportKind):
         ImportColumn(
             "标准类别",
             lambda v: cells.choice(v, StandardKind.choices) if cells.text(v) else "",
-            note="留空时按编号前缀自动判断。",
+            note="新标准留空时按编号前缀自动判断；已有标准留空保持不变，填〔清空〕则改回按编号判断的类别。",
             choices=tuple(str(label) for _v, label in StandardKind.choices),
             example=str(StandardKind.ENTERPRISE.label),
         ),
@@ -291,10 +293,12 @@ class StandardImport(ImportKind):
                 continue
             record = existing.get(number)
             values = {"title": title}
-            if kind:  # blank or not given: by the number's prefix, or as stored
+            if isinstance(kind, Cleared):  # as a blank on a new standard: the kind its number implies
+                values["kind"] = Cleared(standard_kind_for(number))
+            elif kind:  # blank or not given: by the number's prefix, or as stored
                 values["kind"] = kind
             if record is None:
-                record = Standard(number=number, **values)
+                record = Standard(number=number, **for_new(values))
                 record.full_clean(validate_unique=False, validate_constraints=False)
                 plan.creates.append(record)
             else:

@@ -3,7 +3,7 @@
 django-simple-history's bulk helpers build one Python history object per row: for a
 20,000-declaration workbook that is 160,000 item objects built twice. The history of a
 freshly inserted row is a copy of it, so one ``INSERT … SELECT`` per batch writes the same
-records (type "+", the importing user, the import's time) without building any of them.
+records (type "+", the importing user, the import's time and reason) without building any of them.
 """
 
 from django.db import connection
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 
 def record_creation(rows: QuerySet, *, user, at, reason: str | None = None) -> int:
-    """Write a "+" history record, by ``user`` at ``at`` (with ``reason``), for every row of ``rows``."""
+    """Write a "+" history record, by ``user`` at ``at`` for ``reason``, for every row of ``rows``."""
     model = rows.model
     history = model.history.model
     # The tracked columns: every column of the history table that is not history's own.
@@ -30,7 +30,7 @@ def record_creation(rows: QuerySet, *, user, at, reason: str | None = None) -> i
         f"FROM ({select_sql}) imported"
     )
     with connection.cursor() as cursor:
-        # The outer SELECT's three placeholders come before the subquery's in the statement.
+        # The outer SELECT's placeholders come before the subquery's in the statement.
         at_value = connection.ops.adapt_datetimefield_value(at)
         cursor.execute(sql, (at_value, reason, user.pk if user else None, *params))
         return cursor.rowcount

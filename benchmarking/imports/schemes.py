@@ -39,20 +39,30 @@ from ..services.workflow import apply_scheme_move
 from ..validators import normalize_standard_number
 from . import cells
 from .common import (
-    BACKDATED,
     BATCH,
     changed_fields,
-    given,
+    for_new,
     is_backdated,
     locked,
     message_of,
+    note_change,
     read_back_pks,
     reference_lookup,
     same_moment,
     save_in_bulk,
     squeezed_text,
 )
-from .engine import NOT_GIVEN, ImportColumn, ImportKind, ImportPlan, RowReader
+from .engine import (
+    NOT_GIVEN,
+    Blank,
+    Cleared,
+    FieldChange,
+    ImportColumn,
+    ImportKind,
+    ImportPlan,
+    RowReader,
+    unmarked,
+)
 
 __all__ = ["SchemeImport"]
 
@@ -115,7 +125,9 @@ def _standards(value) -> tuple[str, ...]:
 
 
 def _listed(numbers) -> tuple:
-    """The 对标标准 cell's numbers; none when the cell is blank or the column is missing."""
+    """The 对标标准 cell's numbers; none when the cell is blank or cleared or the column is missing."""
+    if isinstance(numbers, Blank | Cleared):
+        numbers = numbers.value
     return () if numbers is None or numbers is NOT_GIVEN else numbers
 
 
@@ -213,11 +225,17 @@ class SchemeImport(ImportKind):
             note="新方案的状态，空白为草稿；已有方案的状态请在系统中通过发布、撤销操作修改。",
             choices=tuple(str(label) for _v, label in SchemeStatus.choices),
             example="草稿",
+            clearable=False,
         ),
-        ImportColumn("发布时间", cells.instant, note="已发布、已撤销的方案必填，例如 2021-03-05。"),
-        ImportColumn("撤销时间", cells.instant, note="已撤销的方案必填，不早于发布时间。"),
         ImportColumn(
-            "撤销理由", lambda v: cells.optional_text(v, max_length=1000), note="已撤销的方案必填。"
+            "发布时间", cells.instant, note="已发布、已撤销的方案必填，例如 2021-03-05。", clearable=False
+        ),
+        ImportColumn("撤销时间", cells.instant, note="已撤销的方案必填，不早于发布时间。", clearable=False),
+        ImportColumn(
+            "撤销理由",
+            lambda v: cells.optional_text(v, max_length=1000),
+            note="已撤销的方案必填。",
+            clearable=False,
         ),
         ImportColumn(
             "指标名称",
@@ -225,15 +243,16 @@ class SchemeImport(ImportKind):
             required=True,
             note="同一方案中不能重复；方案尚无指标时留空。",
             example="保温效能",
+            clearable=False,
         ),
         ImportColumn("单位", lambda v: cells.optional_text(v, max_length=30), example="h"),
         ImportColumn(
             "检测方法", lambda v: cells.optional_text(v, max_length=200), example="GB/T 29606—2013 6.6"
         ),
-        ImportColumn("排序", _order, note="整数，空白为 0。", example=1),
         ImportColumn(
-            "核心指标", cells.boolean, note="是 / 否，空白为否。", choices=("是", "否"), example="是"
+            "排序", _order, note="整数。新指标空白为 0；已有指标空白保持不变，填〔清空〕改为 0。", example=1
         ),
+        ImportColumn("核心指标", cells.boolean, note=cells.YES_NO_NOTE, choices=("是", "否"), example="是"),
         ImportColumn(
             "比较方式",
             _direction,
@@ -358,16 +377,15 @@ class SchemeImport(ImportKind):
                     )
                 else:
                     scheme.indicator_rows[indicator["name"]] = row.number
-                    # An unreadable cell was blamed already; a missing value column is checked
-                    # once merged with the stored indicator (_checked).
-                    if indicator_readable and NOT_GIVEN not in indicator.values():
-                        self._check_indicator(row, indicator)
+                    # An unreadable cell was blamed already; one that keeps the stored value (a
+                    # blank cell, a missing column) is checked once merged with it (_checked).
+                    if indicator_readable and not any(
+                        v is NOT_GIVEN or isinstance(v, Blank) for v in indicator.values()
+                    ):
+                        self._check_indicator(row, {f: unmarked(v) for f, v in indicator.items()})
                     scheme.indicators.append((row, indicator))
-            elif any(
-                indicator[f] not in (None, "", 0, False, NOT_GIVEN)
-                for f in INDICATOR_COLUMNS.values()
-                if f != "name"
-            ):
+            # Blank, cleared, zero and no: nothing filled in (the markers are falsy).
+            elif any(indicator[f] for f in INDICATOR_COLUMNS.values() if f != "name"):
                 row.problem(_("填写了指标的内容，但没有填写指标名称。"), "指标名称")
             scheme.failed = scheme.failed or row.failed
         return schemes
@@ -447,14 +465,14 @@ class SchemeImport(ImportKind):
             )
         if is_backdated(record.published_at, timezone.now()):
             # Its creation's history record says so (simple-history reads it per row).
-            record._change_reason = BACKDATED
+            record._change_reason = plan.backdated_history_reason
         if not self._clean(record, scheme.first_row, _HEADER_OF, exclude=["industry"]):
             return
         record._import_benchmarks = (wanted, [])
         indicators = []
         for row, indicator_values in scheme.indicators:
-            indicator = Indicator(scheme=record, **given(indicator_values))
-            if self._checked(indicator, row, indicator_values):
+            indicator = Indicator(scheme=record, **for_new(indicator_values))
+            if self._checked(indicator, row):
                 indicators.append(indicator)
         if scheme.first_row.failed or any(row.failed for row, _v in scheme.indicators):
             return
@@ -480,10 +498,13 @@ class SchemeImport(ImportKind):
                 if not agrees:
                     row.problem(_("状态请在系统中通过发布/撤销操作修改。"), header)
         current = list(record.schemebenchmark_set.all())
-        # No 对标标准 column: the benchmarks are not the file's business.
-        benchmarks_changed = scheme.values["对标标准"] is not NOT_GIVEN and [
-            b.standard_id for b in current
-        ] != [s.pk for s in wanted]
+        # No 对标标准 column, or a blank cell: the benchmarks stay as they are; 〔清空〕 removes them all.
+        in_file = scheme.values["对标标准"]
+        benchmarks_changed = (
+            in_file is not NOT_GIVEN
+            and not isinstance(in_file, Blank)
+            and [b.standard_id for b in current] != [s.pk for s in wanted]
+        )
         if benchmarks_changed and published:
             row.problem(_("已发布的方案，其对标标准不能修改。"), "对标标准")
         changed = changed_fields(record, values)
@@ -498,8 +519,8 @@ class SchemeImport(ImportKind):
                 if published:
                     indicator_row.problem(_("已发布的方案，其指标不能修改（不能新增指标）。"), "指标名称")
                     continue
-                indicator = Indicator(scheme=record, **given(indicator_values))
-                if self._checked(indicator, indicator_row, indicator_values):
+                indicator = Indicator(scheme=record, **for_new(indicator_values))
+                if self._checked(indicator, indicator_row):
                     creates.append(indicator)
                 continue
             indicator_changed = changed_fields(indicator, indicator_values)
@@ -509,13 +530,23 @@ class SchemeImport(ImportKind):
                 indicator_row.problem(
                     _("已发布的方案，其指标不能修改。"), _INDICATOR_HEADER_OF[indicator_changed[0]]
                 )
-            elif self._checked(indicator, indicator_row, indicator_values):
+            elif self._checked(indicator, indicator_row):
                 updates.append((indicator, indicator_changed))
         # Indicators absent from the file are left alone (see the module's docstring).
         if row.failed or any(r.failed for r, _v in scheme.indicators):
             return
         if benchmarks_changed:
             record._import_benchmarks = (wanted, current)
+            note_change(
+                record,
+                FieldChange(
+                    "benchmark_standards",
+                    [b.standard.number for b in current],
+                    [s.number for s in wanted],
+                    cleared=isinstance(in_file, Cleared),
+                    label=_("对标标准"),
+                ),
+            )
             changed.append("benchmark_standards")
         if changed:
             plan.updates.append((record, changed))
@@ -525,14 +556,13 @@ class SchemeImport(ImportKind):
         plan.updates.extend(updates)
         plan.unchanged += unchanged
 
-    def _checked(self, indicator: Indicator, row: RowReader, in_file: dict) -> bool:
-        """The indicator (the file's values over the stored or default ones) is valid. The
-        constraints were checked on reading unless a value column is missing from the file."""
-        if NOT_GIVEN in in_file.values():
-            before = len(row.plan.problems)
-            self._check_indicator(row, {f: getattr(indicator, f) for f in INDICATOR_COLUMNS.values()})
-            if len(row.plan.problems) > before:
-                return False
+    def _checked(self, indicator: Indicator, row: RowReader) -> bool:
+        """The indicator (the file's values over the stored or default ones: a blank cell or
+        a missing column keeps what is there) is valid."""
+        before = len(row.plan.problems)
+        self._check_indicator(row, {f: getattr(indicator, f) for f in INDICATOR_COLUMNS.values()})
+        if len(row.plan.problems) > before:
+            return False
         return self._clean(indicator, row, _INDICATOR_HEADER_OF, exclude=["scheme"])
 
     @staticmethod
@@ -552,7 +582,7 @@ class SchemeImport(ImportKind):
 
     def write(self, plan: ImportPlan, actor) -> None:
         def part(model):
-            sub = ImportPlan(kind=self)
+            sub = ImportPlan(kind=self, file_name=plan.file_name)
             sub.creates = [r for r in plan.creates if isinstance(r, model)]
             sub.updates = [(r, c) for r, c in plan.updates if isinstance(r, model)]
             fields = sorted({f for _r, c in sub.updates for f in c} - {"benchmark_standards"})
@@ -573,12 +603,14 @@ class SchemeImport(ImportKind):
                 if hasattr(s, "_import_benchmarks")
             ],
             actor,
+            reason=plan.history_reason,
         )
 
     @staticmethod
-    def _write_benchmarks(schemes: list[TechnicalScheme], actor) -> None:
+    def _write_benchmarks(schemes: list[TechnicalScheme], actor, *, reason: str) -> None:
         """Make each scheme's benchmark standards the file's list, in its order, with history."""
         now = timezone.now()
+        by = {"default_user": actor, "default_date": now, "default_change_reason": reason}
         adds, moves, removes = [], [], []
         for scheme in schemes:
             wanted, current = scheme._import_benchmarks
@@ -607,6 +639,7 @@ class SchemeImport(ImportKind):
                         history_date=now,
                         history_user=actor,
                         history_type="-",
+                        history_change_reason=reason,
                     )
                     for b in removes
                 ],
@@ -616,10 +649,6 @@ class SchemeImport(ImportKind):
                 SchemeBenchmark.objects.db
             )
         if moves:
-            bulk_update_with_history(
-                moves, SchemeBenchmark, ["order"], batch_size=BATCH, default_user=actor, default_date=now
-            )
+            bulk_update_with_history(moves, SchemeBenchmark, ["order"], batch_size=BATCH, **by)
         if adds:
-            bulk_create_with_history(
-                adds, SchemeBenchmark, batch_size=BATCH, default_user=actor, default_date=now
-            )
+            bulk_create_with_history(adds, SchemeBenchmark, batch_size=BATCH, **by)

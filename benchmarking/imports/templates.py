@@ -21,6 +21,7 @@ from decimal import Decimal
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from .cells import CLEAR_MARKER
 from .engine import ImportColumn, ImportKind
 from .reading import LISTS_SHEET, MAX_IMPORT_BYTES, NOTES_SHEET
 
@@ -32,6 +33,12 @@ DATA_ROWS = 10000
 _INLINE_LIST_LIMIT = 255
 # The notes sheet lists at most this many of a column's values (the drop-down has them all).
 _NOTES_CHOICES = 30
+# How a blank cell and the clear marker read (docs/domain.md, "Imports"), in the notes and on
+# each optional column's header.
+CLEAR_RULE = (
+    f"更新已有记录时，空白单元格表示保持原值不变；要清空已有的内容，请在单元格中填写{CLEAR_MARKER}"
+    f"（也可写 [清空]）。必填列不能清空。新增记录时，空白即为空（是/否列为否）。"
+)
 
 
 def template_columns(kind: ImportKind) -> tuple[ImportColumn, ...]:
@@ -117,6 +124,8 @@ def template_workbook(kind: ImportKind, actor=None) -> bytes:
         sheet.write_string(0, index, column.header, required_header if column.required else header)
         if column.required:
             sheet.write_comment(0, index, "必填列：表头不可删除或改名。", {"x_scale": 1.5})
+        elif column.clearable:
+            sheet.write_comment(0, index, CLEAR_RULE, {"x_scale": 2, "y_scale": 1.5})
         # The example row: shown in grey italics and named in the notes, so it is not imported by mistake.
         if isinstance(example, dt.datetime):
             sheet.write_datetime(1, index, example.replace(tzinfo=None), example_date)
@@ -130,8 +139,10 @@ def template_workbook(kind: ImportKind, actor=None) -> bytes:
             # write_string, never write(): an example is never run as a formula.
             sheet.write_string(1, index, str(example), example_text)
 
-        values = choices[column.header]
+        values = list(choices[column.header])
         if values:
+            if column.clearable and not column.required:
+                values.append(CLEAR_MARKER)
             inline = ",".join(values)
             # The database's lists grow (a new office): always on the lists sheet.
             if (
@@ -185,11 +196,13 @@ def _write_notes(workbook, notes, kind: ImportKind, columns, examples: dict, cho
         f"{kind.label}导入模板 · 填写说明",
         f"1. 在第一个工作表“{_sheet_title(kind)}”中填写，每行一条记录；第一行为表头，请勿修改、删除或合并表头。",
         "2. 第 2 行（灰色斜体）是示例，导入前请删除或改写为真实数据，否则它也会被导入。",
-        "3. 红色加粗的列为必填列；其余列可以留空或整列删除。",
-        "4. 只填写数值，不要使用公式或合并单元格；有下拉列表的列请从列表中选择。",
-        "5. 可保存为 .xlsx，或另存为 CSV（UTF-8）；文件不超过 "
+        "3. 红色加粗的列为必填列；其余列可以留空或整列删除（整列删除时，已有记录的这一项保持不变）。",
+        f"4. {CLEAR_RULE}",
+        "5. 只填写数值，不要使用公式或合并单元格；有下拉列表的列请从列表中选择。",
+        "6. 可保存为 .xlsx，或另存为 CSV（UTF-8）；文件不超过 "
         f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB。本“{NOTES_SHEET}”工作表不会被导入，可保留。",
-        "6. 导入前系统会先列出将新增、更新和不变的条数及全部问题，确认后才写入；有任何问题时不会写入任何数据。",
+        "7. 导入前系统会先列出将新增、更新和不变的条数及全部问题，以及每条更新的原值和新值（将清空的内容另行标出），"
+        "确认后才写入；有任何问题时不会写入任何数据。",
     ]
     for row, line in enumerate(lines):
         notes.write_string(row, 0, line, title if row == 0 else None)

@@ -10,7 +10,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benchmarking', '0007_newest_first_indexes'),
+        ('benchmarking', '0008_aliases'),
     ]
 
     operations = [

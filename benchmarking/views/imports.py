@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ from django.views.generic import TemplateView
 from ..exports import XLSX_TYPE
 from ..imports import importable_kinds, kinds
 from ..imports.engine import ImportKind, ImportPlan, commit_import, plan_import
+from ..imports.preview import clears_anything, describe_updates
 from ..imports.reading import MAX_IMPORT_BYTES
 from ..imports.staging import (
     STAGED_FOR,
@@ -39,7 +40,7 @@ from ..imports.staging import (
     stage_upload,
     sweep_staged,
 )
-from ..imports.templates import template_columns, template_filename, template_workbook
+from ..imports.templates import CLEAR_RULE, template_columns, template_filename, template_workbook
 from ..models import Declaration
 
 # Rows of the preview's lists of records to be created or updated (the counts are always whole).
@@ -180,7 +181,7 @@ class ImportUploadView(ImporterMixin, View):
         return render(
             self.request,
             "benchmarking/imports/upload.html",
-            {"kind": self.kind, "form": form, "columns": _column_rows(self.kind)},
+            {"kind": self.kind, "form": form, "columns": _column_rows(self.kind), "clear_rule": CLEAR_RULE},
         )
 
 
@@ -222,23 +223,9 @@ class ImportConfirmView(ImporterMixin, View):
         return redirect(reverse("imports"))
 
 
-# Labels of changes a kind reports that are not a model field with a verbose_name (a reverse
-# relation has none): the declarations kind reports changed values as "items".
-_CHANGE_LABELS = {"items": gettext_lazy("声明值")}
-
 # Relations a model's __str__ reads, loaded for the listed records in one query each (none when
 # the kind already loaded them), so the preview costs the same at 5 rows as at 200.
 _LABEL_RELATIONS = {Declaration: ("enterprise",)}
-
-
-def _field_label(record, name: str) -> str:
-    if name in _CHANGE_LABELS:
-        return str(_CHANGE_LABELS[name])
-    try:
-        verbose_name = getattr(record._meta.get_field(name), "verbose_name", None)
-    except FieldDoesNotExist:  # a kind may report a change that is not a model field
-        verbose_name = None
-    return str(verbose_name) if verbose_name else name
 
 
 def _load_label_relations(records: list) -> None:
@@ -251,16 +238,18 @@ def _load_label_relations(records: list) -> None:
 
 
 def preview_page(request, kind: ImportKind, plan: ImportPlan, *, name: str, token: str, after_confirm=False):
-    created, updated = [], []
+    created, updated, clearing_count = [], [], 0
     # The lists are shown only for a file that can be imported.
     if plan.ok:
-        creates, updates = plan.creates[:PREVIEW_ROWS], plan.updates[:PREVIEW_ROWS]
+        # The rows that clear a stored value come first, so the cap never hides one.
+        clearing = [clears_anything(record) for record, _changed in plan.updates]
+        clearing_count = sum(clearing)
+        updates = [u for u, clears in zip(plan.updates, clearing, strict=True) if clears]
+        updates += [u for u, clears in zip(plan.updates, clearing, strict=True) if not clears]
+        creates, updates = plan.creates[:PREVIEW_ROWS], updates[:PREVIEW_ROWS]
         _load_label_relations([*creates, *(record for record, _changed in updates)])
         created = [str(record) for record in creates]
-        updated = [
-            {"record": str(record), "fields": "、".join(_field_label(record, f) for f in changed)}
-            for record, changed in updates
-        ]
+        updated = describe_updates(updates)
     return render(
         request,
         "benchmarking/imports/preview.html",
@@ -275,6 +264,7 @@ def preview_page(request, kind: ImportKind, plan: ImportPlan, *, name: str, toke
             "updated_count": len(plan.updates),
             "created": created,
             "updated": updated,
+            "clearing_count": clearing_count,
             "preview_rows": PREVIEW_ROWS,
             "expires_at": timezone.now() + STAGED_FOR,
         },

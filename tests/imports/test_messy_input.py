@@ -369,7 +369,7 @@ def test_numbers_out_of_range_are_refused_not_crashed_on(raw):
 
 
 def test_a_column_the_file_does_not_have_reads_as_not_given_unparsed():
-    from benchmarking.imports.engine import NOT_GIVEN, ImportColumn, ImportPlan, RowReader
+    from benchmarking.imports.engine import NOT_GIVEN, Blank, ImportColumn, ImportPlan, RowReader
 
     parsed = []
 
@@ -387,7 +387,8 @@ def test_a_column_the_file_does_not_have_reads_as_not_given_unparsed():
     assert reader["乙"] is NOT_GIVEN and parsed == []
     assert not reader.given("乙") and reader.given("甲") and reader.given("丙")
     assert reader["甲"] == "x"
-    assert reader["丙"] == ""  # in the file, blank in this (short) row: a blank, not NOT_GIVEN
+    # In the file, blank in this (short) row: a blank (kept on an update), not NOT_GIVEN.
+    assert reader["丙"] == Blank("")
     assert repr(NOT_GIVEN) == "NOT_GIVEN" and NOT_GIVEN is not None
     assert plan.ok and not reader.failed
     with pytest.raises(KeyError):

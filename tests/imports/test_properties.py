@@ -229,7 +229,8 @@ def test_cell_parsers_answer_a_value_or_a_cell_error(raw):
 
 @PROPERTY
 @given(
-    prefix=st.integers(min_value=60, max_value=120),
+    # At least 80 rows: a NUL within the first 4 KB is refused earlier, as a file that is not text.
+    prefix=st.integers(min_value=80, max_value=140),
     control=st.sampled_from([*"\x00\x01\x08\x0b\x0c\x0e\x1b\x1f"]),
     encoding=st.sampled_from(["utf-8", "gb18030"]),
 )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from benchmarking.choices import DeclarationStatus, Role
 from benchmarking.imports import kinds, staging
 from benchmarking.imports.engine import ImportPlan
+from benchmarking.imports.preview import field_label
 from benchmarking.imports.reading import MAX_IMPORT_BYTES, NOTES_SHEET
 from benchmarking.imports.templates import template_columns
 from benchmarking.models import Declaration, DeclarationItem, Enterprise, Standard
@@ -89,7 +90,9 @@ def test_enterprise_template_has_headers_example_notes_and_drop_downs(bureau_cli
     code_header = sheet["A1"]
     assert code_header.font.b and code_header.comment is not None
     address = headers.index("地址") + 1
-    assert not sheet.cell(1, address).font.b and sheet.cell(1, address).comment is None
+    assert not sheet.cell(1, address).font.b and "必填列：" not in sheet.cell(1, address).comment.text
+    # An optional column's header says how a blank cell and 〔清空〕 read on an update.
+    assert "空白单元格表示保持原值不变" in sheet.cell(1, address).comment.text
     # Codes are text: Excel keeps them as typed.
     assert sheet["A2"].number_format == "@"
     assert sheet.column_dimensions["A"].number_format == "@"
@@ -101,7 +104,7 @@ def test_enterprise_template_has_headers_example_notes_and_drop_downs(bureau_cli
         letter = openpyxl.utils.get_column_letter(index)
         validation = validations[f"{letter}2:{letter}10001"]
         assert validation.type == "list"
-        assert validation.formula1 == '"是,否"'
+        assert validation.formula1 == '"是,否,〔清空〕"'
 
     notes = workbook[NOTES_SHEET]
     text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
@@ -110,6 +113,7 @@ def test_enterprise_template_has_headers_example_notes_and_drop_downs(bureau_cli
         if column.note:
             assert column.note in text
     assert "必填" in text and "可选" in text and "示例" in text
+    assert "空白单元格表示保持原值不变" in text and "〔清空〕" in text
 
 
 def test_standard_template_lists_standard_kinds(bureau_client):
@@ -384,9 +388,10 @@ def test_a_draft_s_changed_values_are_previewed_as_declared_values_and_confirmed
     assert preview.status_code == 200
     assert preview.context["problems"] == [] and preview.context["updated_count"] == 1
     (item,) = preview.context["updated"]
-    assert item["record"] == str(draft)
-    assert "声明值" in item["fields"].split("、") and "items" not in item["fields"]
-    assert "声明值" in preview.content.decode()
+    assert item.record == str(draft)
+    assert "声明值·保温效能" in item.fields.split("、") and "items" not in item.fields
+    assert [(c.old, c.new) for c in item.changes if c.label == "声明值·保温效能"] == [("13", "11")]
+    assert "声明值·保温效能" in preview.content.decode()
     response = bureau_client.post(
         reverse("import-confirm", args=["declarations"]), {"token": token_of(preview)}, follow=True
     )
@@ -397,11 +402,11 @@ def test_a_draft_s_changed_values_are_previewed_as_declared_values_and_confirmed
 
 
 def test_change_labels_never_crash():
-    assert import_views._field_label(Declaration(), "items") == "声明值"
-    assert import_views._field_label(Declaration(), "product_name") == "产品名称"
+    assert field_label(Declaration(), "items") == "声明值"
+    assert field_label(Declaration(), "product_name") == "产品名称"
     # A reverse relation without a label of its own, and a name that is no field at all.
-    assert import_views._field_label(Enterprise(), "declarations") == "declarations"
-    assert import_views._field_label(Enterprise(), "no_such_field") == "no_such_field"
+    assert field_label(Enterprise(), "declarations") == "declarations"
+    assert field_label(Enterprise(), "no_such_field") == "no_such_field"
 
 
 def preview_queries(client, kind: str, file) -> int:

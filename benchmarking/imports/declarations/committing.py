@@ -14,6 +14,8 @@ from .rows import S
 
 def write(plan: ImportPlan, actor) -> None:
     now = timezone.now()
+    reason = plan.history_reason
+    history = {"default_user": actor, "default_date": now, "default_change_reason": reason}
     if plan.creates:
         created = Declaration.objects.bulk_create(plan.creates, batch_size=BATCH)
         if not connection.features.can_return_rows_from_bulk_insert or any(d.pk is None for d in created):
@@ -44,17 +46,19 @@ def write(plan: ImportPlan, actor) -> None:
         backdated = {d.pk for d in plan.creates if any(e.comment == BACKDATED for e in d._import_events)}
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            for reason, pks in (
-                (BACKDATED, [pk for pk in batch if pk in backdated]),
-                (None, [pk for pk in batch if pk not in backdated]),
+            for batch_reason, pks in (
+                (plan.backdated_history_reason, [pk for pk in batch if pk in backdated]),
+                (reason, [pk for pk in batch if pk not in backdated]),
             ):
                 if pks:
-                    record_creation(Declaration.objects.filter(pk__in=pks), user=actor, at=now, reason=reason)
+                    record_creation(
+                        Declaration.objects.filter(pk__in=pks), user=actor, at=now, reason=batch_reason
+                    )
                     record_creation(
                         DeclarationItem.objects.filter(declaration_id__in=pks),
                         user=actor,
                         at=now,
-                        reason=reason,
+                        reason=batch_reason,
                     )
         # Events have no change history: each one already is a record of a change.
         DeclarationEvent.objects.bulk_create(events, batch_size=BATCH * 2)
@@ -62,24 +66,10 @@ def write(plan: ImportPlan, actor) -> None:
         fields = sorted({f for _r, changed in plan.updates for f in changed if f != "items"})
         records = [record for record, _changed in plan.updates]
         extra = bump(records, Declaration, now)
-        bulk_update_with_history(
-            records,
-            Declaration,
-            [*fields, *extra],
-            batch_size=BATCH,
-            default_user=actor,
-            default_date=now,
-        )
+        bulk_update_with_history(records, Declaration, [*fields, *extra], batch_size=BATCH, **history)
     if plan.item_updates:
         bulk_update_with_history(
-            plan.item_updates,
-            DeclarationItem,
-            ["value", "passed", "comparison"],
-            batch_size=BATCH,
-            default_user=actor,
-            default_date=now,
+            plan.item_updates, DeclarationItem, ["value", "passed", "comparison"], batch_size=BATCH, **history
         )
     if plan.item_creates:
-        bulk_create_with_history(
-            plan.item_creates, DeclarationItem, batch_size=BATCH, default_user=actor, default_date=now
-        )
+        bulk_create_with_history(plan.item_creates, DeclarationItem, batch_size=BATCH, **history)

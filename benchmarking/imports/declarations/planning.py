@@ -19,14 +19,16 @@ from ..common import (
     BACKDATED,
     changed_fields,
     first_rows,
+    for_new,
     is_backdated,
     locked,
+    note_change,
     same_moment,
     same_value,
     squeezed_text,
 )
-from ..engine import ImportPlan, RowReader
-from .rows import FIXED, DeclarationRow, S, read_cells, resolve
+from ..engine import Blank, Cleared, FieldChange, ImportPlan, RowReader, unmarked
+from .rows import FIXED, DeclarationRow, S, read_cells, require_every_value, resolve
 
 # The comment of every event an import records as it happens (a draft, a submission) …
 COMMENT = "批量导入"
@@ -157,12 +159,13 @@ def plan_create(plan: ImportPlan, row: DeclarationRow, actor, now) -> None:
         # Returned is the bureau's answer to a submission, with its comment: not a starting state.
         row.reader.problem(_("已退回的声明请在系统中处理。"), "状态")
         return
+    require_every_value(row)
     check_scheme(row.reader, row.scheme, row.status, row.published_at)
     if row.reader.failed:
         return
     indicators = {i.pk: i for i in row.scheme.indicators.all()}
     declaration = Declaration(
-        enterprise=row.enterprise, scheme=row.scheme, product_model=row.product_model, **row.details
+        enterprise=row.enterprise, scheme=row.scheme, product_model=row.product_model, **for_new(row.details)
     )
     # A historic record is recorded with the moves that led to its status, at its dates,
     # as the workflow makes them; staff entering records enter them as paper declarations.
@@ -177,7 +180,7 @@ def plan_create(plan: ImportPlan, row: DeclarationRow, actor, now) -> None:
     # One item per indicator of the scheme, as a declaration made in the app has.
     items = []
     for indicator_id in indicators:
-        value, passed = row.values.get(indicator_id, (None, None))
+        value, passed = unmarked(row.values.get(indicator_id, (None, None)))
         items.append(
             DeclarationItem(declaration=declaration, indicator_id=indicator_id, value=value, passed=passed)
         )
@@ -188,9 +191,7 @@ def plan_create(plan: ImportPlan, row: DeclarationRow, actor, now) -> None:
 
 
 def plan_update(plan: ImportPlan, row: DeclarationRow, record: Declaration, items: list) -> None:
-    details = dict(row.details)
-    if details.get("declared_on") is None:
-        details.pop("declared_on", None)  # a blank date keeps the stored one
+    details = row.details
     by_indicator = {item.indicator_id: item for item in items}
     value_changes = [
         (indicator_id, value)
@@ -203,7 +204,12 @@ def plan_update(plan: ImportPlan, row: DeclarationRow, record: Declaration, item
     if not editable:
         same = (
             row.status == record.status
-            and all(same_value(getattr(record, name), value) for name, value in details.items())
+            # A blank cell keeps the stored value, so it is the same (common.changed_fields).
+            and all(
+                same_value(getattr(record, name), unmarked(value))
+                for name, value in details.items()
+                if not isinstance(value, Blank)
+            )
             and same_moment(row.published_at, record.published_at)
             and same_moment(row.withdrawn_at, record.withdrawn_at)
             and not value_changes
@@ -225,7 +231,8 @@ def plan_update(plan: ImportPlan, row: DeclarationRow, record: Declaration, item
         plan.unchanged += 1
         return
     indicators = {i.pk: i for i in row.scheme.indicators.all()}
-    for indicator_id, (value, passed) in value_changes:
+    for indicator_id, in_file in value_changes:
+        value, passed = unmarked(in_file)
         item = by_indicator.get(indicator_id)
         if item is None:
             item = DeclarationItem(declaration=record, indicator_id=indicator_id)
@@ -233,9 +240,22 @@ def plan_update(plan: ImportPlan, row: DeclarationRow, record: Declaration, item
             items.append(item)
         else:
             plan.item_updates.append(item)
+        note_change(
+            record,
+            FieldChange(
+                "items",
+                (item.value, item.passed),
+                (value, passed),
+                cleared=isinstance(in_file, Cleared),
+                label=_("声明值·%(indicator)s") % {"indicator": indicators[indicator_id].name},
+            ),
+        )
         item.value, item.passed = value, passed
     before = (record.computed_grade, record.grade)
     regrade(record, [(i, indicators[i.indicator_id]) for i in items if i.indicator_id in indicators])
+    for name, old in zip(("computed_grade", "grade"), before, strict=True):
+        if getattr(record, name) != old:
+            note_change(record, FieldChange(name, old, getattr(record, name)))
     if (record.computed_grade, record.grade) != before:
         changed += ["computed_grade", "grade"]
     if value_changes:
@@ -254,8 +274,12 @@ def moves_to(row: DeclarationRow, now) -> list[tuple[str, dt.datetime]]:
     return []
 
 
-def differs(item: DeclarationItem | None, value: tuple) -> bool:
-    """Whether a row's (value, passed) differs from the stored item (Decimals compare by value)."""
+def differs(item: DeclarationItem | None, value) -> bool:
+    """Whether a row's (value, passed) differs from the stored item (Decimals compare by value).
+    A blank cell keeps the stored value; 〔清空〕 clears it."""
+    if isinstance(value, Blank):
+        return False
+    value = unmarked(value)
     if item is None:
         return value != (None, None)
     return not (same_value(item.value, value[0]) and item.passed == value[1])

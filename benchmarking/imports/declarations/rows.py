@@ -24,7 +24,7 @@ from ...services.errors import CLOCK_TOLERANCE
 from ...validators import normalize_credit_code, normalize_standard_number
 from .. import cells
 from ..common import given, squeezed_text
-from ..engine import NOT_GIVEN, ImportColumn, ImportPlan, RowReader
+from ..engine import NOT_GIVEN, Blank, Cleared, ImportColumn, ImportPlan, RowReader, unmarked
 
 S = DeclarationStatus
 INDICATOR, VALUE = DECLARATION_PAIR_HEADERS
@@ -78,7 +78,8 @@ class DeclarationRow:
     published_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
     details: dict
-    # indicator id -> (value, passed), for the indicators the row names.
+    # indicator id -> (value, passed), for the indicators the row names: a blank value cell as
+    # Blank((None, None)), which keeps a stored value, and 〔清空〕 as Cleared((None, None)).
     values: dict = field(default_factory=dict)
 
     @property
@@ -135,13 +136,15 @@ COLUMNS = (
         choices=tuple(str(s.label) for s in (S.DRAFT, S.SUBMITTED, S.PUBLISHED, S.WITHDRAWN)),
         # A draft: an example imported by mistake counts toward nothing.
         example=str(S.DRAFT.label),
+        clearable=False,
     ),
     ImportColumn(
         "发布时间",
         cells.instant,
         note="已发布、已撤回的声明必填，例如 2024-03-05 10:00，不能晚于当前时间。",
+        clearable=False,
     ),
-    ImportColumn("撤回时间", cells.instant, note="已撤回的声明必填，不早于发布时间。"),
+    ImportColumn("撤回时间", cells.instant, note="已撤回的声明必填，不早于发布时间。", clearable=False),
 )
 
 
@@ -157,11 +160,14 @@ def template_pairs() -> tuple[ImportColumn, ...]:
                 cells.text,
                 note="该方案的一项关键指标名称，与方案中的写法一致；每项指标一对列。" if first else "",
                 example="保温效能" if first else "",
+                clearable=False,
             ),
             ImportColumn(
                 f"{VALUE}{n}",
                 cells.text,
-                note="实测值（数字）；合格/不合格指标填“符合”或“不符合”。" if first else "",
+                note="实测值（数字）；合格/不合格指标填“符合”或“不符合”。已有声明空白保持原值，填〔清空〕清空。"
+                if first
+                else "",
                 example="12.5" if first else "",
             ),
         ]
@@ -342,6 +348,11 @@ def declared_values(row: RowReader, scheme, status) -> dict:
     for n, at_name, at_value in row.plan.pairs:
         name_cell = row.cells[at_name] if at_name < len(row.cells) else None
         value_cell = row.cells[at_value] if at_value < len(row.cells) else None
+        if cells.is_clear_marker(name_cell):
+            row.problem(
+                _("指标名称不能清空；要清空该指标的声明值，请在声明值列填写〔清空〕。"), f"{INDICATOR}{n}"
+            )
+            continue
         try:
             name = cells.text(name_cell)
         except cells.CellError as error:
@@ -362,6 +373,9 @@ def declared_values(row: RowReader, scheme, status) -> dict:
         if indicator.pk in values:
             row.problem(_("指标“%(name)s”在这一行出现了两次。") % {"name": name}, f"{INDICATOR}{n}")
             continue
+        if cells.is_clear_marker(value_cell):
+            values[indicator.pk] = Cleared((None, None))
+            continue
         try:
             if indicator.direction == Direction.PASS_FAIL:
                 values[indicator.pk] = (None, _passed(value_cell))
@@ -370,11 +384,25 @@ def declared_values(row: RowReader, scheme, status) -> dict:
         except cells.CellError as error:
             row.problem(error.message, f"{VALUE}{n}")
             values[indicator.pk] = None  # named but unreadable: said once, not again as missing
-    if status in FIXED:
-        missing = [i.name for i in indicators.values() if i.pk not in values or values[i.pk] == (None, None)]
-        if missing:
-            row.problem(
-                _("“%(status)s”的声明须填齐方案的全部指标，缺少：%(names)s。")
-                % {"status": S(status).label, "names": "、".join(missing)}
-            )
+            continue
+        if cells.is_blank(value_cell):
+            values[indicator.pk] = Blank((None, None))
     return values
+
+
+def require_every_value(row: DeclarationRow) -> None:
+    """A new declaration that has left the enterprise's hands (``FIXED``) answers every
+    indicator. Checked once the row is known to be new: on a stored one a blank cell keeps
+    the stored value (docs/domain.md, "Imports")."""
+    if row.status not in FIXED:
+        return
+    missing = [
+        i.name
+        for i in row.scheme.indicators.all()
+        if unmarked(row.values.get(i.pk, (None, None))) == (None, None)
+    ]
+    if missing:
+        row.reader.problem(
+            _("“%(status)s”的声明须填齐方案的全部指标，缺少：%(names)s。")
+            % {"status": S(row.status).label, "names": "、".join(missing)}
+        )
