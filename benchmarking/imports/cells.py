@@ -221,6 +221,8 @@ def instant(value) -> dt.datetime | None:
             return moment
         day_text, _sep, time_text = raw.replace("T", " ").partition(" ")
         day = date(day_text)
+        if day is None:  # a time without a day ("T", " 14:30")
+            raise CellError(_("无法识别的时间“%(value)s”，请写成 2021-03-05 14:30。") % {"value": raw})
         if not time_text.strip():
             moment = dt.datetime.combine(day, dt.time(12))
         else:

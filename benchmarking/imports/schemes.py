@@ -464,8 +464,8 @@ class SchemeImport(ImportKind):
                 record, SchemeAction.WITHDRAW, at=status["withdrawn_at"], reason=status["withdraw_reason"]
             )
         if is_backdated(record.published_at, timezone.now()):
-            # Its creation's history record says so (simple-history reads it per row).
-            record._change_reason = plan.backdated_history_reason
+            # Its creation's history record says so (``write`` gives it the reason).
+            record._import_backdated = True
         if not self._clean(record, scheme.first_row, _HEADER_OF, exclude=["industry"]):
             return
         record._import_benchmarks = (wanted, [])
@@ -589,6 +589,9 @@ class SchemeImport(ImportKind):
             return sub, fields
 
         schemes, fields = part(TechnicalScheme)
+        for scheme in schemes.creates:
+            if getattr(scheme, "_import_backdated", False):
+                scheme._change_reason = plan.backdated_history_reason  # simple-history reads it per row
         save_in_bulk(TechnicalScheme, schemes, actor, fields=fields)
         if schemes.creates and not connection.features.can_return_rows_from_bulk_insert:
             read_back_pks(schemes.creates, TechnicalScheme, fields=("code",))

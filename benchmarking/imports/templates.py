@@ -25,7 +25,14 @@ from .cells import CLEAR_MARKER
 from .engine import ImportColumn, ImportKind
 from .reading import LISTS_SHEET, MAX_IMPORT_BYTES, NOTES_SHEET
 
-__all__ = ["DATA_ROWS", "template_choices", "template_columns", "template_filename", "template_workbook"]
+__all__ = [
+    "DATA_ROWS",
+    "drop_down_values",
+    "template_choices",
+    "template_columns",
+    "template_filename",
+    "template_workbook",
+]
 
 # The drop-downs and the text format cover this many rows below the header.
 DATA_ROWS = 10000
@@ -69,6 +76,14 @@ def template_choices(column: ImportColumn, actor=None) -> list[str]:
     if column.options is not None:
         return [str(value) for value in column.options(actor)]
     return []
+
+
+def drop_down_values(column: ImportColumn, actor=None) -> list[str]:
+    """What the column's drop-down lists: its choices, and 〔清空〕 where an update may clear it."""
+    values = template_choices(column, actor)
+    if values and column.clearable and not column.required:
+        values.append(CLEAR_MARKER)
+    return values
 
 
 def _choices_text(values: list[str]) -> str:
@@ -139,10 +154,8 @@ def template_workbook(kind: ImportKind, actor=None) -> bytes:
             # write_string, never write(): an example is never run as a formula.
             sheet.write_string(1, index, str(example), example_text)
 
-        values = list(choices[column.header])
+        values = drop_down_values(column, actor)
         if values:
-            if column.clearable and not column.required:
-                values.append(CLEAR_MARKER)
             inline = ",".join(values)
             # The database's lists grow (a new office): always on the lists sheet.
             if (

@@ -267,9 +267,9 @@ def test_a_historic_published_row_imports_as_published_with_events_and_counts(
     assert progress_as_of(dt.date(2024, 6, 1)).results == 1
     assert progress_as_of(dt.date(2024, 6, 1)).enterprises == 1
     assert h1.history.get().history_user == importer
-    assert h1.history.get().history_change_reason.startswith("补录：批量导入：")
+    assert h1.history.get().history_change_reason == "补录：批量导入：history.xlsx（自我声明对标结果）"
     assert {i.history_change_reason for i in DeclarationItem.history.filter(declaration_id=h1.pk)} == {
-        "补录：历史记录导入"
+        "补录：批量导入：history.xlsx（自我声明对标结果）"
     }
     # The timeline shows the moves as 补录, with the time they were entered.
     timeline = declaration_timeline(Declaration.objects.get(pk=h1.pk))

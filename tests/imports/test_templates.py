@@ -14,7 +14,7 @@ from benchmarking.imports import kinds
 from benchmarking.imports.engine import commit_import
 from benchmarking.imports.enterprises import EXAMPLE_CREDIT_CODE, unused_credit_code
 from benchmarking.imports.reading import LISTS_SHEET, NOTES_SHEET
-from benchmarking.imports.templates import template_choices, template_columns, template_workbook
+from benchmarking.imports.templates import drop_down_values, template_columns, template_workbook
 from benchmarking.models import (
     BranchOfficeAlias,
     Declaration,
@@ -78,8 +78,8 @@ def test_every_choice_column_has_a_drop_down_with_the_databases_values(client, b
         "enterprises": {
             "所属监管所": ["东城市场监管所", "西城市场监管所"],
             "行业": list(Industry.objects.values_list("name", flat=True)),
-            "浙江制造/品字标认证": ["是", "否"],
-            "企业标准“领跑者”": ["是", "否"],
+            "浙江制造/品字标认证": ["是", "否", "〔清空〕"],
+            "企业标准“领跑者”": ["是", "否", "〔清空〕"],
         },
         "standards": {
             "标准类别": [
@@ -90,12 +90,13 @@ def test_every_choice_column_has_a_drop_down_with_the_databases_values(client, b
                 "地方标准",
                 "团体标准",
                 "企业标准",
+                "〔清空〕",
             ]
         },
         "schemes": {
             "行业": list(Industry.objects.values_list("name", flat=True)),
             "状态": ["草稿", "已发布", "已撤销"],
-            "核心指标": ["是", "否"],
+            "核心指标": ["是", "否", "〔清空〕"],
             "比较方式": [str(label) for _v, label in Direction.choices],
         },
         "declarations": {"方案编号": [reference.code], "状态": ["草稿", "已提交", "已发布", "已撤回"]},
@@ -106,7 +107,7 @@ def test_every_choice_column_has_a_drop_down_with_the_databases_values(client, b
         assert offered.keys() == expected[key].keys(), key
         assert offered == expected[key], key
         assert offered == {
-            c.header: template_choices(c, bureau_staff) for c in template_columns(kind) if c.header in offered
+            c.header: drop_down_values(c, bureau_staff) for c in template_columns(kind) if c.header in offered
         }
         if LISTS_SHEET in workbook.sheetnames:
             assert workbook[LISTS_SHEET].sheet_state == "hidden"
