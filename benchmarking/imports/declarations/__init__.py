@@ -20,7 +20,7 @@ from ...columns import DECLARATION_EXPORT, DECLARATION_FIELDS
 from ..common import headers
 from ..engine import ImportColumn, ImportKind, ImportPlan, RowReader
 from . import committing, planning
-from .rows import COLUMNS, find_pairs, template_pairs
+from .rows import COLUMNS, find_pairs, is_pair_header, template_pairs
 
 __all__ = ["DeclarationImport"]
 
@@ -34,6 +34,9 @@ class DeclarationImport(ImportKind):
     def template_columns(self) -> tuple[ImportColumn, ...]:
         """The fixed columns, then the 指标N / 声明值N pairs."""
         return (*self.columns, *template_pairs())
+
+    def is_known_header(self, text: str) -> bool:
+        return super().is_known_header(text) or is_pair_header(text)
 
     def _positions(self, table, plan: ImportPlan) -> dict[str, int]:
         positions = super()._positions(table, plan)
