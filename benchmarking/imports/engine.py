@@ -149,14 +149,15 @@ class ImportPlan:
         return len(self.read_rows - set(self.problem_rows))
 
     @property
+    def only_rows_problems(self) -> bool:
+        """Whether there are problems and every one belongs to a data row (none to the file as a whole)."""
+        return bool(self.problems) and all(p.row in self.data_rows for p in self.problems)
+
+    @property
     def valid_rows_importable(self) -> bool:
         """Whether the clerk may import the rows without problems and skip the others: every
         problem belongs to a data row, and some row has none."""
-        return (
-            bool(self.problems)
-            and self.valid_rows > 0
-            and all(p.row in self.data_rows for p in self.problems)
-        )
+        return self.only_rows_problems and self.valid_rows > 0
 
     @property
     def problems_digest(self) -> str:
