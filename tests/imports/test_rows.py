@@ -17,7 +17,13 @@ from benchmarking.imports.problem_rows import problem_rows_workbook
 from benchmarking.imports.reading import FileRefused, read_table
 from benchmarking.models import Enterprise, Standard
 from benchmarking.validators import validate_credit_code
-from tests.factories import BranchOfficeFactory, EnterpriseFactory, make_credit_code
+from tests.factories import (
+    BranchOfficeFactory,
+    EnterpriseFactory,
+    IndustryFactory,
+    StandardFactory,
+    make_credit_code,
+)
 from tests.imports.test_messy_input import HEADERS, industry, row  # noqa: F401 (industry: a fixture)
 
 KIND = EnterpriseImport()
@@ -369,3 +375,45 @@ def test_a_workbook_with_a_dtd_is_refused_in_chinese(office, industry, bureau_st
         read_table("名单.xlsx", hostile)
     plan = commit_import(KIND, "名单.xlsx", hostile, bureau_staff)
     assert not plan.written and "DTD" in texts(plan)[0] and not Enterprise.objects.exists()
+
+
+# -- the other kinds ----------------------------------------------------------------------------------------
+
+
+def test_a_scheme_is_skipped_whole_with_its_rows_in_the_workbook(bureau_staff):
+    from benchmarking.imports.schemes import SchemeImport
+    from benchmarking.models import TechnicalScheme
+    from tests.imports import test_schemes
+
+    IndustryFactory(name="杯业", gb_code="C3381")
+    for number in ("EN 12546-1:2000", "GB/T 29606—2013"):
+        StandardFactory(number=number)
+    good = test_schemes.new_rows("YKDB-2020-001")
+    bad = test_schemes.new_rows("YKDB-2020-002")
+    bad[1]["比较方式"] = "越大越好"  # the scheme's second row: its first row is held back with it
+    data = test_schemes.xlsx(good + bad)
+    kind = SchemeImport()
+    preview = plan_import(kind, "方案.xlsx", data, bureau_staff)
+    assert [p.row for p in preview.problems] == [5]
+    assert preview.problem_rows == [4, 5] and preview.valid_rows == 2
+    plan = commit_import(
+        kind, "方案.xlsx", data, bureau_staff, valid_rows_only=True, expected_problems=preview.problems_digest
+    )
+    assert plan.written
+    assert list(TechnicalScheme.objects.values_list("code", flat=True)) == ["YKDB-2020-001"]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(problem_rows_workbook(kind, "方案.xlsx", data, bureau_staff))
+    ).active
+    remarks = [r[-1].value for r in sheet.iter_rows(min_row=2)]
+    assert remarks == [
+        "（原第 4 行）同一方案的第 5 行有问题，本行随该方案一并跳过。",
+        f"（原第 5 行）列「比较方式」：{preview.problems[0].message}",
+    ]
+
+
+def test_declaration_pair_headers_are_known_column_names():
+    from benchmarking.imports.declarations import DeclarationImport
+
+    kind = DeclarationImport()
+    assert kind.is_known_header("指标12") and kind.is_known_header("声明值3")
+    assert kind.is_known_header(PROBLEM_COLUMN) and not kind.is_known_header(TITLE)
