@@ -5,7 +5,13 @@ from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.files import protected_file
 from .views.health import healthz
 from .views.home import HomeView
-from .views.imports import ImportConfirmView, ImportIndexView, ImportTemplateView, ImportUploadView
+from .views.imports import (
+    ImportConfirmView,
+    ImportIndexView,
+    ImportProblemRowsView,
+    ImportTemplateView,
+    ImportUploadView,
+)
 from .views.lists import (
     DeclarationExportView,
     DeclarationListView,
@@ -67,4 +73,5 @@ urlpatterns = [
     path("imports/<str:kind>/template.xlsx", ImportTemplateView.as_view(), name="import-template"),
     path("imports/<str:kind>/", ImportUploadView.as_view(), name="import-upload"),
     path("imports/<str:kind>/confirm/", ImportConfirmView.as_view(), name="import-confirm"),
+    path("imports/<str:kind>/problem-rows.xlsx", ImportProblemRowsView.as_view(), name="import-problem-rows"),
 ]

@@ -139,16 +139,22 @@ def same_moment(in_file: dt.datetime | None, stored: dt.datetime | None) -> bool
 
 
 def first_rows(keyed: Iterable[tuple[RowReader, Hashable]], message: str, column: str) -> dict[Hashable, int]:
-    """Each key's first row in the file; a later row with the same key gets ``message``
-    (which names the first row as %(row)d). Blank keys are skipped."""
+    """Each key's first row in the file. Rows that share a key are a problem on both: the
+    later row gets ``message`` naming the first (as %(row)d), the first row the same naming
+    the later one, so neither is written when the clerk imports only the rows without problems
+    (which of them is right is the clerk's call). Blank keys are skipped. Rows identical cell
+    for cell never get here: the engine merged them (``ImportKind.plan``)."""
     first_row_of: dict[Hashable, int] = {}
+    first_reader: dict[Hashable, RowReader] = {}
     for row, key in keyed:
         if not key:
             continue
         if key in first_row_of:
             row.problem(message % {"row": first_row_of[key]}, column)
+            first_reader[key].problem(message % {"row": row.number}, column)
         else:
             first_row_of[key] = row.number
+            first_reader[key] = row
     return first_row_of
 
 

@@ -6,12 +6,19 @@ and how the records are matched on their natural key, so importing the same file
 changes nothing the second time and an edited export updates exactly the edited cells.
 
 ``plan_import`` writes nothing: it reports how many rows would be created, updated or left
-unchanged, and every problem as "第 N 行，列「X」：…". ``commit_import`` plans again inside
-one transaction and writes only if there is no problem, with bulk statements (a fixed
-number of queries per batch, not per row) and a change-history record per written row
-under the importing user.
+unchanged, and every problem as "第 N 行，列「X」：…", in the file's row order, then column
+order (``ImportPlan.sort``). ``commit_import`` plans again inside one transaction and writes
+only if there is no problem, with bulk statements (a fixed number of queries per batch, not
+per row) and a change-history record per written row under the importing user — or, when the
+clerk chose to import only the rows without problems (``valid_rows_only``), writes those rows
+and skips the others, provided the file's problems are still exactly the ones the clerk saw
+(``ImportPlan.problems_digest``).
+
+Rows that repeat an earlier row cell for cell are merged into it with a notice
+(``ImportKind.plan``); rows that share a key but differ are problems on both rows.
 """
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +31,7 @@ from .reading import FileRefused, Table, read_table
 
 __all__ = [
     "NOT_GIVEN",
+    "PROBLEM_COLUMN",
     "Blank",
     "Cleared",
     "FieldChange",
@@ -61,6 +69,10 @@ class _NotGiven:
 # What a row reads for a column the file does not have: the record's stored value (or the
 # model's default) stays.
 NOT_GIVEN = _NotGiven()
+
+# The column the problem-row workbook adds (``problem_rows``): read by no kind, skipped
+# without remark, so the fixed workbook imports back as it is.
+PROBLEM_COLUMN = "问题"
 
 
 # A blank cell never erases (docs/domain.md, "Imports"): a row reads a blank cell of a column
@@ -170,6 +182,18 @@ class ImportPlan:
     rows: int = 0
     # The uploaded file's name, for the change history.
     file_name: str = ""
+    # The sheet row taken as the header (rows above it — a title, a note — are ignored).
+    header_row: int = 1
+    # The numbers of the data rows read (merged duplicates excluded): a problem on one of these
+    # is the row's own; any other problem (a missing column, a merged cell) is the file's.
+    data_rows: frozenset[int] = frozenset()
+    # The data rows handed to the kind (``rows`` of them).
+    read_rows: frozenset[int] = frozenset()
+    # Rows with no problem of their own that are not written because a row they belong with
+    # has one (a scheme's rows are written together): row number → why.
+    held: dict[int, str] = field(default_factory=dict)
+    # Whether the plan was carried out (commit_import).
+    written: bool = False
 
     @property
     def ok(self) -> bool:
@@ -191,6 +215,52 @@ class ImportPlan:
         room = HISTORY_REASON_LENGTH - len(reason % {"file": "", "kind": self.kind.label})
         name = self.file_name if len(self.file_name) <= room else self.file_name[: room - 1] + "…"
         return reason % {"file": name, "kind": self.kind.label}
+
+    @property
+    def problem_rows(self) -> list[int]:
+        """The data rows with a problem: the rows an import of the valid rows skips."""
+        return sorted({p.row for p in self.problems if p.row in self.data_rows} | set(self.held))
+
+    @property
+    def valid_rows(self) -> int:
+        """How many rows the kind read have no problem: the rows an import of the valid rows writes."""
+        return len(self.read_rows - set(self.problem_rows))
+
+    @property
+    def only_rows_problems(self) -> bool:
+        """Whether there are problems and every one belongs to a data row (none to the file as a whole)."""
+        return bool(self.problems) and all(p.row in self.data_rows for p in self.problems)
+
+    @property
+    def valid_rows_importable(self) -> bool:
+        """Whether the clerk may import the rows without problems and skip the others: every
+        problem belongs to a data row, and some row has none."""
+        return self.only_rows_problems and self.valid_rows > 0
+
+    @property
+    def problems_digest(self) -> str:
+        """A fingerprint of the problems as the preview lists them: the confirmation of a
+        partial import carries it, and nothing is written if the file's problems differ."""
+        text = "\n".join(
+            [*(str(p) for p in self.problems), *(f"{n}:{why}" for n, why in sorted(self.held.items()))]
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def sort(self, column_order: dict[str, int]) -> None:
+        """Problems and notices in row order, then column order (the file's); the file's own
+        problems (no row) first, and within a row the ones about the whole row last."""
+
+        def key(problem: Problem):
+            row = -1 if problem.row is None else problem.row
+            column = (
+                column_order.get(problem.column, len(column_order))
+                if problem.column
+                else len(column_order) + 1
+            )
+            return (row, column)
+
+        self.problems.sort(key=key)
+        self.notices.sort(key=key)
 
     def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
         self.problems.append(Problem(message=message, row=row, column=column))
@@ -256,6 +326,11 @@ class RowReader:
         self.failed = True
         self.plan.add(message, row=self.number, column=column)
 
+    def hold(self, message: str) -> None:
+        """Leave this row unwritten, though it has no problem of its own (``ImportPlan.held``)."""
+        self.failed = True
+        self.plan.held[self.number] = message
+
 
 class ImportKind:
     """One kind of record that can be imported. Subclasses set ``columns`` and write
@@ -277,6 +352,13 @@ class ImportKind:
         a downloaded template imports without a problem."""
         return {}
 
+    def is_known_header(self, text: str) -> bool:
+        """Whether ``text`` names a column of this kind's files: what finds the header row
+        below a sheet's title rows (``reading.header_index``)."""
+        return (
+            text == PROBLEM_COLUMN or text in self.export_only or any(c.header == text for c in self.columns)
+        )
+
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
         raise NotImplementedError
 
@@ -286,26 +368,43 @@ class ImportKind:
     # -- shared by every kind --------------------------------------------------------------
 
     def plan(self, table: Table, actor) -> ImportPlan:
-        plan = ImportPlan(kind=self)
+        plan = ImportPlan(kind=self, header_row=table.header_row)
         positions = self._positions(table, plan)
+        column_order: dict[str, int] = {}
+        for index, header in enumerate(table.headers):
+            column_order.setdefault(header, index)
         if plan.problems:
             return plan
         columns = {column.header: column for column in self.columns}
         readers = []
         header_texts = [h for h in table.headers if h]
+        first_of: dict[tuple, int] = {}
         for number, cells in table.rows:
             texts = ["".join(str(c).split()) for c in cells if c not in (None, "")]
             if texts and sum(t in header_texts for t in texts) >= max(2, len(texts) // 2 + 1):
                 plan.add(_("这一行与表头相同，像是第二个表头行，请删除后再导入。"), row=number)
                 continue
+            same = _content(
+                cells, skip=table.headers.index(PROBLEM_COLUMN) if PROBLEM_COLUMN in table.headers else None
+            )
+            if same in first_of:
+                plan.notice(
+                    _("与第 %(row)d 行完全相同，已合并为一条（只导入一次）。") % {"row": first_of[same]},
+                    row=number,
+                )
+                continue
+            first_of[same] = number
             readers.append(RowReader(plan, number, cells, positions, columns))
         for ref in table.merged:
             plan.add(_("单元格 %(ref)s 是合并单元格：请取消合并，并在每一行分别填写。") % {"ref": ref})
         plan.rows = len(readers)
+        plan.data_rows = frozenset(number for number, _cells in table.rows)
+        plan.read_rows = frozenset(reader.number for reader in readers)
         if not readers and not plan.problems:
             plan.add(_("表头之下没有任何数据行。"))
             return plan
         self.plan_rows(plan, readers, actor)
+        plan.sort(column_order)
         return plan
 
     def _positions(self, table: Table, plan: ImportPlan) -> dict[str, int]:
@@ -315,6 +414,8 @@ class ImportKind:
         for index, header in enumerate(table.headers):
             if not header:
                 continue
+            if header == PROBLEM_COLUMN and header not in known:
+                continue  # the problem-row workbook's remarks
             if header in positions:
                 plan.add(_("表头中「%(header)s」出现了两次。") % {"header": header}, row=table.header_row)
             elif header in known:
@@ -337,12 +438,32 @@ class ImportKind:
         return positions
 
 
+def _content(cells: list, *, skip: int | None) -> tuple:
+    """A row's cells as compared for exact duplicates: every cell's text by the importer's
+    whitespace rule (a number typed as 12.0 is 12), but the problem-row workbook's remarks."""
+    values = [
+        ""
+        if cell is None
+        else " ".join(str(int(cell) if isinstance(cell, float) and cell.is_integer() else cell).split())
+        for index, cell in enumerate(cells)
+        if index != skip
+    ]
+    while values and not values[-1]:
+        values.pop()
+    return tuple(values)
+
+
+def read_for(kind: ImportKind, name: str, data: bytes) -> Table:
+    """The file as ``kind`` reads it: its header found among the first rows by the kind's column names."""
+    return read_table(name, data, is_header=kind.is_known_header)
+
+
 def plan_import(kind: ImportKind, name: str, data: bytes, actor) -> ImportPlan:
     """Read the file and work out what importing it would do. Writes nothing."""
     if not kind.may_import(actor):
         raise PermissionError(f"{actor} may not import {kind.key}")
     try:
-        table = read_table(name, data)
+        table = read_for(kind, name, data)
     except FileRefused as refused:
         plan = ImportPlan(kind=kind, file_name=name)
         plan.add(refused.message)
@@ -352,12 +473,29 @@ def plan_import(kind: ImportKind, name: str, data: bytes, actor) -> ImportPlan:
     return plan
 
 
-def commit_import(kind: ImportKind, name: str, data: bytes, actor) -> ImportPlan:
-    """Plan again (the database may have changed since the preview) and, if nothing is wrong,
-    write every row in one transaction. Returns the plan that was carried out, or the one
-    whose problems stopped it (nothing written)."""
+def commit_import(
+    kind: ImportKind,
+    name: str,
+    data: bytes,
+    actor,
+    *,
+    valid_rows_only: bool = False,
+    expected_problems: str | None = None,
+) -> ImportPlan:
+    """Plan again (the database may have changed since the preview) and write in one
+    transaction: every row if nothing is wrong; or, with ``valid_rows_only``, the rows without
+    problems, skipping the others — only when the file's problems are still the ones the
+    clerk saw (``expected_problems``, the preview's ``problems_digest``) and all of them are
+    rows' problems. Returns the plan; ``plan.written`` says whether it was carried out
+    (otherwise nothing was written)."""
     with transaction.atomic():
         plan = plan_import(kind, name, data, actor)
         if plan.ok:
             kind.write(plan, actor)
+            plan.written = True
+        elif valid_rows_only and plan.valid_rows_importable and plan.problems_digest == expected_problems:
+            # The plan's records are those of the rows without problems: every kind leaves a
+            # row with a problem out of ``creates`` and ``updates``.
+            kind.write(plan, actor)
+            plan.written = True
     return plan

@@ -9,6 +9,15 @@ and anything else is read as CSV — unless it is named .xlsx/.xls or has NUL by
 start, when it is refused as neither Excel nor CSV. Cells come back as Python values (str,
 int, float, datetime); making sense of them is ``cells``' job.
 
+The header need not be the first row: county sheets open with a merged title row and perhaps a
+note. Given the kind's known column names (``is_header``), the header is the row among the
+first ``HEADER_SEARCH_ROWS`` non-blank ones with the most known names (the first such row on a
+tie; the first non-blank row when none has any); what is above it is ignored, and every row
+keeps its real number in the sheet.
+
+A workbook whose XML carries a document type declaration (entity definitions: the "billion
+laughs" and external-entity tricks) is refused before any part of it is parsed (``_refuse_dtd``).
+
 Limits, so that a small crafted file cannot exhaust the server: the upload's size, the
 workbook's uncompressed size, the number of data rows, and — in a workbook — the columns
 read (the header's width) and the rows read (the sheet ends at 1,000 consecutive blank rows).
@@ -19,6 +28,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.defaultfilters import filesizeformat
@@ -37,6 +47,8 @@ MAX_ROWS = 200_000
 MAX_BLANK_RUN = 1_000
 # The widest header a sheet may have; the data rows are read only as wide as the header.
 MAX_COLUMNS = 2_000
+# The header is looked for among this many non-blank rows at the top of the sheet.
+HEADER_SEARCH_ROWS = 10
 # The template's explanations; never data.
 NOTES_SHEET = "填写说明"
 # The template's hidden sheet of the drop-downs' values: never read either.
@@ -45,6 +57,8 @@ LISTS_SHEET = "选项"
 _XLSX_MAGIC = b"PK\x03\x04"
 # Office's encrypted-package container (a password-protected .xlsx) and the old .xls format.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A document type declaration, in the encodings an XML part may use (UTF-8, UTF-16 LE and BE).
+_DTD_MARKS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 _MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
 # C0 control characters but tab, line feed and carriage return: no text file has them, and
 # PostgreSQL refuses NUL in text.
@@ -80,7 +94,15 @@ class Table:
     merged: list[str]
 
 
-def read_table(name: str, data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES) -> Table:
+def read_table(
+    name: str,
+    data: bytes,
+    *,
+    max_bytes: int = MAX_IMPORT_BYTES,
+    is_header: Callable[[str], bool] | None = None,
+) -> Table:
+    """The file's header and data rows. ``is_header`` says whether a cell's text (whitespace
+    removed) is a column name the import knows; without it the first non-blank row is the header."""
     if not data:
         raise FileRefused(_("文件为空，请选择填写好的表格。"))
     if len(data) > max_bytes:
@@ -96,15 +118,30 @@ def read_table(name: str, data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES) -> 
             )
         )
     if data.startswith(_XLSX_MAGIC):
-        rows, merged = _xlsx_rows(data)
+        rows, merged = _xlsx_rows(data, is_header)
     elif name.lower().endswith((".xlsx", ".xls")) or b"\x00" in data[:4096]:
         raise FileRefused(_("无法读取：文件已损坏，或不是 Excel（.xlsx）或 CSV 文件。"))
     else:
         rows, merged = _csv_rows(data), []
+        rows = rows[header_index(rows[:HEADER_SEARCH_ROWS], is_header) :]
     return _table(rows, merged)
 
 
-def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
+def header_index(candidates: list[tuple[int, list[object]]], is_header: Callable[[str], bool] | None) -> int:
+    """Which of the first non-blank rows is the header: the one with the most known column
+    names, the first of them on a tie; the first row when no row has any (the plan then says
+    which columns are missing)."""
+    if is_header is None:
+        return 0
+    best, best_score = 0, 0
+    for index, (_number, cells) in enumerate(candidates):
+        score = sum(1 for cell in cells if (text := _header_text(cell)) and is_header(text))
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def _xlsx_rows(data: bytes, is_header) -> tuple[list[tuple[int, list[object]]], list[str]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -121,6 +158,7 @@ def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
             )
             % {"size": filesizeformat(unpacked), "limit": filesizeformat(MAX_UNPACKED_BYTES)}
         )
+    _refuse_dtd(data, damaged)
     try:
         # read_only parses the sheet as it goes, so memory follows the rows kept, not the
         # sheet's nominal size; data_only=False keeps formulas as formulas, so they can be
@@ -133,7 +171,7 @@ def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
         if not sheets:
             raise FileRefused(_("工作簿中没有可导入的工作表。"))
         for sheet in sheets:
-            rows = _sheet_rows(sheet)
+            rows = _sheet_rows(sheet, is_header)
             if rows:
                 return rows, _merged_ranges(sheet)
         raise FileRefused(_("工作簿中没有可导入的数据。"))
@@ -145,23 +183,56 @@ def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
         workbook.close()
 
 
-def _sheet_rows(sheet) -> list[tuple[int, list[object]]]:
-    """The sheet's non-blank rows, numbered as Excel numbers them: the header (the first
-    non-blank row, at most MAX_COLUMNS wide) and the rows after it, cut to the header's width."""
-    header_number, header = None, []
+def _refuse_dtd(data: bytes, damaged: str) -> None:
+    """Refuse a package any of whose parts declares a document type. Excel never writes one;
+    a DTD's entities are how a small file expands to gigabytes or reads the server's files.
+    Each part is scanned whole (in pieces): a comment before the root element may hide one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                if info.is_dir():
+                    continue
+                tail = b""
+                with package.open(info) as part:
+                    while chunk := part.read(1024 * 1024):
+                        window = tail + chunk
+                        if any(mark in window for mark in _DTD_MARKS):
+                            raise FileRefused(
+                                _(
+                                    "无法读取：该 Excel 文件含有文档类型声明（DTD），Excel 本身不会写入这种内容，"
+                                    "文件可能被改动过。请在 Excel 中打开后另存为新的 .xlsx 再导入。"
+                                )
+                            )
+                        tail = window[-32:]
+    except FileRefused:
+        raise
+    except Exception as error:  # a damaged, encrypted or oddly compressed part shows only when read
+        raise FileRefused(damaged % {"error": type(error).__name__}) from None
+
+
+def _sheet_rows(sheet, is_header) -> list[tuple[int, list[object]]]:
+    """The sheet's non-blank rows from the header on, numbered as Excel numbers them: the
+    header (``header_index`` among the first HEADER_SEARCH_ROWS non-blank rows, at most
+    MAX_COLUMNS wide) and the rows after it, cut to the header's width."""
     nominal_width = sheet.max_column or MAX_COLUMNS
+    candidates: list[tuple[int, list[object]]] = []
     blank_run = 0
     for number, cells in enumerate(sheet.iter_rows(max_col=min(nominal_width, MAX_COLUMNS)), start=1):
         values = [_cell_value(c) for c in cells]
         if all(_is_blank(v) for v in values):
             blank_run += 1
             if blank_run >= MAX_BLANK_RUN:
-                return []
+                break
             continue
-        header_number, header = number, values
-        break
-    if header_number is None:
+        blank_run = 0
+        candidates.append((number, values))
+        if len(candidates) >= HEADER_SEARCH_ROWS:
+            break
+    if not candidates:
         return []
+    chosen = header_index(candidates, is_header)
+    header_number, header = candidates[chosen]
+    header = list(header)
     while header and _is_blank(header[-1]):
         header.pop()
     rows: list[tuple[int, list[object]]] = [(header_number, header)]

@@ -176,6 +176,7 @@ class _Scheme:
     values: dict  # header → parsed value, of the scheme's columns
     indicators: list = field(default_factory=list)  # (row, {field: value})
     indicator_rows: dict = field(default_factory=dict)  # name → row number
+    rows: list = field(default_factory=list)  # every row of the scheme
     failed: bool = False
 
 
@@ -338,6 +339,17 @@ class SchemeImport(ImportKind):
                 self._plan_existing(plan, scheme, existing[code], values, wanted)
             else:
                 self._plan_new(plan, scheme, code, values, wanted)
+        # A scheme is written whole or not at all: when the clerk imports only the rows without
+        # problems, a scheme's other rows are skipped with the row that has one, and say so.
+        for scheme in schemes.values():
+            failed = [row.number for row in scheme.rows if row.failed]
+            if failed:
+                for row in scheme.rows:
+                    if not row.failed:
+                        row.hold(
+                            _("同一方案的第 %(rows)s 行有问题，本行随该方案一并跳过。")
+                            % {"rows": "、".join(map(str, failed))}
+                        )
 
     def _read(self, plan: ImportPlan, rows: list[RowReader]) -> dict[str, _Scheme]:
         """Every row parsed and grouped by scheme; the problems a row shows on its own."""
@@ -368,6 +380,7 @@ class SchemeImport(ImportKind):
                             _("与第 %(row)d 行的同一方案信息不一致。") % {"row": scheme.first_row.number},
                             header,
                         )
+            scheme.rows.append(row)
             if indicator["name"]:
                 if indicator["name"] in scheme.indicator_rows:
                     row.problem(

@@ -77,6 +77,32 @@ def stage_upload(*, user, kind: ImportKind, name: str, data: bytes) -> str:
     return token
 
 
+def _sidecar(token, user, kind: ImportKind) -> dict:
+    """The staged upload's sidecar, if ``token`` names one issued to ``user`` for ``kind``; Http404 otherwise."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        raise Http404
+    try:
+        meta = json.loads((_staging_dir() / f"{token}.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        raise Http404 from None
+    if meta.get("user") != user.pk or meta.get("kind") != kind.key:
+        raise Http404
+    return meta
+
+
+def read_upload(*, token: str, user, kind: ImportKind) -> tuple[str, bytes]:
+    """The staged upload's file name and bytes, left in place for its confirmation (the
+    problem-row download reads it). Http404 and UploadExpired as ``claim_upload``."""
+    meta = _sidecar(token, user, kind)
+    if time.time() - float(meta.get("created", 0)) > STAGED_FOR.total_seconds():
+        raise UploadExpired
+    try:
+        data = (_staging_dir() / f"{token}.data").read_bytes()
+    except FileNotFoundError:
+        raise Http404 from None
+    return str(meta.get("name") or "upload.xlsx"), data
+
+
 def claim_upload(*, token: str, user, kind: ImportKind) -> tuple[str, bytes]:
     """The staged upload's file name and bytes, removed from the server so it is imported at
     most once. Http404 for a token that is malformed, unknown, already used, or issued to

@@ -215,7 +215,7 @@ def _write_notes(workbook, notes, kind: ImportKind, columns, examples: dict, cho
         "6. 可保存为 .xlsx，或另存为 CSV（UTF-8）；文件不超过 "
         f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB。本“{NOTES_SHEET}”工作表不会被导入，可保留。",
         "7. 导入前系统会先列出将新增、更新和不变的条数及全部问题，以及每条更新的原值和新值（将清空的内容另行标出），"
-        "确认后才写入；有任何问题时不会写入任何数据。",
+        "确认后才写入；有问题时不写入任何数据，也可以选择只导入无误的行，并下载有问题的行改正后重新上传。",
     ]
     for row, line in enumerate(lines):
         notes.write_string(row, 0, line, title if row == 0 else None)

@@ -7,6 +7,11 @@ Between the preview and the confirmation the uploaded bytes wait on the server
 plans again inside the writing transaction (``commit_import``), so data changed since the
 preview shows as problems and nothing is written. Which users may import which kind is
 ``access.may_import``'s to say.
+
+A file whose problems are all rows' problems also waits: the preview offers its problem rows
+as a workbook to fix (``ImportProblemRowsView``) and, as an explicit choice, to import only
+the rows without problems (the confirm form's ``rows=valid``, with the problems' digest the
+clerk saw).
 """
 
 from pathlib import PurePath
@@ -31,12 +36,14 @@ from ..exports import XLSX_TYPE
 from ..imports import importable_kinds, kinds
 from ..imports.engine import ImportKind, ImportPlan, commit_import, plan_import
 from ..imports.preview import clears_anything, describe_updates
-from ..imports.reading import MAX_IMPORT_BYTES
+from ..imports.problem_rows import problem_rows_filename, problem_rows_workbook
+from ..imports.reading import MAX_IMPORT_BYTES, FileRefused
 from ..imports.staging import (
     STAGED_FOR,
     UploadExpired,
     claim_upload,
     discard_upload,
+    read_upload,
     stage_upload,
     sweep_staged,
 )
@@ -159,8 +166,10 @@ class ImportUploadView(ImporterMixin, View):
         name = PurePath(upload.name or "").name or "upload"
         data = upload.read()
         plan = self.plan(name, data)
-        # Only a file that can be imported waits on the server; one with problems is fixed and uploaded again.
-        if not plan.ok:
+        # Only a file that can be imported (whole, or its rows without problems) waits on the
+        # server, with its problem rows to download; one with problems of the file as a whole
+        # (a missing column, a merged cell) is fixed and uploaded again.
+        if not (plan.ok or plan.only_rows_problems):
             return preview_page(request, self.kind, plan, name=name, token="")
         token = stage_upload(user=request.user, kind=self.kind, name=name, data=data)
         # The preview carries the token, so the file is staged first; if the page cannot be
@@ -204,23 +213,55 @@ class ImportConfirmView(ImporterMixin, View):
             # After the claim, so an expired upload of this user's is reported as expired above,
             # not swept into a 404.
             sweep_staged()
+        valid_rows_only = request.POST.get("rows") == "valid"
         try:
-            plan = commit_import(self.kind, name, data, request.user)
+            plan = commit_import(
+                self.kind,
+                name,
+                data,
+                request.user,
+                valid_rows_only=valid_rows_only,
+                expected_problems=request.POST.get("problems") if valid_rows_only else None,
+            )
         except PermissionError:
             raise PermissionDenied from None
-        if not plan.ok:
+        if not plan.written:
             return preview_page(request, self.kind, plan, name=name, token="", after_confirm=True)
-        messages.success(
-            request,
-            _("%(label)s导入完成：新增 %(created)d 条，更新 %(updated)d 条，%(unchanged)d 条无变化。")
-            % {
-                "label": self.kind.label,
-                "created": len(plan.creates),
-                "updated": len(plan.updates),
-                "unchanged": plan.unchanged,
-            },
-        )
+        done = _("%(label)s导入完成：新增 %(created)d 条，更新 %(updated)d 条，%(unchanged)d 条无变化。") % {
+            "label": self.kind.label,
+            "created": len(plan.creates),
+            "updated": len(plan.updates),
+            "unchanged": plan.unchanged,
+        }
+        if not plan.ok:
+            done += _("已跳过有问题的 %(skipped)d 行，改正后可重新上传这些行。") % {
+                "skipped": len(plan.problem_rows)
+            }
+        messages.success(request, done)
         return redirect(reverse("imports"))
+
+
+class ImportProblemRowsView(ImporterMixin, View):
+    """The staged upload's problem rows as a workbook to fix (``imports.problem_rows``). Only
+    for the user who uploaded it, for the kind it was uploaded as: any other token is a 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            name, data = read_upload(token=request.POST.get("token", ""), user=request.user, kind=self.kind)
+            workbook = problem_rows_workbook(self.kind, name, data, request.user)
+        except UploadExpired:
+            messages.error(request, _("上传的文件已超过 1 小时未确认，已作废，请重新上传。"))
+            return redirect(reverse("import-upload", kwargs={"kind": self.kind.key}))
+        except FileRefused:  # a staged file was read once already; it cannot be refused now
+            raise Http404 from None
+        response = HttpResponse(workbook, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=problem_rows_filename(self.kind)
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # Relations a model's __str__ reads, loaded for the listed records in one query each (none when
@@ -239,8 +280,8 @@ def _load_label_relations(records: list) -> None:
 
 def preview_page(request, kind: ImportKind, plan: ImportPlan, *, name: str, token: str, after_confirm=False):
     created, updated, clearing_count = [], [], 0
-    # The lists are shown only for a file that can be imported.
-    if plan.ok:
+    # The lists are shown only for a file that can be imported (whole, or its rows without problems).
+    if plan.ok or plan.valid_rows_importable:
         # The rows that clear a stored value come first, so the cap never hides one.
         clearing = [clears_anything(record) for record, _changed in plan.updates]
         clearing_count = sum(clearing)
@@ -267,5 +308,6 @@ def preview_page(request, kind: ImportKind, plan: ImportPlan, *, name: str, toke
             "clearing_count": clearing_count,
             "preview_rows": PREVIEW_ROWS,
             "expires_at": timezone.now() + STAGED_FOR,
+            "problem_row_count": len(plan.problem_rows),
         },
     )

@@ -1,7 +1,8 @@
 """Permission-matrix rules for the bulk import: each kind's importers (enterprises and
 declarations: bureau and branch-office staff; standards and schemes: bureau staff) get the
 page, the template and the upload form; other staff and enterprise users get 403; anonymous users go to the login page.
-An unknown kind is a 404. Confirming is a POST only (GET: 405 to those who may import)."""
+An unknown kind is a 404. Confirming and downloading the problem rows are POST only (GET: 405
+to those who may import)."""
 
 from django.urls import reverse
 
@@ -39,6 +40,7 @@ def checks(world) -> dict:
                 ("import-template", OK),
                 ("import-upload", OK),
                 ("import-confirm", NOT_ALLOWED),
+                ("import-problem-rows", NOT_ALLOWED),
             )
         },
     }

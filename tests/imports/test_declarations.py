@@ -372,18 +372,20 @@ def test_a_missing_value_is_fine_for_a_draft_not_for_a_published_result(
     assert list(draft.events.values_list("action", flat=True)) == ["create"]
 
 
-def test_the_same_key_twice_in_a_file_names_the_earlier_row(
-    cup_scheme, enterprise, executed_standard, importer
-):
+def test_the_same_key_twice_in_a_file_names_both_rows(cup_scheme, enterprise, executed_standard, importer):
+    differs = ("保温效能", 14, "铅迁移量", 0.008, "外观", "符合")
     data = xlsx(
         [
             row(enterprise, cup_scheme, executed_standard, model="K-1"),
             row(enterprise, cup_scheme, executed_standard, model="k-2"),
-            row(enterprise, cup_scheme, executed_standard, model=" K-1 "),
+            row(enterprise, cup_scheme, executed_standard, model=" K-1 ", pairs=differs),
         ]
     )
     plan = commit_import(KIND, "x.xlsx", data, importer)
-    assert problems(plan) == ["第 4 行，列「产品型号」：与第 2 行是同一企业、同一方案、同一产品型号的声明。"]
+    assert problems(plan) == [
+        "第 2 行，列「产品型号」：与第 4 行是同一企业、同一方案、同一产品型号的声明，但内容不同：请核对后只保留一行。",
+        "第 4 行，列「产品型号」：与第 2 行是同一企业、同一方案、同一产品型号的声明，但内容不同：请核对后只保留一行。",
+    ]
     assert not Declaration.objects.exists()
 
 

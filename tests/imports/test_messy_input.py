@@ -187,7 +187,10 @@ def test_a_second_header_row(office, industry, bureau_staff):
 def test_duplicate_keys_within_the_file(office, industry, bureau_staff):
     code = make_credit_code(1)
     problems = refused(xlsx([row(code), row(code.lower(), name="另一家")]), bureau_staff)
-    assert "第 3 行，列「统一社会信用代码」：与第 2 行的统一社会信用代码重复。" in problems
+    assert problems == [
+        "第 2 行，列「统一社会信用代码」：与第 3 行的统一社会信用代码相同，但内容不同：请核对后只保留一行。",
+        "第 3 行，列「统一社会信用代码」：与第 2 行的统一社会信用代码相同，但内容不同：请核对后只保留一行。",
+    ]
 
 
 def test_every_problem_at_once_not_just_the_first(office, industry, bureau_staff):

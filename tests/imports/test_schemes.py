@@ -375,10 +375,11 @@ def test_a_published_schemes_standards_and_an_existing_schemes_status_are_not_im
             "状态": "已撤销",
         }
     ]
+    # In the file's column order: 对标标准 comes before 状态.
     assert refused(rows, bureau_staff) == [
+        "第 2 行，列「对标标准」：已发布的方案，其对标标准不能修改。",
         "第 2 行，列「状态」：状态请在系统中通过发布/撤销操作修改。",
         "第 2 行，列「发布时间」：状态请在系统中通过发布/撤销操作修改。",
-        "第 2 行，列「对标标准」：已发布的方案，其对标标准不能修改。",
     ]
 
 

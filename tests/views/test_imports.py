@@ -178,12 +178,16 @@ def test_preview_shows_counts_and_every_problem_and_writes_nothing(bureau_client
     assert response.context["plan"].rows == 4
     assert response.context["plan"].unchanged == 1
     assert "第 4 行，列「标准名称」：不能为空。" in page
-    assert "第 5 行，列「标准编号」：与第 2 行的标准编号重复" in page
-    assert len(response.context["problems"]) == 2
+    # Both rows of a key that disagrees, each naming the other.
+    assert "第 2 行，列「标准编号」：与第 5 行的标准编号相同" in page
+    assert "第 5 行，列「标准编号」：与第 2 行的标准编号相同" in page
+    assert len(response.context["problems"]) == 3
     assert "「备注」" in page  # the column the import does not read
-    assert "确认导入" not in page and 'name="token"' not in page
+    # No confirmation of the whole file; the explicit choice of the one row without problems.
+    assert "确认导入" not in page
+    assert "只导入无误的行（1 行）" in page and 'name="rows" value="valid"' in page
     assert Standard.objects.count() == 1
-    assert staged_files(settings) == []  # a file with problems does not wait for a confirmation
+    assert len(staged_files(settings)) == 2  # waiting for that choice (and the problem-row download)
 
 
 def test_preview_of_a_good_file_offers_confirmation_and_writes_nothing(bureau_client, settings):

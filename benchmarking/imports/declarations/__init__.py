@@ -20,7 +20,7 @@ from ...columns import DECLARATION_EXPORT, DECLARATION_FIELDS
 from ..common import headers
 from ..engine import ImportColumn, ImportKind, ImportPlan, RowReader
 from . import committing, planning
-from .rows import COLUMNS, example_row, find_pairs, template_pairs
+from .rows import COLUMNS, example_row, find_pairs, is_pair_header, template_pairs
 
 __all__ = ["DeclarationImport"]
 
@@ -37,6 +37,9 @@ class DeclarationImport(ImportKind):
 
     def template_example(self, actor) -> dict[str, object]:
         return example_row(actor)
+
+    def is_known_header(self, text: str) -> bool:
+        return super().is_known_header(text) or is_pair_header(text)
 
     def _positions(self, table, plan: ImportPlan) -> dict[str, int]:
         positions = super()._positions(table, plan)

@@ -69,7 +69,7 @@ def plan_rows(plan: ImportPlan, rows: list[RowReader], actor) -> None:
     # their key and publication (one product may be declared, withdrawn and declared again).
     first_rows(
         ((row.reader, file_key(row)) for row in parsed),
-        _("与第 %(row)d 行是同一企业、同一方案、同一产品型号的声明。"),
+        _("与第 %(row)d 行是同一企业、同一方案、同一产品型号的声明，但内容不同：请核对后只保留一行。"),
         "产品型号",
     )
 

@@ -226,6 +226,11 @@ def example_row(actor) -> dict[str, object]:
     return example
 
 
+def is_pair_header(text: str) -> bool:
+    """Whether ``text`` is a 指标N or 声明值N header."""
+    return bool(_PAIR.match(text))
+
+
 def find_pairs(table, plan: ImportPlan) -> None:
     """Find the 指标N / 声明值N pairs among the headers, beside the fixed columns: each N must
     have both, once. Sets ``plan.pairs`` and keeps the pairs out of the ignored columns."""

@@ -45,9 +45,12 @@ def test_problems_fail_with_every_line_and_write_nothing(bureau_staff, standards
     with pytest.raises(CommandError) as refused:
         run("standards", path, "--user", bureau_staff.username)
     message = str(refused.value)
-    assert "发现 2 个问题" in message
+    # In row order; a key shared by rows that differ is a problem on both of them.
+    assert "发现 3 个问题" in message
+    assert [line[:5] for line in message.splitlines()[1:]] == ["第 2 行", "第 3 行", "第 4 行"]
+    assert "第 2 行，列「标准编号」：与第 4 行的标准编号相同" in message
     assert "第 3 行，列「标准名称」：不能为空。" in message
-    assert "第 4 行，列「标准编号」：与第 2 行的标准编号重复" in message
+    assert "第 4 行，列「标准编号」：与第 2 行的标准编号相同" in message
     assert not Standard.objects.exists()
 
 
