@@ -195,3 +195,33 @@ def test_lockout_page_has_no_inline_script_or_style(enterprise_user):
     page = fail_until_locked(enterprise_user.username, OFFICE_NAT).content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)
     assert "<style" not in page and " style=" not in page
+
+
+# -- links in mails --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_reset_mail_links_to_the_site_url_whatever_host_the_request_named(
+    settings, enterprise_user, mailoutbox
+):
+    """With several allowed hosts, whoever asks for a reset picks the request's Host; the mail's
+    link must still point at SITE_URL, or an attacker could send the victim's secret link to
+    a host of their choosing."""
+    settings.ALLOWED_HOSTS = ["tracker.example.gov.cn", "other.example"]
+    settings.SITE_URL = "https://tracker.example.gov.cn"
+    enterprise_user.email = "ent@jia.example.cn"
+    enterprise_user.save()
+
+    response = Client().post(
+        reverse("password_reset"), {"email": "ent@jia.example.cn"}, HTTP_HOST="other.example"
+    )
+
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    links = re.findall(r"\S+://\S+", message.body)
+    assert len(links) == 1
+    assert links[0].startswith("https://tracker.example.gov.cn/accounts/reset/")
+    assert "other.example" not in message.body
+    # The link works: it opens the set-password form.
+    path = links[0].removeprefix("https://tracker.example.gov.cn")
+    assert Client().get(path, HTTP_HOST="tracker.example.gov.cn").status_code == 302
