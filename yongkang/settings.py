@@ -203,6 +203,11 @@ def default_site_url() -> str:
 # Where mails point their links: a mail sent after a commit has no request to take the host from.
 SITE_URL = (os.environ.get("DJANGO_SITE_URL", "").strip() or default_site_url()).rstrip("/")
 
+# The national 企业标准信息公共服务平台's own hosts: a declaration's platform link must lead to one
+# of them (benchmarking.validators.validate_national_platform_url); the first is named in the
+# refusal. The public page shows the link under the bureau's name, so nowhere else is accepted.
+NATIONAL_PLATFORM_HOSTS = env_list("DJANGO_NATIONAL_PLATFORM_HOSTS", "www.cpbz.gov.cn,cpbz.gov.cn")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

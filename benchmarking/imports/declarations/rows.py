@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ...choices import DeclarationStatus, Direction
 from ...columns import DECLARATION_PAIR_HEADERS, DECLARATION_TEMPLATE_PAIRS
 from ...models import Enterprise, TechnicalScheme
 from ...services.errors import CLOCK_TOLERANCE
-from ...validators import normalize_credit_code, normalize_standard_number
+from ...validators import normalize_credit_code, normalize_standard_number, validate_national_platform_url
 from .. import cells
 from ..common import given, squeezed_text
 from ..engine import NOT_GIVEN, ImportColumn, ImportPlan, RowReader
@@ -40,6 +41,10 @@ def _url(value) -> str:
             URLValidator()(result)
         except ValidationError:
             raise cells.CellError(_("不是有效的网址，应以 http:// 或 https:// 开头。")) from None
+        try:
+            validate_national_platform_url(result)
+        except ValidationError as error:
+            raise cells.CellError(error.messages[0]) from None
     return result
 
 
@@ -120,7 +125,12 @@ COLUMNS = (
         example="Q/YKSL 001—2024",
     ),
     ImportColumn("声明日期", cells.date, note="例如 2024-03-05。", example="2024-03-05"),
-    ImportColumn("企业标准信息公共服务平台链接", _url, note="可选。"),
+    ImportColumn(
+        "企业标准信息公共服务平台链接",
+        _url,
+        note=f"可选；只接受企业标准信息公共服务平台（{settings.NATIONAL_PLATFORM_HOSTS[0]}）的链接。",
+        example=f"https://{settings.NATIONAL_PLATFORM_HOSTS[0]}/",
+    ),
     ImportColumn(
         "状态",
         _status,
