@@ -1,15 +1,23 @@
-"""Login throttling glue for django-axes: whose address a request comes from, the
-Chinese lock-out page, and bureau staff's right to unlock in the admin.
+"""Login throttling glue for django-axes: whose address a request comes from, the limit per
+address across usernames, the Chinese lock-out page, and bureau staff's right to unlock in
+the admin.
 
 Lock-out is per (username, address): repeated failures lock that username from that
-address only, so colleagues behind one office NAT keep logging in.
+address only, so colleagues behind one office NAT keep logging in. Beside it, one address
+failing with many usernames (password spraying) has all its logins refused for a while
+(``AddressLimitingHandler``; docs/domain.md, "Logins").
 """
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessFailureLog
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Max
 from django.shortcuts import render
 
 from .access import account_manager_group_names
+from .selectors.logins import address_limit
 
 # What bureau staff may do with django-axes' records in the admin: read the lock-outs
 # and the failure log, and unlock someone by deleting their access attempt.
@@ -37,14 +45,54 @@ def client_ip_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+class AddressLimitingHandler(AxesDatabaseHandler):
+    """django-axes' database handler, plus the limit per address across usernames: an address
+    with ``LOGIN_ADDRESS_FAILURE_LIMIT`` counted failures (``selectors.logins.address_limit``)
+    is locked out whatever username it tries, and the failure that reaches the limit is
+    answered with the lock-out page, as axes does for a username's last allowed failure."""
+
+    def is_locked(self, request, credentials=None) -> bool:
+        if super().is_locked(request, credentials):
+            return True
+        return address_limit(getattr(request, "axes_ip_address", None)) is not None
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or request.axes_locked_out or self.is_whitelisted(request, credentials):
+            return  # refused already (and so not logged), or never counted
+        ip_address = request.axes_ip_address
+        if address_limit(ip_address) is None:
+            return
+        username = get_client_username(request, credentials)
+        request.axes_locked_out = True
+        request.axes_credentials = credentials
+        # The failure just logged is the one that locked the address out.
+        latest = AccessFailureLog.objects.filter(ip_address=ip_address, username=username).order_by("-pk")
+        AccessFailureLog.objects.filter(pk__in=latest.values("pk")[:1]).update(locked_out=True)
+        user_locked_out.send("axes", request=request, username=username, ip_address=ip_address)
+
+
 def lockout_response(request, original_response=None, credentials=None):
-    """The page shown instead of logging in while a username is locked from this address:
-    what happened, when it unlocks by itself, and who can unlock it sooner."""
-    from axes.helpers import get_client_username, get_cool_off
+    """The page shown instead of logging in while a username is locked from this address, or
+    the address itself is limited: what happened, when it unlocks by itself, and who can
+    unlock it sooner."""
+    from axes.helpers import get_cool_off
     from axes.models import AccessAttempt
 
     username = get_client_username(request, credentials) or ""
     ip_address = getattr(request, "axes_ip_address", None)
+    limit = address_limit(ip_address)
+    if limit is not None:
+        context = {
+            "address_limited": True,
+            "ip_address": ip_address,
+            "failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+            "window_minutes": int(settings.LOGIN_ADDRESS_WINDOW.total_seconds() // 60),
+            "unlocks_at": limit.unlocks_at,
+        }
+        return render(
+            request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+        )
     cool_off = get_cool_off(request)
     # Failures while locked are not recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT
     # is off), so the last recorded failure fixes the unlock time and trying again does not move it.

@@ -8,7 +8,9 @@ in one form.
 import datetime as dt
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -322,3 +324,42 @@ def normalize_reference_name(value: str) -> str:
         return ""
     value = unicodedata.normalize("NFKC", str(value))
     return "".join(ch for ch in "".join(value.split()) if unicodedata.category(ch) != "Cf").upper()
+
+
+# ---------------------------------------------------------------------------
+# 企业标准信息公共服务平台 links
+# ---------------------------------------------------------------------------
+
+
+def national_platform_host(value: str) -> str | None:
+    """The host of ``value`` when it is a plain http(s) address on one of the national
+    enterprise-standard platform's own hosts (``settings.NATIONAL_PLATFORM_HOSTS``), else None.
+
+    Plain: no user name or password before the host, no port other than the scheme's own, no
+    backslash or whitespace (browsers read "https://evil.example\\@www.cpbz.gov.cn" as evil.example)."""
+    value = (value or "").strip()
+    if not value or any(ch.isspace() or ch == "\\" for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or "@" in parts.netloc:
+        return None
+    if port is not None and port != {"http": 80, "https": 443}[parts.scheme.lower()]:
+        return None
+    host = (parts.hostname or "").rstrip(".")
+    allowed = {h.lower() for h in settings.NATIONAL_PLATFORM_HOSTS}
+    return host if host in allowed else None
+
+
+def validate_national_platform_url(value: str) -> None:
+    """A declaration's 企业标准信息公共服务平台链接 must lead to that platform and nowhere else:
+    the public page shows it as a link under the bureau's name."""
+    if value and national_platform_host(value) is None:
+        raise ValidationError(
+            _("只接受企业标准信息公共服务平台的链接（%(host)s）。"),
+            code="national_platform_host",
+            params={"host": settings.NATIONAL_PLATFORM_HOSTS[0] if settings.NATIONAL_PLATFORM_HOSTS else ""},
+        )

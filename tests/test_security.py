@@ -195,3 +195,117 @@ def test_lockout_page_has_no_inline_script_or_style(enterprise_user):
     page = fail_until_locked(enterprise_user.username, OFFICE_NAT).content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)
     assert "<style" not in page and " style=" not in page
+
+
+# -- links in mails --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_reset_mail_links_to_the_site_url_whatever_host_the_request_named(
+    settings, enterprise_user, mailoutbox
+):
+    """With several allowed hosts, whoever asks for a reset picks the request's Host; the mail's
+    link must still point at SITE_URL, or an attacker could send the victim's secret link to
+    a host of their choosing."""
+    settings.ALLOWED_HOSTS = ["tracker.example.gov.cn", "other.example"]
+    settings.SITE_URL = "https://tracker.example.gov.cn"
+    enterprise_user.email = "ent@jia.example.cn"
+    enterprise_user.save()
+
+    response = Client().post(
+        reverse("password_reset"), {"email": "ent@jia.example.cn"}, HTTP_HOST="other.example"
+    )
+
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    links = re.findall(r"\S+://\S+", message.body)
+    assert len(links) == 1
+    assert links[0].startswith("https://tracker.example.gov.cn/accounts/reset/")
+    assert "other.example" not in message.body
+    # The link works: it opens the set-password form.
+    path = links[0].removeprefix("https://tracker.example.gov.cn")
+    assert Client().get(path, HTTP_HOST="tracker.example.gov.cn").status_code == 302
+
+
+# -- the limit per address across usernames (password spraying) -------------------------------------
+
+
+def spray(count, ip, *, start=0):
+    """``count`` failed logins from ``ip``, each with another (unknown) username; the responses."""
+    return [log_in(f"guess{start + n}", "Winter2026!", ip)[0] for n in range(count)]
+
+
+@pytest.mark.django_db
+def test_an_address_trying_many_usernames_is_limited_at_the_limit(settings, enterprise_user):
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 30  # the default
+    responses = spray(29, OFFICE_NAT)
+    assert [r.status_code for r in responses] == [200] * 29
+    assert all(r.context["form"].non_field_errors() for r in responses)
+
+    # The 30th different username from the same address: refused, with the page saying why.
+    (thirtieth,) = spray(1, OFFICE_NAT, start=29)
+    assert thirtieth.status_code == 429
+    page = thirtieth.content.decode()
+    assert "登录暂时受限" in page
+    assert f"您当前的网络地址（IP {OFFICE_NAT}）在 15 分钟内登录失败已达 30 次" in page
+    assert "请联系市局工作人员（永康市市场监督管理局）" in page
+    assert AccessFailureLog.objects.filter(ip_address=OFFICE_NAT).count() == 30
+    assert AccessFailureLog.objects.filter(ip_address=OFFICE_NAT, locked_out=True).count() == 1
+
+    # Now every login from there is refused, even a right password, and nothing more is counted.
+    response, logged_in = log_in(enterprise_user.username, PASSWORD, OFFICE_NAT)
+    assert response.status_code == 429 and not logged_in
+    assert "登录暂时受限" in response.content.decode()
+    assert AccessFailureLog.objects.filter(ip_address=OFFICE_NAT).count() == 30
+
+    # Another address is not affected.
+    response, logged_in = log_in(enterprise_user.username, PASSWORD, ELSEWHERE)
+    assert response.status_code == 302 and logged_in
+
+
+@pytest.mark.django_db
+def test_the_limit_and_window_are_settings(settings, enterprise_user):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    assert [r.status_code for r in spray(3, OFFICE_NAT)] == [200, 200, 429]
+    assert "在 15 分钟内登录失败已达 3 次" in log_in("x", "y", OFFICE_NAT)[0].content.decode()
+    settings.LOGIN_ADDRESS_WINDOW = dt.timedelta(minutes=5)
+    AccessFailureLog.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=6))
+    response, logged_in = log_in(enterprise_user.username, PASSWORD, OFFICE_NAT)
+    assert response.status_code == 302 and logged_in
+
+
+@pytest.mark.django_db
+def test_the_limit_lifts_by_itself_when_the_oldest_failures_leave_the_window(settings, enterprise_user):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    spray(4, OFFICE_NAT)
+    oldest = AccessFailureLog.objects.order_by("pk").first()
+    # The page names when: the window after the limit-th most recent failure (here the oldest).
+    unlocks_at = timezone.localtime(oldest.attempt_time + dt.timedelta(minutes=15))
+    page = log_in(enterprise_user.username, PASSWORD, OFFICE_NAT)[0].content.decode()
+    assert (
+        f"将于 <strong>{unlocks_at:%Y}年{unlocks_at.month}月{unlocks_at.day}日 {unlocks_at:%H:%M}</strong>"
+        in page
+    )
+
+    AccessFailureLog.objects.filter(pk=oldest.pk).update(
+        attempt_time=timezone.now() - dt.timedelta(minutes=16)
+    )
+    response, logged_in = log_in(enterprise_user.username, PASSWORD, OFFICE_NAT)
+    assert response.status_code == 302 and logged_in
+
+
+@pytest.mark.django_db
+def test_the_per_username_lock_still_comes_first_for_one_username(enterprise_user):
+    response = fail_until_locked(enterprise_user.username, OFFICE_NAT)
+    assert response.status_code == 429
+    assert "账号暂时锁定" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_login_counts_towards_and_obeys_the_address_limit(settings, bureau_staff):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    spray(2, OFFICE_NAT)
+    response, logged_in = log_in("admin-guess", "x", OFFICE_NAT, url=reverse("admin:login"))
+    assert response.status_code == 429 and "登录暂时受限" in response.content.decode()
+    response, logged_in = log_in(bureau_staff.username, PASSWORD, OFFICE_NAT, url=reverse("admin:login"))
+    assert response.status_code == 429 and not logged_in

@@ -12,6 +12,7 @@ from benchmarking.validators import (
     credit_code_check_passes,
     credit_code_region,
     credit_code_region_note,
+    national_platform_host,
     normalize_credit_code,
     normalize_industry_code,
     normalize_scheme_code,
@@ -21,6 +22,7 @@ from benchmarking.validators import (
     validate_credit_code,
     validate_credit_code_format,
     validate_industry_code,
+    validate_national_platform_url,
     validate_standard_number,
 )
 from tests.factories import BranchOfficeFactory, EnterpriseFactory, IndustryFactory, make_credit_code
@@ -618,3 +620,52 @@ def test_a_split_spelling_can_no_longer_be_stored_beside_its_key():
     assert "该标准编号已存在" in excinfo.value.message_dict["number"][0]
     with pytest.raises(IntegrityError), transaction.atomic():
         Standard.objects.create(number="\u200bGB T 4754-2017", title="重复", kind=StandardKind.FOREIGN)
+
+
+# 企业标准信息公共服务平台 links
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.cpbz.gov.cn/user/detail/ABC123",
+        "https://cpbz.gov.cn/",
+        "http://www.cpbz.gov.cn/x?y=1",
+        "https://WWW.CPBZ.GOV.CN/x",
+        "https://www.cpbz.gov.cn:443/x",
+    ],
+)
+def test_a_link_to_the_national_platform_is_accepted(url):
+    validate_national_platform_url(url)
+    assert national_platform_host(url) in {"www.cpbz.gov.cn", "cpbz.gov.cn"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/",
+        "https://www.cpbz.gov.cn.evil.example/",
+        "https://evilcpbz.gov.cn/",
+        "https://std.cpbz.gov.cn/",  # another host of the same domain is not the platform
+        "https://www.cpbz.gov.cn@evil.example/",
+        "https://evil.example\\@www.cpbz.gov.cn/",
+        "https://www.cpbz.gov.cn:8443/",
+        "ftp://www.cpbz.gov.cn/",
+        "javascript://www.cpbz.gov.cn/%0aalert(1)",
+        "https://www.qybz.org.cn/user/detail/ABC123",
+        "https://[::1",
+    ],
+)
+def test_any_other_link_is_refused_in_chinese(url):
+    assert national_platform_host(url) is None
+    with pytest.raises(ValidationError) as refused:
+        validate_national_platform_url(url)
+    assert refused.value.messages == ["只接受企业标准信息公共服务平台的链接（www.cpbz.gov.cn）。"]
+
+
+def test_the_platform_hosts_are_a_setting(settings):
+    settings.NATIONAL_PLATFORM_HOSTS = ["platform.example.cn"]
+    validate_national_platform_url("https://platform.example.cn/a")
+    with pytest.raises(ValidationError, match=r"platform\.example\.cn"):
+        validate_national_platform_url("https://www.cpbz.gov.cn/a")

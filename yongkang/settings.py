@@ -205,6 +205,11 @@ def default_site_url() -> str:
 # Where mails point their links: a mail sent after a commit has no request to take the host from.
 SITE_URL = (os.environ.get("DJANGO_SITE_URL", "").strip() or default_site_url()).rstrip("/")
 
+# The national 企业标准信息公共服务平台's own hosts: a declaration's platform link must lead to one
+# of them (benchmarking.validators.validate_national_platform_url); the first is named in the
+# refusal. The public page shows the link under the bureau's name, so nowhere else is accepted.
+NATIONAL_PLATFORM_HOSTS = env_list("DJANGO_NATIONAL_PLATFORM_HOSTS", "www.cpbz.gov.cn,cpbz.gov.cn")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -252,6 +257,14 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "benchmarking.security.lockout_response"
+# Password spraying: one address trying many usernames never trips the per-pair lock above. So
+# DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address within the last
+# DJANGO_LOGIN_ADDRESS_WINDOW_MINUTES, whatever the usernames, refuse every login from that
+# address until the oldest of them age out of the window, or until bureau staff lift the limit
+# (admin → 用户 → 受限的网络地址). Counted from axes' failure log by the handler below.
+AXES_HANDLER = "benchmarking.security.AddressLimitingHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 30))
+LOGIN_ADDRESS_WINDOW = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_ADDRESS_WINDOW_MINUTES", 15)))
 AXES_CLIENT_IP_CALLABLE = "benchmarking.security.client_ip_address"
 # How many reverse proxies in front append to X-Forwarded-For. 0 (the default) trusts
 # only REMOTE_ADDR; set 1 behind one TLS-terminating proxy, or every user seems to come

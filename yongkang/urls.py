@@ -1,8 +1,11 @@
 """Root URLs: the admin for bureau data entry, authentication, and the app's pages."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from benchmarking.forms.accounts import SiteURLPasswordResetForm
 
 admin.site.site_header = _("永康市对标达标工作台")
 admin.site.site_title = _("对标达标工作台")
@@ -10,6 +13,12 @@ admin.site.index_title = _("数据录入与审核")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before Django's own: the forgotten-password mail links to SITE_URL, not to the request's Host.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=SiteURLPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("benchmarking.urls")),
 ]

@@ -1,8 +1,18 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from ..access import may_manage_accounts
 from ..models import UserProfile
+from ..selectors.logins import limited_addresses, recent_lifts
+from ..services.logins import address_limit_lift
 from .base import HistoryAdmin, ScopedAdminMixin
 
 User = get_user_model()
@@ -41,3 +51,52 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         if not request.user.is_superuser:
             return ("is_superuser", "user_permissions", "last_login", "date_joined")
         return super().get_readonly_fields(request, obj)
+
+    # -- network addresses whose logins are limited (docs/domain.md, "Logins") --
+
+    def get_urls(self):
+        # Before the admin's own patterns: its "<path:object_id>/" would swallow this one.
+        return [
+            path(
+                "address-limits/",
+                self.admin_site.admin_view(self.address_limits_view),
+                name="auth_user_address_limits",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The object-tools link to the limited addresses, for those who may lift them.
+        extra_context = {
+            **(extra_context or {}),
+            "may_lift_address_limits": may_manage_accounts(request.user),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def address_limits_view(self, request):
+        """The addresses whose logins are limited just now, each with a button lifting its
+        limit, and the latest lifts (who, when)."""
+        if not may_manage_accounts(request.user):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                lift = address_limit_lift(ip_address=request.POST.get("ip_address", ""), actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, "；".join(error.messages), messages.ERROR)
+            else:
+                message = gettext("已解除网络地址 %(address)s 的登录限制，来自该地址的登录现在可以进行。") % {
+                    "address": lift.ip_address
+                }
+                self.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("受限的网络地址"),
+            "opts": self.opts,
+            "limits": limited_addresses(),
+            "lifts": recent_lifts(),
+            "failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+            "window_minutes": int(settings.LOGIN_ADDRESS_WINDOW.total_seconds() // 60),
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/auth/user/address_limits.html", context)

@@ -183,7 +183,9 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
     )
     autocomplete_fields = ("enterprise", "scheme", "executed_standard")
     form = DeclarationAdminForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A plain input: the admin's own URL widget shows the stored address as a link, and one
+    # stored before only the national platform's hosts were accepted may lead anywhere.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https", "widget": forms.URLInput}}
     date_hierarchy = "published_at"
     readonly_fields = (
         "status",

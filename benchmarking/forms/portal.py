@@ -15,7 +15,7 @@ from ..models.fields import NormalizedFormField
 from ..selectors.declarations import format_value
 from ..services.standards import check_enterprise_may_add
 from ..uploads import ALLOWED_EXTENSIONS, validate_document_upload
-from ..validators import normalize_standard_number, validate_standard_number
+from ..validators import normalize_standard_number, validate_national_platform_url, validate_standard_number
 from .errors import add_service_error
 
 # The most evidence files one save accepts; more is almost always a wrong folder selected.
@@ -101,7 +101,8 @@ class DeclarationForm(forms.Form):
         label=_("企业标准信息公共服务平台链接"),
         required=False,
         assume_scheme="https",
-        help_text=_("可选：该产品标准在全国企业标准信息公共服务平台上的自我声明地址。"),
+        validators=[validate_national_platform_url],
+        help_text=_("可选：该产品标准在企业标准信息公共服务平台上的自我声明地址。"),
     )
     evidence_files = MultipleFileField(
         label=_("证明材料"),

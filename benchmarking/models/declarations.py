@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import Comparison, DeclarationStatus, Grade
 from ..uploads import validate_document_upload
+from ..validators import validate_national_platform_url
 from .base import VersionedModel
 
 __all__ = [
@@ -112,7 +113,9 @@ class Declaration(VersionedModel):
     national_platform_url = models.URLField(
         _("企业标准信息公共服务平台链接"),
         blank=True,
-        help_text=_("该声明在全国企业标准信息公共服务平台上的记录地址（可选）。"),
+        # Every writer (forms, admin, portal, imports) goes through the model's validation.
+        validators=[validate_national_platform_url],
+        help_text=_("该声明在企业标准信息公共服务平台上的记录地址（可选），只接受该平台自己的网址。"),
     )
     entered_on_paper = models.BooleanField(
         _("纸质申报代录"),

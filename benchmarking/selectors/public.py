@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ..choices import DeclarationStatus, Grade
 from ..models import Declaration, DeclarationItem, SchemeBenchmark
+from ..validators import national_platform_host
 from .declarations import item_display
 from .progress import counted_declarations
 
@@ -152,7 +153,12 @@ def public_result(pk: int) -> PublicResult | None:
         grade_label=declaration.get_grade_display(),
         published_on=timezone.localdate(declaration.published_at),
         declared_on=declaration.declared_on,
-        national_platform_url=declaration.national_platform_url,
+        # Only a link to the platform itself: one stored before that rule is not shown at all.
+        national_platform_url=(
+            declaration.national_platform_url
+            if national_platform_host(declaration.national_platform_url)
+            else ""
+        ),
         items=tuple(
             PublicIndicatorRow(
                 name=item.indicator.name,

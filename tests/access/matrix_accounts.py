@@ -10,6 +10,22 @@ def checks(world) -> dict:
 
     enterprise = world["samples"]["enterprise_a"]
     return {
+        # The addresses whose logins are limited, and lifting a limit: those who manage accounts
+        # alone. Other staff are refused; non-staff meet the admin login, as everywhere in the admin.
+        "admin:auth_user_address_limits": [
+            (
+                reverse("admin:auth_user_address_limits"),
+                {
+                    "anonymous": ADMIN_LOGIN,
+                    "enterprise_a": ADMIN_LOGIN,
+                    "enterprise_b": ADMIN_LOGIN,
+                    "branch_other": FORBIDDEN,
+                    "branch_same": FORBIDDEN,
+                    "manager": FORBIDDEN,
+                    "bureau": OK,
+                },
+            )
+        ],
         # Opening an enterprise's logins is bureau staff's alone. Staff who see the enterprise
         # are refused; another office's staff are not told it exists; non-staff meet the admin login.
         "admin:benchmarking_enterprise_account": [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from benchmarking.choices import DeclarationStatus, Grade, SchemeStatus
 from benchmarking.models import Declaration, DeclarationEvent, Enterprise, Standard, TechnicalScheme
 from benchmarking.services.declarations import declaration_create, declaration_submit
-from tests.factories import EnterpriseFactory, IndustryFactory, SchemeFactory
+from tests.factories import EnterpriseFactory, IndustryFactory, SchemeFactory, StandardFactory
 
 GOOD_CODE = "91350200MA2YJ1XR9G"
 
@@ -433,3 +433,45 @@ def test_deleting_is_limited_to_drafts(staff_client, submitted):
     )
     assert response.status_code == 403
     assert Declaration.objects.filter(pk=submitted.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_platform_link_elsewhere_beside_the_field(
+    staff_client, enterprise, scheme, executed_standard
+):
+    response = staff_client.post(
+        reverse("admin:benchmarking_declaration_add"),
+        {
+            "enterprise": enterprise.pk,
+            "scheme": scheme.pk,
+            "product_name": "不锈钢真空杯",
+            "product_model": "YK-500",
+            "executed_standard": executed_standard.pk,
+            "declared_on": "",
+            "national_platform_url": "https://phish.example/x",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert not Declaration.objects.exists()
+    assert response.context["adminform"].form.errors["national_platform_url"] == [
+        "只接受企业标准信息公共服务平台的链接（www.cpbz.gov.cn）。"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_admin_does_not_link_a_stored_platform_link_elsewhere(staff_client, enterprise_user, scheme):
+    declaration = declaration_create(
+        actor=enterprise_user,
+        enterprise=enterprise_user.profile.enterprise,
+        scheme=scheme,
+        product_name="不锈钢真空杯",
+        product_model="YK-500",
+        executed_standard=StandardFactory(),
+        values={},
+    )
+    Declaration.objects.filter(pk=declaration.pk).update(national_platform_url="https://phish.example/x")
+    page = staff_client.get(reverse("admin:benchmarking_declaration_change", args=[declaration.pk]))
+    assert page.status_code == 200
+    assert 'href="https://phish.example/x"' not in page.content.decode()

@@ -658,3 +658,26 @@ def test_the_commit_locks_the_declarations_it_compares(
         if q["sql"].startswith("SELECT") and 'FROM "benchmarking_declaration"' in q["sql"]
     ]
     assert any("FOR UPDATE" in sql for sql in reads), reads
+
+
+@pytest.mark.parametrize(
+    ("link", "refused"),
+    [
+        ("https://www.cpbz.gov.cn/user/detail/ABC123", False),
+        ("http://cpbz.gov.cn/x", False),
+        ("https://evil.example/www.cpbz.gov.cn", True),
+        ("https://www.cpbz.gov.cn.evil.example/x", True),
+    ],
+)
+def test_the_platform_link_must_lead_to_the_platform(
+    cup_scheme, enterprise, executed_standard, importer, link, refused
+):
+    cells_ = row(enterprise, cup_scheme, executed_standard)
+    cells_[7] = link  # 企业标准信息公共服务平台链接
+    plan = plan_import(KIND, "x.xlsx", xlsx([cells_]), importer)
+    if refused:
+        (problem,) = plan.problems
+        assert problem.column == "企业标准信息公共服务平台链接"
+        assert "只接受企业标准信息公共服务平台的链接（www.cpbz.gov.cn）" in str(problem)
+    else:
+        assert not plan.problems

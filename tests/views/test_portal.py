@@ -4,6 +4,7 @@ The ``scheme`` fixture has three indicators: 保温效能 (core, higher is bette
 铅迁移量 (core, lower is better, 0.01 mg/dm²) and 外观 (pass/fail).
 """
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -521,3 +522,41 @@ def test_a_page_number_out_of_range_shows_a_page_not_a_404(ent_client, scheme, p
     response = ent_client.get(reverse("portal-scheme-choose"), {"page": page})
     assert response.status_code == 200
     assert list(response.context["object_list"]) == [scheme]
+
+
+# -- the national platform link -----------------------------------------------------------------
+
+
+def test_a_platform_link_elsewhere_is_refused_beside_the_field(ent_client, scheme):
+    data = form_data(scheme, national_platform_url="https://phish.example/cpbz.gov.cn")
+    response = ent_client.post(create_url(scheme), data)
+
+    assert response.status_code == 200
+    assert not Declaration.objects.exists()
+    assert response.context["form"].errors["national_platform_url"] == [
+        "只接受企业标准信息公共服务平台的链接（www.cpbz.gov.cn）。"
+    ]
+    page = response.content.decode()
+    assert re.search(
+        r'<ul class="errorlist" id="id_national_platform_url_errors"><li>只接受企业标准信息公共服务平台的链接（www.cpbz.gov.cn）。</li>',
+        page,
+    )
+
+
+def test_a_link_to_the_platform_is_kept_and_shown_as_a_link(ent_client, scheme):
+    link = "https://www.cpbz.gov.cn/user/detail/ABC123"
+    ent_client.post(create_url(scheme), form_data(scheme, national_platform_url=link))
+    declaration = Declaration.objects.get()
+    assert declaration.national_platform_url == link
+    page = ent_client.get(reverse("portal-declaration-detail", args=[declaration.pk])).content.decode()
+    assert f'<a href="{link}" rel="noopener noreferrer nofollow">' in page
+
+
+def test_a_stored_link_elsewhere_shows_as_text_asking_for_a_fix(ent_client, scheme):
+    ent_client.post(create_url(scheme), form_data(scheme))
+    declaration = Declaration.objects.get()
+    Declaration.objects.filter(pk=declaration.pk).update(national_platform_url="https://phish.example/x")
+    page = ent_client.get(reverse("portal-declaration-detail", args=[declaration.pk])).content.decode()
+    assert "https://phish.example/x" in page
+    assert 'href="https://phish.example/x"' not in page
+    assert "不是企业标准信息公共服务平台的地址" in page

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from benchmarking.choices import Grade
-from benchmarking.models import DeclarationEvidence, SchemeBenchmark
+from benchmarking.models import Declaration, DeclarationEvidence, SchemeBenchmark
 from benchmarking.selectors.progress import counted_declarations
 from benchmarking.services.declarations import (
     declaration_create,
@@ -275,7 +275,7 @@ def full_result(enterprise, scheme, executed_standard, bureau_staff):
         product_model="YK-500",
         executed_standard=executed_standard,
         declared_on=dt.date(2024, 6, 20),
-        national_platform_url="https://www.qybz.org.cn/user/detail/ABC123",
+        national_platform_url="https://www.cpbz.gov.cn/user/detail/ABC123",
         values={heat.pk: Decimal("13.500000"), lead.pk: Decimal("0.005000"), look.pk: True},
         at=sh(2024, 6, 20),
     )
@@ -307,7 +307,7 @@ def test_the_detail_shows_the_public_particulars(client, full_result, enterprise
     ):
         assert text in page, text
     assert "2024-06-30" not in page
-    assert '<a href="https://www.qybz.org.cn/user/detail/ABC123" rel="noopener noreferrer nofollow">' in page
+    assert '<a href="https://www.cpbz.gov.cn/user/detail/ABC123" rel="noopener noreferrer nofollow">' in page
 
 
 def test_the_indicator_table(client, full_result):
@@ -523,3 +523,14 @@ def test_signed_in_readers_cost_a_fixed_number_of_queries_too(
     with django_assert_max_num_queries(LIST_QUERIES + 6):
         response = client.get(LIST, {"q": "永康", "industry": industry.pk, "sort": "grade"})
     assert len(listed(response)) == n
+
+
+def test_a_stored_link_elsewhere_is_not_shown_on_the_public_page(client, full_result):
+    """A link stored before only the platform's own hosts were accepted (written past the model's
+    validation) is not shown to the public at all; staff see it as text, asking for a fix."""
+    Declaration.objects.filter(pk=full_result.pk).update(
+        national_platform_url="https://phish.example/cpbz.gov.cn/login"
+    )
+    page = client.get(detail(full_result.pk)).content.decode()
+    assert "phish.example" not in page
+    assert "查看该产品在平台上的自我声明" not in page

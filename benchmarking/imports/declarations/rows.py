@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Prefetch
@@ -21,7 +22,7 @@ from ...choices import DeclarationStatus, Direction, SchemeStatus
 from ...columns import DECLARATION_PAIR_HEADERS, DECLARATION_TEMPLATE_PAIRS
 from ...models import Declaration, Enterprise, Indicator, Standard, TechnicalScheme
 from ...services.errors import CLOCK_TOLERANCE
-from ...validators import normalize_credit_code, normalize_standard_number
+from ...validators import normalize_credit_code, normalize_standard_number, validate_national_platform_url
 from .. import cells
 from ..common import given, squeezed_text
 from ..engine import NOT_GIVEN, Blank, Cleared, ImportColumn, ImportPlan, RowReader, unmarked
@@ -44,6 +45,10 @@ def _url(value) -> str:
             URLValidator()(result)
         except ValidationError:
             raise cells.CellError(_("不是有效的网址，应以 http:// 或 https:// 开头。")) from None
+        try:
+            validate_national_platform_url(result)
+        except ValidationError as error:
+            raise cells.CellError(error.messages[0]) from None
     return result
 
 
@@ -128,7 +133,12 @@ COLUMNS = (
         example="Q/YKSL 001—2024",
     ),
     ImportColumn("声明日期", cells.date, note="例如 2024-03-05。", example="2024-03-05"),
-    ImportColumn("企业标准信息公共服务平台链接", _url, note="可选。"),
+    ImportColumn(
+        "企业标准信息公共服务平台链接",
+        _url,
+        note=f"可选；只接受企业标准信息公共服务平台（{settings.NATIONAL_PLATFORM_HOSTS[0]}）的链接。",
+        example=f"https://{settings.NATIONAL_PLATFORM_HOSTS[0]}/",
+    ),
     ImportColumn(
         "状态",
         _status,
