@@ -19,10 +19,9 @@ Rules:
 - a draft's indicators are added and updated, never deleted: a file need not list them all,
   and a missing row is far more often a filtered export than a decision to delete;
 - a draft's 对标标准 cell is its whole list: standards added, reordered or removed.
-"""
 
-import unicodedata
-from dataclasses import dataclass, field
+``rows`` holds the columns and how each cell reads; this module plans the rows and writes the plan.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -31,14 +30,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..choices import Direction, SchemeStatus
-from ..columns import SCHEME_EXPORT, SCHEME_FIELDS
-from ..models import Indicator, Industry, SchemeAction, SchemeBenchmark, Standard, TechnicalScheme
-from ..services.errors import CLOCK_TOLERANCE
-from ..services.workflow import apply_scheme_move
-from ..validators import normalize_standard_number
-from . import cells
-from .common import (
+from ...choices import Direction, SchemeStatus
+from ...columns import SCHEME_EXPORT, SCHEME_FIELDS
+from ...models import Indicator, Industry, SchemeAction, SchemeBenchmark, Standard, TechnicalScheme
+from ...services.errors import CLOCK_TOLERANCE
+from ...services.workflow import apply_scheme_move
+from ..common import (
     BATCH,
     changed_fields,
     for_new,
@@ -52,226 +49,41 @@ from .common import (
     save_in_bulk,
     squeezed_text,
 )
-from .engine import (
+from ..engine import (
     NOT_GIVEN,
     Blank,
     Cleared,
     FieldChange,
-    ImportColumn,
     ImportKind,
     ImportPlan,
     RowReader,
     unmarked,
 )
+from .rows import (
+    COLUMNS,
+    HEADER_OF,
+    INDICATOR_COLUMNS,
+    INDICATOR_HEADER_OF,
+    SCHEME_COLUMNS,
+    STATUS_COLUMNS,
+    SchemeInFile,
+    listed_standards,
+    standard_numbers,
+)
 
 __all__ = ["SchemeImport"]
 
-# What may separate the standard numbers in one 对标标准 cell.
-_STANDARD_SEPARATORS = ("；", ";", "、", "\r\n", "\n", "\r")
-# Short names people use for the comparison directions, besides the labels and stored values.
-_DIRECTION_WORDS = {
-    "越高越好": Direction.HIGHER_BETTER,
-    "越低越好": Direction.LOWER_BETTER,
-    "区间": Direction.RANGE,
-    "区间内达标": Direction.RANGE,
-    "合格判定": Direction.PASS_FAIL,
-    "合格/不合格": Direction.PASS_FAIL,
-    "定性": Direction.PASS_FAIL,
-}
-_SMALLINT_MAX = 32767
 _PUBLISHED_DOCUMENT = (SchemeStatus.PUBLISHED, SchemeStatus.WITHDRAWN)
 
+__all__ = ["SchemeImport"]
 
-def _squeezed(value: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", value).split())
-
-
-def _direction(value) -> str:
-    raw = cells.text(value)
-    if not raw:
-        return ""
-    word = _squeezed(raw)
-    for stored, label in Direction.choices:
-        if word in (stored, _squeezed(str(label))):
-            return stored
-    if word in _DIRECTION_WORDS:
-        return _DIRECTION_WORDS[word]
-    allowed = "、".join(str(label) for _stored, label in Direction.choices)
-    raise cells.CellError(
-        _("“%(value)s”不是可选的比较方式，应为：%(allowed)s（或简写 越高越好、越低越好、区间、合格判定）。")
-        % {"value": raw, "allowed": allowed}
-    )
-
-
-def _order(value) -> int:
-    number = cells.decimal(value)
-    if number is None:
-        return 0
-    if number != number.to_integral_value() or not 0 <= number <= _SMALLINT_MAX:
-        raise cells.CellError(_("应为 0—%(max)d 的整数。") % {"max": _SMALLINT_MAX})
-    return int(number)
-
-
-def _standards(value) -> tuple[str, ...]:
-    """The cell's standard numbers, normalised, in order (the text parser would fold a
-    new line into a space, so the separators are split off first)."""
-    if isinstance(value, str):
-        for separator in _STANDARD_SEPARATORS[1:]:
-            value = value.replace(separator, _STANDARD_SEPARATORS[0])
-        parts = value.split(_STANDARD_SEPARATORS[0])
-    else:
-        parts = [value]
-    return tuple(normalize_standard_number(part) for part in map(cells.text, parts) if part)
-
-
-def _listed(numbers) -> tuple:
-    """The 对标标准 cell's numbers; none when the cell is blank or cleared or the column is missing."""
-    if isinstance(numbers, Blank | Cleared):
-        numbers = numbers.value
-    return () if numbers is None or numbers is NOT_GIVEN else numbers
-
-
-def _status(value) -> str:
-    return cells.choice(value, SchemeStatus.choices) if cells.text(value) else ""
-
-
-# The scheme's columns (repeated on each of its rows) and the indicator's, with their fields.
-SCHEME_COLUMNS = {
-    "方案名称": "title",
-    "产品类别": "product_category",
-    "行业": "industry",
-    "发布机构": "publisher",
-}
-STATUS_COLUMNS = {
-    "状态": "status",
-    "发布时间": "published_at",
-    "撤销时间": "withdrawn_at",
-    "撤销理由": "withdraw_reason",
-}
-INDICATOR_COLUMNS = {
-    "指标名称": "name",
-    "单位": "unit",
-    "检测方法": "test_method",
-    "排序": "order",
-    "核心指标": "is_core",
-    "比较方式": "direction",
-    "对标值": "benchmark_value",
-    "区间下限": "benchmark_min",
-    "区间上限": "benchmark_max",
-    "要求说明": "requirement",
-}
-_HEADER_OF = {
-    **{f: h for h, f in SCHEME_COLUMNS.items()},
-    **{f: h for h, f in STATUS_COLUMNS.items()},
-    "code": "方案编号",
-}
-_INDICATOR_HEADER_OF = {f: h for h, f in INDICATOR_COLUMNS.items()}
-
-
-@dataclass
-class _Scheme:
-    """A scheme as the file gives it: the values of its first row and each indicator row."""
-
-    first_row: RowReader
-    values: dict  # header → parsed value, of the scheme's columns
-    indicators: list = field(default_factory=list)  # (row, {field: value})
-    indicator_rows: dict = field(default_factory=dict)  # name → row number
-    rows: list = field(default_factory=list)  # every row of the scheme
-    failed: bool = False
+_PUBLISHED_DOCUMENT = (SchemeStatus.PUBLISHED, SchemeStatus.WITHDRAWN)
 
 
 class SchemeImport(ImportKind):
     key = "schemes"
     label = "对标技术方案"
-    columns = (
-        ImportColumn(
-            "方案编号",
-            cells.scheme_code,
-            required=True,
-            note="用于匹配已有方案；一个方案的每个指标各占一行，方案各列在这些行上填写相同的内容。",
-            example="YKDB-2024-001",
-        ),
-        ImportColumn(
-            "方案名称",
-            lambda v: cells.required_text(v, max_length=200),
-            required=True,
-            example="保温杯对标技术方案",
-        ),
-        ImportColumn(
-            "产品类别", lambda v: cells.required_text(v, max_length=100), required=True, example="保温杯"
-        ),
-        ImportColumn(
-            "行业",
-            lambda v: cells.required_text(v, max_length=60),
-            required=True,
-            note="行业名称、别名或国民经济行业代码，须为系统中已有的行业。",
-            example="杯业",
-            options=lambda actor: list(Industry.objects.values_list("name", flat=True)),
-        ),
-        ImportColumn(
-            "发布机构",
-            lambda v: cells.required_text(v, max_length=120),
-            required=True,
-            example="永康市标准化研究院",
-        ),
-        ImportColumn(
-            "对标标准",
-            _standards,
-            note="标准编号，多个用“；”“、”或换行分隔；须为标准库中已有的标准。已发布的方案不能修改。",
-            example="EN 12546-1:2000；GB/T 29606—2013",
-        ),
-        ImportColumn(
-            "状态",
-            _status,
-            note="新方案的状态，空白为草稿；已有方案的状态请在系统中通过发布、撤销操作修改。",
-            choices=tuple(str(label) for _v, label in SchemeStatus.choices),
-            example="草稿",
-            clearable=False,
-        ),
-        ImportColumn(
-            "发布时间", cells.instant, note="已发布、已撤销的方案必填，例如 2021-03-05。", clearable=False
-        ),
-        ImportColumn("撤销时间", cells.instant, note="已撤销的方案必填，不早于发布时间。", clearable=False),
-        ImportColumn(
-            "撤销理由",
-            lambda v: cells.optional_text(v, max_length=1000),
-            note="已撤销的方案必填。",
-            clearable=False,
-        ),
-        ImportColumn(
-            "指标名称",
-            lambda v: cells.optional_text(v, max_length=100),
-            required=True,
-            note="同一方案中不能重复；方案尚无指标时留空。",
-            example="保温效能",
-            clearable=False,
-        ),
-        ImportColumn("单位", lambda v: cells.optional_text(v, max_length=30), example="h"),
-        ImportColumn(
-            "检测方法", lambda v: cells.optional_text(v, max_length=200), example="GB/T 29606—2013 6.6"
-        ),
-        ImportColumn(
-            "排序", _order, note="整数。新指标空白为 0；已有指标空白保持不变，填〔清空〕改为 0。", example=1
-        ),
-        ImportColumn("核心指标", cells.boolean, note=cells.YES_NO_NOTE, choices=("是", "否"), example="是"),
-        ImportColumn(
-            "比较方式",
-            _direction,
-            required=True,
-            note="也可简写为 越高越好、越低越好、区间、合格判定。",
-            choices=tuple(str(label) for _v, label in Direction.choices),
-            example=str(Direction.HIGHER_BETTER.label),
-        ),
-        ImportColumn("对标值", cells.decimal, note="“越高越好”“越低越好”时必填。", example=12),
-        ImportColumn("区间下限", cells.decimal, note="“区间内达标”时至少填写下限或上限。"),
-        ImportColumn("区间上限", cells.decimal),
-        ImportColumn(
-            "要求说明",
-            lambda v: cells.optional_text(v, max_length=200),
-            note="定性指标的合格要求，或对标值的文字说明。",
-            example="不低于对标值",
-        ),
-    )
+    columns = COLUMNS
     export_only = frozenset(c.header for c in SCHEME_EXPORT) - frozenset(c.header for c in SCHEME_FIELDS)
 
     def template_example(self, actor) -> dict[str, object]:
@@ -285,7 +97,7 @@ class SchemeImport(ImportKind):
             f"YKDB-{year}-{n:03d}" for n in range(1, len(codes) + 2) if f"YKDB-{year}-{n:03d}" not in codes
         )
         industry = Industry.objects.first()
-        wanted = _standards(next(c.example for c in self.columns if c.header == "对标标准"))
+        wanted = standard_numbers(next(c.example for c in self.columns if c.header == "对标标准"))
         numbers = list(Standard.objects.filter(number__in=wanted).values_list("number", flat=True)) or list(
             Standard.objects.order_by("number").values_list("number", flat=True)[:2]
         )
@@ -296,7 +108,7 @@ class SchemeImport(ImportKind):
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
         schemes = self._read(plan, rows)
         industries = reference_lookup(Industry)
-        numbers = {n for s in schemes.values() for n in _listed(s.values["对标标准"])}
+        numbers = {n for s in schemes.values() for n in listed_standards(s.values["对标标准"])}
         standards = {s.number: s for s in Standard.objects.filter(number__in=numbers)}
         existing = {
             s.code: s
@@ -322,7 +134,7 @@ class SchemeImport(ImportKind):
                 if industry is None:
                     row.problem(_("系统中没有“%(name)s”。") % {"name": name}, "行业")
             wanted = []
-            for number in _listed(scheme.values["对标标准"]):
+            for number in listed_standards(scheme.values["对标标准"]):
                 if number not in standards:
                     row.problem(
                         _("标准库中没有“%(number)s”，请先导入或录入该标准。") % {"number": number}, "对标标准"
@@ -351,9 +163,9 @@ class SchemeImport(ImportKind):
                             % {"rows": "、".join(map(str, failed))}
                         )
 
-    def _read(self, plan: ImportPlan, rows: list[RowReader]) -> dict[str, _Scheme]:
+    def _read(self, plan: ImportPlan, rows: list[RowReader]) -> dict[str, SchemeInFile]:
         """Every row parsed and grouped by scheme; the problems a row shows on its own."""
-        schemes: dict[str, _Scheme] = {}
+        schemes: dict[str, SchemeInFile] = {}
         scheme_headers = ("对标标准", *SCHEME_COLUMNS, *STATUS_COLUMNS)
         for row in rows:
             code = row["方案编号"]
@@ -372,7 +184,7 @@ class SchemeImport(ImportKind):
                 continue
             scheme = schemes.get(code)
             if scheme is None:
-                scheme = schemes[code] = _Scheme(first_row=row, values=values)
+                scheme = schemes[code] = SchemeInFile(first_row=row, values=values)
             else:
                 for header in scheme_headers:
                     if header not in unreadable and values[header] != scheme.values[header]:
@@ -424,7 +236,7 @@ class SchemeImport(ImportKind):
         if low is not None and high is not None and low > high:
             row.problem(_("区间下限不能大于上限。"), "区间下限")
 
-    def _status_problems(self, scheme: _Scheme) -> dict | None:
+    def _status_problems(self, scheme: SchemeInFile) -> dict | None:
         """A new scheme's status and dates from the file, or None after recording what is wrong."""
         row, cells_ = scheme.first_row, scheme.values
         status = cells_["状态"] or SchemeStatus.DRAFT
@@ -463,7 +275,9 @@ class SchemeImport(ImportKind):
             "withdraw_reason": reason,
         }
 
-    def _plan_new(self, plan: ImportPlan, scheme: _Scheme, code: str, values: dict, wanted: list) -> None:
+    def _plan_new(
+        self, plan: ImportPlan, scheme: SchemeInFile, code: str, values: dict, wanted: list
+    ) -> None:
         status = self._status_problems(scheme)
         if status is None:
             return
@@ -479,7 +293,7 @@ class SchemeImport(ImportKind):
         if is_backdated(record.published_at, timezone.now()):
             # Its creation's history record says so (``write`` gives it the reason).
             record._import_backdated = True
-        if not self._clean(record, scheme.first_row, _HEADER_OF, exclude=["industry"]):
+        if not self._clean(record, scheme.first_row, HEADER_OF, exclude=["industry"]):
             return
         record._import_benchmarks = (wanted, [])
         indicators = []
@@ -493,7 +307,7 @@ class SchemeImport(ImportKind):
         plan.creates.extend(indicators)
 
     def _plan_existing(
-        self, plan: ImportPlan, scheme: _Scheme, record: TechnicalScheme, values: dict, wanted: list
+        self, plan: ImportPlan, scheme: SchemeInFile, record: TechnicalScheme, values: dict, wanted: list
     ) -> None:
         row = scheme.first_row
         published = record.status in _PUBLISHED_DOCUMENT
@@ -522,7 +336,7 @@ class SchemeImport(ImportKind):
             row.problem(_("已发布的方案，其对标标准不能修改。"), "对标标准")
         changed = changed_fields(record, values)
         if changed:
-            self._clean(record, row, _HEADER_OF, exclude=["industry"])
+            self._clean(record, row, HEADER_OF, exclude=["industry"])
         # By name as the importer reads it: "双  空格" typed in the app is the file's "双 空格".
         by_name = {squeezed_text(i.name): i for i in record.indicators.all()}
         creates, updates, unchanged = [], [], 0
@@ -541,7 +355,7 @@ class SchemeImport(ImportKind):
                 unchanged += 1
             elif published:
                 indicator_row.problem(
-                    _("已发布的方案，其指标不能修改。"), _INDICATOR_HEADER_OF[indicator_changed[0]]
+                    _("已发布的方案，其指标不能修改。"), INDICATOR_HEADER_OF[indicator_changed[0]]
                 )
             elif self._checked(indicator, indicator_row):
                 updates.append((indicator, indicator_changed))
@@ -576,7 +390,7 @@ class SchemeImport(ImportKind):
         self._check_indicator(row, {f: getattr(indicator, f) for f in INDICATOR_COLUMNS.values()})
         if len(row.plan.problems) > before:
             return False
-        return self._clean(indicator, row, _INDICATOR_HEADER_OF, exclude=["scheme"])
+        return self._clean(indicator, row, INDICATOR_HEADER_OF, exclude=["scheme"])
 
     @staticmethod
     def _clean(record, row: RowReader, header_of: dict, *, exclude: list[str]) -> bool:
