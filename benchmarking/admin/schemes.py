@@ -97,6 +97,9 @@ class TechnicalSchemeAdmin(
         "status",
         "published_at",
     )
+    # Stated here, not left to Meta: the indicator count's GROUP BY drops the model's default
+    # ordering, and the list and the autocomplete would page an unordered queryset.
+    ordering = ("code",)
     # industry column.
     list_select_related = ("industry",)
     list_filter = ("status", "industry")

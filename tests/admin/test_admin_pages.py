@@ -1,11 +1,13 @@
 """Every admin page answers bureau staff, at a query cost that does not grow with the data."""
 
+import warnings
 from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import UnorderedObjectListWarning
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -191,3 +193,32 @@ def test_change_page_cost_does_not_grow_with_inline_rows(
     assert response.status_code == 200
     # The page really shows the 50 rows it was measured with.
     assert response.content.decode().count('class="form-row') >= 50
+
+
+def autocomplete_fields():
+    """Every (model, field) an admin page or inline offers an autocomplete for."""
+    for model, model_admin in admin.site._registry.items():
+        for page in (model_admin, *(inline(model, admin.site) for inline in model_admin.inlines)):
+            for field_name in page.autocomplete_fields:
+                yield page.model, field_name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model, field_name", list(autocomplete_fields()), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_every_autocomplete_pages_an_ordered_list(client, bureau_staff, model, field_name):
+    """The autocomplete pages its target admin's ``get_queryset``: unordered (an annotation's GROUP
+    BY drops Meta.ordering), a choice could show on two pages and another on none."""
+    add_rows(2, bureau_staff)
+    client.force_login(bureau_staff)
+    params = {
+        "app_label": model._meta.app_label,
+        "model_name": model._meta.model_name,
+        "field_name": field_name,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = client.get(reverse("admin:autocomplete"), params)
+    assert response.status_code == 200
+    assert response.json()["results"], params
