@@ -98,7 +98,8 @@ class TechnicalSchemeAdmin(
         "published_at",
     )
     # Stated here, not left to Meta: the indicator count's GROUP BY drops the model's default
-    # ordering, and the list and the autocomplete would page an unordered queryset.
+    # ordering, and the autocomplete (which, unlike the changelist, adds none of its own) would
+    # page an unordered queryset.
     ordering = ("code",)
     # industry column.
     list_select_related = ("industry",)
