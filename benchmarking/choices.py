@@ -30,11 +30,16 @@ class Direction(models.TextChoices):
 
 
 class Comparison(models.TextChoices):
-    """The outcome of one indicator against its benchmark; computed, never typed."""
+    """The outcome of one indicator against its benchmark; computed, never typed.
+
+    A range indicator (区间) has no "better" and no single value to equal: a value is
+    inside or outside the range, and says so (区间内 / 区间外), never 等于 / 劣于."""
 
     BETTER = "better", _("优于")
     EQUAL = "equal", _("等于")
     WORSE = "worse", _("劣于")
+    INSIDE = "inside", _("区间内")
+    OUTSIDE = "outside", _("区间外")
     PASS = "pass", _("符合")
     FAIL = "fail", _("不符合")
 

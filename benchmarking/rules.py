@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .choices import Comparison, Direction, Grade
 
-MEETS = frozenset({Comparison.BETTER, Comparison.EQUAL, Comparison.PASS})
+MEETS = frozenset({Comparison.BETTER, Comparison.EQUAL, Comparison.INSIDE, Comparison.PASS})
 
 
 def compare_indicator(
@@ -29,8 +29,8 @@ def compare_indicator(
     """How one measured value stands against the benchmark.
 
     Higher/lower is better: better, equal or worse than ``benchmark``.
-    Range: equal (meets it) inside ``benchmark_min``–``benchmark_max``, bounds
-    included, worse outside; a range has no "better". Pass/fail: the declared
+    Range: inside (meets it) within ``benchmark_min``–``benchmark_max``, bounds
+    included, outside otherwise; a range has no "better". Pass/fail: the declared
     ``passed`` flag. Returns None while the value needed is missing.
     """
     if direction == Direction.PASS_FAIL:
@@ -41,10 +41,10 @@ def compare_indicator(
         return None
     if direction == Direction.RANGE:
         if benchmark_min is not None and value < benchmark_min:
-            return Comparison.WORSE
+            return Comparison.OUTSIDE
         if benchmark_max is not None and value > benchmark_max:
-            return Comparison.WORSE
-        return Comparison.EQUAL
+            return Comparison.OUTSIDE
+        return Comparison.INSIDE
     if value == benchmark:
         return Comparison.EQUAL
     if direction == Direction.HIGHER_BETTER:
@@ -126,6 +126,65 @@ def regrade(declaration, items: Iterable[tuple[object, object]]) -> None:
 def effective_grade(declaration) -> str:
     """The grade a declaration shows: staff's override if set, else the computed one."""
     return declaration.override_grade or declaration.computed_grade
+
+
+# The order a grade's explanation counts the outcomes in: those meeting the benchmark first.
+_EXPLAINED_ORDER = (
+    Comparison.BETTER,
+    Comparison.EQUAL,
+    Comparison.INSIDE,
+    Comparison.PASS,
+    Comparison.WORSE,
+    Comparison.OUTSIDE,
+    Comparison.FAIL,
+)
+
+
+def grade_explanation(items: Iterable[GradedItem], *, computed_grade: str, override_grade: str = "") -> str:
+    """One line saying how a declaration's grade follows from its indicators by the rule of
+    ``grade_declaration`` (which indicators count, how many meet or beat the benchmark, which
+    threshold that reaches) and, when staff overrode it, that the shown grade is theirs.
+
+    ``items`` are the declaration's indicators as ``GradedItem`` (stored comparisons, "" or
+    None while a value is missing); ``computed_grade`` / ``override_grade`` as stored."""
+    items = list(items)
+    core = [item for item in items if item.is_core]
+    counted = core or items
+    if not counted:
+        return "该技术方案没有关键指标，无法评定对标水平。"
+    if core:
+        scope = f"按 {len(core)} 项核心指标评定"
+        if len(items) > len(core):
+            scope += f"（另有 {len(items) - len(core)} 项非核心指标不计入等级）"
+    else:
+        scope = f"方案未标核心指标，按全部 {len(items)} 项指标评定"
+    comparisons = [Comparison(item.comparison) for item in counted if item.comparison]
+    tally = "、".join(
+        f"{kind.label} {comparisons.count(kind)} 项" for kind in _EXPLAINED_ORDER if kind in comparisons
+    )
+    total = len(counted)
+    meeting = sum(1 for c in comparisons if c in MEETS)
+    better = comparisons.count(Comparison.BETTER)
+    missing = total - len(comparisons)
+    label = dict(Grade.choices)
+    if missing:
+        reason = f"尚有 {missing} 项未填写，按规则暂不评定"
+    elif computed_grade == Grade.LEADING:
+        reason = f"全部达到对标值，且优于对标值的 {better} 项不少于一半，故为“{label[computed_grade]}”"
+    elif computed_grade == Grade.ADVANCED:
+        reason = f"全部达到对标值，但优于对标值的 {better} 项不足一半，故为“{label[computed_grade]}”"
+    elif computed_grade == Grade.AVERAGE:
+        reason = f"达到对标值的 {meeting} 项不少于一半但未全部达到，故为“{label[computed_grade]}”"
+    elif computed_grade == Grade.BEHIND:
+        reason = f"达到对标值的 {meeting} 项不足一半，故为“{label[computed_grade]}”"
+    else:
+        reason = "按规则暂不评定"
+    line = f"{scope}：{tally}；{reason}" if tally else f"{scope}：{reason}"
+    if override_grade and override_grade != computed_grade:
+        line += f"；市局工作人员已将对标水平调整为“{label[override_grade]}”"
+    elif override_grade:
+        line += "；市局工作人员审核确认了这一等级"
+    return line + "。"
 
 
 # -- Progress against the plan (千项计划) ------------------------------------------

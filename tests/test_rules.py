@@ -18,6 +18,7 @@ from benchmarking.rules import (
 )
 
 B, E, W, P, F = Comparison.BETTER, Comparison.EQUAL, Comparison.WORSE, Comparison.PASS, Comparison.FAIL
+IN, OUT = Comparison.INSIDE, Comparison.OUTSIDE
 
 # ---------------------------------------------------------------------------
 # compare_indicator
@@ -43,11 +44,11 @@ def test_lower_is_better(value, expected):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (D("15"), E),  # inside
-        (D("10"), E),  # on the lower bound
-        (D("20"), E),  # on the upper bound
-        (D("9.99"), W),  # below the minimum
-        (D("20.01"), W),  # above the maximum
+        (D("15"), IN),  # inside
+        (D("10"), IN),  # on the lower bound
+        (D("20"), IN),  # on the upper bound
+        (D("9.99"), OUT),  # below the minimum
+        (D("20.01"), OUT),  # above the maximum
     ],
 )
 def test_range_with_both_bounds(value, expected):
@@ -57,21 +58,22 @@ def test_range_with_both_bounds(value, expected):
     assert result == expected
 
 
-def test_range_is_never_better():
+def test_range_is_never_better_nor_equal():
     results = {
         compare_indicator(direction=Direction.RANGE, value=D(v), benchmark_min=D("10"), benchmark_max=D("20"))
         for v in ("10", "12", "15", "20", "5", "25")
     }
-    assert B not in results
-    assert results == {E, W}
+    # 区间内 / 区间外: a range has no single value to be "等于", nor a "better" side.
+    assert results == {IN, OUT}
+    assert (IN.label, OUT.label) == ("区间内", "区间外")
 
 
-@pytest.mark.parametrize(("value", "expected"), [(D("9"), W), (D("10"), E), (D("1000"), E)])
+@pytest.mark.parametrize(("value", "expected"), [(D("9"), OUT), (D("10"), IN), (D("1000"), IN)])
 def test_range_with_only_a_minimum(value, expected):
     assert compare_indicator(direction=Direction.RANGE, value=value, benchmark_min=D("10")) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [(D("-5"), E), (D("20"), E), (D("20.5"), W)])
+@pytest.mark.parametrize(("value", "expected"), [(D("-5"), IN), (D("20"), IN), (D("20.5"), OUT)])
 def test_range_with_only_a_maximum(value, expected):
     assert compare_indicator(direction=Direction.RANGE, value=value, benchmark_max=D("20")) == expected
 

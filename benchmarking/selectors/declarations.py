@@ -18,11 +18,12 @@ from ..models import (
     DeclarationEvent,
     DeclarationItem,
 )
-from ..rules import MEETS
+from ..rules import MEETS, GradedItem, grade_explanation
 from ..scoping import visible_to
 
 __all__ = [
     "ItemCounts",
+    "declaration_grade_explained",
     "declaration_value_pairs",
     "declarations_with_parts",
     "format_value",
@@ -35,7 +36,7 @@ __all__ = [
 
 # Oldest first: whoever has waited longest is answered first; the key breaks ties.
 QUEUE_ORDER = ("submitted_at", "pk")
-NOT_MEETING = (Comparison.WORSE, Comparison.FAIL)
+NOT_MEETING = (Comparison.WORSE, Comparison.OUTSIDE, Comparison.FAIL)
 
 
 def declarations_with_parts(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
@@ -121,6 +122,16 @@ def item_counts(items) -> ItemCounts:
         answered=len(comparisons),
         meeting=sum(1 for c in comparisons if c in MEETS),
         worse=sum(1 for c in comparisons if c not in MEETS),
+    )
+
+
+def declaration_grade_explained(declaration: Declaration, items) -> str:
+    """The one line saying how ``declaration``'s grade follows from ``items`` (its indicator
+    rows, with their indicator loaded: no query) by the grade rule, and any staff override."""
+    return grade_explanation(
+        (GradedItem(comparison=item.comparison or None, is_core=item.indicator.is_core) for item in items),
+        computed_grade=declaration.computed_grade,
+        override_grade=declaration.override_grade,
     )
 
 

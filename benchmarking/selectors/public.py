@@ -19,7 +19,7 @@ from django.utils import timezone
 from ..choices import DeclarationStatus, Grade
 from ..models import Declaration, DeclarationItem, SchemeBenchmark
 from ..validators import national_platform_host
-from .declarations import item_display
+from .declarations import declaration_grade_explained, item_display
 from .progress import counted_declarations
 
 __all__ = [
@@ -55,6 +55,9 @@ DETAIL_FIELDS = (
     "executed_standard__number",
     "executed_standard__title",
     "national_platform_url",
+    # the line explaining the grade: computed by the rule, or overridden by staff (never why)
+    "computed_grade",
+    "override_grade",
 )
 
 
@@ -110,6 +113,7 @@ class PublicResult:
     executed_standard_title: str
     grade: str
     grade_label: str
+    grade_explained: str  # rules.grade_explanation: how the grade follows from the indicators
     published_on: dt.date  # the Shanghai calendar day
     declared_on: dt.date | None
     national_platform_url: str
@@ -151,6 +155,7 @@ def public_result(pk: int) -> PublicResult | None:
         executed_standard_title=declaration.executed_standard.title,
         grade=declaration.grade,
         grade_label=declaration.get_grade_display(),
+        grade_explained=declaration_grade_explained(declaration, declaration.items.all()),
         published_on=timezone.localdate(declaration.published_at),
         declared_on=declaration.declared_on,
         # Only a link to the platform itself: one stored before that rule is not shown at all.

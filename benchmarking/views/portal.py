@@ -21,7 +21,12 @@ from ..filters import PortalSchemeFilter
 from ..forms.portal import INTENT_DRAFT, INTENT_SUBMIT, DeclarationForm
 from ..models import Declaration, EditConflict, Enterprise, Indicator, TechnicalScheme
 from ..scoping import visible_to
-from ..selectors.declarations import declarations_with_parts, item_counts, latest_return_events
+from ..selectors.declarations import (
+    declaration_grade_explained,
+    declarations_with_parts,
+    item_counts,
+    latest_return_events,
+)
 from ..selectors.portal import portal_overview, published_schemes_for
 from ..selectors.timeline import declaration_timeline
 from ..services.declarations import declaration_save_draft, declaration_submit
@@ -188,6 +193,7 @@ class DeclarationDetailView(OwnDeclarationMixin, DetailView):
         return super().get_context_data(
             items=items,
             counts=item_counts(items),
+            grade_explained=declaration_grade_explained(declaration, items),
             evidence=declaration.evidence.all(),
             timeline=declaration_timeline(declaration),
             return_event=latest_return_events([declaration]).get(declaration.pk),

@@ -24,7 +24,13 @@ from ..forms.errors import add_service_error
 from ..forms.review import PublishForm, ReturnForm
 from ..models import Declaration, DeclarationAction
 from ..scoping import visible_to
-from ..selectors.declarations import declarations_with_parts, item_counts, pending_review, review_queue
+from ..selectors.declarations import (
+    declaration_grade_explained,
+    declarations_with_parts,
+    item_counts,
+    pending_review,
+    review_queue,
+)
 from ..selectors.timeline import declaration_timeline
 from ..services.declarations import declaration_publish, declaration_return
 from ..services.errors import WorkflowError
@@ -96,6 +102,7 @@ class ReviewDetailView(ReviewerOnlyMixin, TemplateView):
             declaration=declaration,
             items=items,
             counts=item_counts(items),
+            grade_explained=declaration_grade_explained(declaration, items),
             evidence=list(declaration.evidence.all()),
             timeline=declaration_timeline(declaration),
             pending=pending,

@@ -128,7 +128,9 @@ def test_one_worse_indicator_is_shown_before_submitting(ent_client, scheme):
     assert declaration.grade == Grade.AVERAGE
     assert "grade-average" in html and "平均" in html
     assert "comparison-worse" in html and "劣于" in html
-    assert "劣于对标值 1 项" in html
+    assert "未达到对标值 1 项" in html
+    # One line saying how the grade follows from the indicators, by the rule in rules.py.
+    assert "达到对标值的 1 项不少于一半但未全部达到，故为“平均”" in html
     assert "确认提交审核" in html
 
     ent_client.post(response.url)

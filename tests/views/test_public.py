@@ -240,6 +240,8 @@ def test_no_contact_details_evidence_or_internal_notes_anywhere(client, private_
     for name, page in pages.items():
         for secret in secrets:
             assert secret not in page, (name, secret)
+    # That the grade is staff's, not the rule's, is said (the reason is not).
+    assert "市局工作人员已将对标水平调整为“先进”" in pages["detail"]
 
 
 def test_the_pages_never_even_read_the_private_columns(client, private_result):
@@ -307,6 +309,9 @@ def test_the_detail_shows_the_public_particulars(client, full_result, enterprise
     ):
         assert text in page, text
     assert "2024-06-30" not in page
+    # The grade explained in one line, by the rule that produced it.
+    assert response.context["result"].grade_explained in page
+    assert "全部达到对标值，且优于对标值的" in page and "故为“领先”" in page
     assert '<a href="https://www.cpbz.gov.cn/user/detail/ABC123" rel="noopener noreferrer nofollow">' in page
 
 

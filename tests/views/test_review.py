@@ -264,6 +264,9 @@ def test_the_detail_shows_the_declaration_and_both_forms(client, submitted, bran
     assert f'action="{urls(submitted)["return"]}"' in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert reverse("admin:benchmarking_declaration_change", args=[submitted.pk]) in page
+    # How the grade follows from the indicators, in one line, from rules.grade_explanation.
+    assert response.context["grade_explained"] in page
+    assert "项核心指标评定" in response.context["grade_explained"]
     # The next one in the queue: submitted after this one.
     assert response.context["next_pk"] == later.pk
     assert f'href="{urls(later)["detail"]}"' in page
