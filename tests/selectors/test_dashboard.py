@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from benchmarking.selectors.dashboard import dashboard_for
+from benchmarking.selectors.dashboard import PACE_TOLERANCE_POINTS, PaceBand, dashboard_for, pace_band
 from benchmarking.selectors.progress import progress_as_of
 from tests.conftest import sh
 from tests.factories import BranchOfficeFactory
@@ -79,6 +79,36 @@ def test_offices_are_ranked_by_completion_and_laggards_marked(records, office, o
     # A third of the plan's time is gone by: 西城 is behind it, 东城 is not.
     # (The page marking the laggard: tests/views/test_dashboard.py, the whole city's page.)
     assert rows[other_office].behind_pace and not rows[office].behind_pace
+    assert (rows[office].pace_band, rows[other_office].pace_band) == (PaceBand.AHEAD, PaceBand.BEHIND)
+
+
+@pytest.mark.parametrize(
+    ("completion", "elapsed", "band"),
+    [
+        (0.976, 0.976, PaceBand.AHEAD),  # exactly on the time gone
+        (1.0, 0.976, PaceBand.AHEAD),
+        (0.975, 0.976, PaceBand.NEAR),  # a tenth of a point behind
+        (0.876, 0.976, PaceBand.NEAR),  # exactly 10 points behind (0.976 - 0.876 != 0.1 in floats)
+        (0.8759, 0.976, PaceBand.BEHIND),  # just over 10 points
+        (0.0, 0.976, PaceBand.BEHIND),
+        (0.0, 0.0, PaceBand.AHEAD),  # the plan's first moment
+        (0.2, 0.3, PaceBand.NEAR),  # 0.3 - 0.2 is 0.09999999999999998
+        (0.1, 0.2, PaceBand.NEAR),
+        (None, 0.5, None),  # no quota
+        (0.5, None, None),  # no plan
+    ],
+)
+def test_pace_band_boundaries(completion, elapsed, band):
+    assert pace_band(completion, elapsed) == band
+
+
+def test_pace_band_labels_say_the_rule():
+    assert [(b.colour, b.label) for b in PaceBand] == [
+        ("绿色", "达到或超过时间进度"),
+        ("黄色", f"落后不超过 {PACE_TOLERANCE_POINTS} 个百分点"),
+        ("红色", f"落后超过 {PACE_TOLERANCE_POINTS} 个百分点"),
+    ]
+    assert PACE_TOLERANCE_POINTS == 10
 
 
 def test_an_office_without_a_quota_is_listed_unranked(records):

@@ -50,9 +50,16 @@ def test_bureau_staff_and_managers_see_the_whole_city(client, request, records, 
     assert {row.office for row in response.context["dashboard"].offices} == {office, other_office}
     page = response.content.decode()
     assert "千项计划进度" in page
-    # The one office behind the plan's time gone by (西城; see tests/selectors/test_dashboard.py,
-    # test_offices_are_ranked_by_completion_and_laggards_marked) is marked as such.
-    assert page.count('class="laggard"') == 1
+    # 西城 trails the third of the plan's time gone by more than 10 points: red; 东城 is ahead:
+    # green (tests/selectors/test_dashboard.py, test_offices_are_ranked_by_completion_and_laggards_marked).
+    assert page.count('class="pace-behind"') == 1
+    assert page.count('class="pace-ahead"') == 1
+    assert "落后超过 10 个百分点</strong>" in page
+    # The legend says what the time gone is and what each colour means.
+    elapsed = response.context["dashboard"].elapsed
+    assert f"时间进度 {elapsed:.1%}：" in page
+    for words in ("绿色 达到或超过时间进度", "黄色 落后不超过 10 个百分点", "红色 落后超过 10 个百分点"):
+        assert words in page
 
 
 def test_branch_staff_see_their_own_offices_share(client, records, branch_staff, office, plan):
@@ -184,6 +191,9 @@ def test_the_report_holds_the_dashboards_numbers_as_numbers(client, manager, rec
     offices = {row["监管所"]: row for row in _table(book["监管所考核"], "排名")}
     assert offices[office.name]["对标结果"] == 3
     assert offices[office.name]["完成率"] == pytest.approx(0.625)
+    # The same banding as the page's colours, in words.
+    assert offices[office.name]["对照时间进度"] == "绿色：达到或超过时间进度"
+    assert offices["西城市场监管所"]["对照时间进度"] == "红色：落后超过 10 个百分点"
     trend = _table(book["月度趋势"], "月份")
     assert trend[0]["月份"] == dt.datetime(2023, 12, 1)
     assert trend[-1]["发布对标结果（累计）"] == 4
