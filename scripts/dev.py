@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """The two commands of the README, for a fresh machine with nothing but Python ≥ 3.11.
 
-    python3 scripts/dev.py serve   # venv + dependencies + migrations + demo data, then http://127.0.0.1:8000
-    python3 scripts/dev.py test    # venv + dependencies, then the whole test suite
+    python3 scripts/dev.py serve [PORT | ADDRESS:PORT]   # venv + dependencies + migrations + demo data, then serve
+    python3 scripts/dev.py test [PYTEST ARGS …]          # venv + dependencies, then the whole test suite
+
+``serve`` listens on 127.0.0.1:8000 unless told otherwise (``serve 8101``,
+``serve 0.0.0.0:8101``). The demo data's notification mails are written to
+var/demo-mail/, not printed; the demo logins are the last thing printed before
+the development server starts.
 
 Both create ``.venv`` beside the project on first use and reinstall only when
 pyproject.toml changes. The database is the embedded SQLite file unless
@@ -11,10 +16,13 @@ Extra arguments after ``test`` go to pytest.
 """
 
 import hashlib
+import ipaddress
 import os
+import re
 import subprocess
 import sys
 import venv
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +30,89 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+# A host name as runserver takes it: letters, digits, hyphens and dots (IPv4 addresses included).
+HOST_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+
+
+class UsageError(Exception):
+    """The command line does not say what to do; the message says why."""
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where runserver listens."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+
+    @property
+    def runserver_arg(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The address to open in a browser on this machine (a wildcard address is not one)."""
+        host = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]"}.get(self.host, self.host)
+        return f"http://{host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class Invocation:
+    command: str  # "serve", "test" or "help"
+    address: Address = Address()
+    pytest_args: list[str] = field(default_factory=list)
+
+
+def parse_port(text: str) -> int:
+    if not text:
+        raise UsageError("No port given after the colon: e.g. 0.0.0.0:8101.")
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise UsageError(f"“{text}” is not a port: give a number from 1 to 65535, e.g. 8101.")
+    return int(text)
+
+
+def parse_address(text: str) -> Address:
+    """``8101``, ``0.0.0.0:8101``, ``localhost:8101`` or ``[::1]:8101``."""
+    if ":" not in text:
+        return Address(port=parse_port(text))
+    host, _, port = text.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise UsageError(f"“{host}” is not an IPv6 address.") from None
+    elif not HOST_NAME.match(host) or (re.fullmatch(r"[0-9.]+", host) and not _is_ipv4(host)):
+        raise UsageError(
+            f"“{text}” is not an address: give PORT or HOST:PORT, e.g. 8101 or 0.0.0.0:8101 "
+            "(an IPv6 host goes in brackets, [::1]:8101)."
+        )
+    return Address(host=host, port=parse_port(port))
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_args(argv: list[str]) -> Invocation:
+    """What ``dev.py`` was asked to do, from its arguments (without the program name)."""
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        return Invocation("help")
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        return Invocation("test", pytest_args=rest)
+    if command != "serve":
+        raise UsageError(f"Unknown command “{command}”: use serve or test.")
+    if len(rest) > 1:
+        raise UsageError(f"serve takes at most one argument, the port or address; got {' '.join(rest)}.")
+    if rest and rest[0] in {"-h", "--help"}:
+        return Invocation("help")
+    return Invocation("serve", address=parse_address(rest[0]) if rest else Address())
 
 
 def run(*args, env=None) -> None:
@@ -58,13 +149,17 @@ def dev_env() -> dict[str, str]:
     return env
 
 
-def serve() -> None:
+def serve(address: Address) -> None:
     ensure_venv()
     env = dev_env()
+    # Links in the demo's mails and the URL seed_demo prints point at the port actually served.
+    env.setdefault("DJANGO_SITE_URL", address.url)
     manage = (PYTHON, "manage.py")
-    run(*manage, "migrate", "--noinput", env=env)
+    # Quiet: on a re-run there is nothing to apply, and seed_demo's report says what is there.
+    run(*manage, "migrate", "--noinput", "--verbosity", "0", env=env)
+    # Ends with the URL and the demo logins, so they sit right above runserver's banner.
     run(*manage, "seed_demo", env=env)
-    run(*manage, "runserver", "127.0.0.1:8000", env=env)
+    run(*manage, "runserver", address.runserver_arg, env=env)
 
 
 def test(extra: list[str]) -> None:
@@ -72,14 +167,19 @@ def test(extra: list[str]) -> None:
     run(PYTHON, "-m", "pytest", *extra, env=dev_env())
 
 
-def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"serve", "test"}:
-        sys.exit(__doc__)
-    if sys.argv[1] == "serve":
-        serve()
+def main(argv: list[str]) -> None:
+    try:
+        invocation = parse_args(argv)
+    except UsageError as error:
+        print(f"dev.py: {error}\n{__doc__}", file=sys.stderr)
+        sys.exit(2)
+    if invocation.command == "help":
+        print(__doc__)
+    elif invocation.command == "serve":
+        serve(invocation.address)
     else:
-        test(sys.argv[2:])
+        test(invocation.pytest_args)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

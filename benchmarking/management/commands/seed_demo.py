@@ -1,13 +1,47 @@
 """``manage.py seed_demo``: the demo Yongkang (benchmarking.demo), safe to run again."""
 
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
+from django.conf import settings
+from django.core.mail.backends import filebased
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from benchmarking.access import ROLE_GROUP_NAMES
 from benchmarking.demo.seed import REPORTED_MODELS, DemoClockError, seed_demo
 from benchmarking.demo.specs import EXPECTED_ENTERPRISES, EXPECTED_RESULTS, EXPECTED_SCHEMES
+
+CONSOLE_MAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where the demo's mails go when the console would otherwise print them (git-ignored).
+DEFAULT_MAIL_DIR = Path(settings.BASE_DIR) / "var" / "demo-mail"
+
+
+class DemoMailFileBackend(filebased.EmailBackend):
+    """Django's file backend, counting the messages it writes so the report can say how many."""
+
+    sent = 0
+
+    def send_messages(self, email_messages):
+        count = super().send_messages(email_messages)
+        DemoMailFileBackend.sent += count
+        return count
+
+
+@contextmanager
+def mail_into(directory: Path):
+    """Send every mail inside the block to files in ``directory`` and count them.
+
+    The demo's workflow moves and logins send some 600 invitation and notification mails; the
+    console backend of a development run would print them all (17,000 lines) over the report
+    and the logins it ends with. override_settings is the documented way to swap a setting for
+    a block; the services keep sending mail exactly as they do anywhere else."""
+    DemoMailFileBackend.sent = 0
+    backend = f"{DemoMailFileBackend.__module__}.{DemoMailFileBackend.__qualname__}"
+    with override_settings(EMAIL_BACKEND=backend, EMAIL_FILE_PATH=str(directory)):
+        yield
 
 
 class Command(BaseCommand):
@@ -16,10 +50,28 @@ class Command(BaseCommand):
         "按自然键匹配，重复运行不会重复创建。Demo data only."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--mail-dir",
+            type=Path,
+            help=(
+                "把演示数据发送的邮件写入此目录的文件。Write the demo's mails to files in this folder. "
+                "Default: var/demo-mail/ when EMAIL_BACKEND is the console backend (development), "
+                "otherwise the mails go to EMAIL_BACKEND as usual."
+            ),
+        )
+
     def handle(self, *args, **options):
+        mail_dir = options["mail_dir"]
+        if mail_dir is None and settings.EMAIL_BACKEND == CONSOLE_MAIL_BACKEND:
+            mail_dir = DEFAULT_MAIL_DIR
         started = time.monotonic()
         try:
-            result = seed_demo()
+            if mail_dir is None:
+                result = seed_demo()
+            else:
+                with mail_into(mail_dir):
+                    result = seed_demo()
         except DemoClockError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
@@ -62,7 +114,13 @@ class Command(BaseCommand):
                 line += f"  （演示数据本身为 {expected}；数据库中另有其他记录）"
             out.write(line)
 
+        if mail_dir is not None:
+            out.write(_mail_summary(DemoMailFileBackend.sent, mail_dir))
+        out.write(f"用时 {elapsed:.1f} 秒 / took {elapsed:.1f} s")
+
+        # The logins come last: they are what a developer needs next, right above runserver's banner.
         out.write(self.style.MIGRATE_HEADING("演示账号 / demo logins"))
+        out.write(f"  网址 {settings.SITE_URL}/    管理后台 {settings.SITE_URL}/admin/")
         out.write(f"  {_pad('角色 role', 18)}{_pad('用户名 username', 18)}密码 password")
         for login in result.demo.logins:
             out.write(f"  {_pad(ROLE_GROUP_NAMES[login.role], 18)}{login.username:<18}{login.password}")
@@ -72,7 +130,16 @@ class Command(BaseCommand):
                 "Demo-only logins: never use these passwords on a real server."
             )
         )
-        out.write(f"用时 {elapsed:.1f} 秒 / took {elapsed:.1f} s")
+
+
+def _mail_summary(sent: int, directory: Path) -> str:
+    """One line saying how many mails the demo sent and where to read them."""
+    shown = directory.resolve()
+    if shown.is_relative_to(Path(settings.BASE_DIR).resolve()):
+        shown = shown.relative_to(Path(settings.BASE_DIR).resolve())
+    if not sent:
+        return f"本次未发送邮件。No mail sent this time (mail goes to {shown}/)."
+    return f"演示数据发送了 {sent} 封通知邮件，已写入 {shown}/。{sent} demo mails written to {shown}/."
 
 
 def _width(text: str) -> int:
