@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Screenshots of the progress pages at demo size, taken with headless Chromium.
+"""Screenshots of every role's pages at demo size, taken with headless Chromium.
 
     .venv/bin/python scripts/screenshots.py            # writes docs/screenshots/*.png
 
 It seeds the demo into a fresh SQLite file, runs the development server on a free
-local port, logs in through the login form as the demo manager and the demo
-branch-office user, and photographs the pages a person would see. The browser is
+local port, logs in through the login form as each demo login (and as a visitor), and
+photographs the pages a person would see, at 390, 1366 and 1920 px wide. The browser is
 Debian's chromium (apt install chromium fonts-noto-cjk), never a downloaded one;
 set CHROMIUM to use another binary.
 """
@@ -65,50 +65,85 @@ def main() -> None:
         )
         try:
             wait_for(port)
+            os.environ.update(env)  # this process reads the same demo database for the records' ids
+            sys.path.insert(0, str(ROOT))
             shoot(f"http://127.0.0.1:{port}")
         finally:
             server.terminate()
             server.wait(timeout=10)
 
 
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
+MONITOR = {"width": 1920, "height": 1080}
+
+
+def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
+    """(file, path, viewport, media) per demo login; the records are the demo's hardest cases
+    (benchmarking.demo.showcase), the same the browser tests measure."""
+    import django
+
+    django.setup()
+    from benchmarking.demo.showcase import demo_showcase
+
+    showcase = demo_showcase()
+    return {
+        "bureau": [
+            ("home-bureau.png", "/", LAPTOP, "screen"),
+            ("review-queue-1366.png", "/review/", LAPTOP, "screen"),
+            ("review-detail.png", f"/review/{showcase.oldest_waiting.pk}/", LAPTOP, "screen"),
+            ("declarations-list-1366.png", "/declarations/", LAPTOP, "screen"),
+            ("declarations-list-1920.png", "/declarations/", MONITOR, "screen"),
+            ("declarations-list-phone.png", "/declarations/", PHONE, "screen"),
+            ("404.png", "/no-such-page/", LAPTOP, "screen"),
+        ],
+        "manager": [
+            ("home-manager.png", "/", LAPTOP, "screen"),
+            ("dashboard.png", "/progress/", LAPTOP, "screen"),
+            ("dashboard-as-of-2025-06-30.png", "/progress/?as_of=2025-06-30", LAPTOP, "screen"),
+            ("dashboard-print.png", "/progress/", {"width": 794, "height": 1123}, "print"),
+            ("dashboard-phone.png", "/progress/", PHONE, "screen"),
+            ("enterprises-list-1920.png", "/enterprises/", MONITOR, "screen"),
+            ("403.png", "/imports/", LAPTOP, "screen"),
+        ],
+        "branch": [
+            ("home-branch.png", "/", LAPTOP, "screen"),
+            ("dashboard-branch-office.png", "/progress/", LAPTOP, "screen"),
+        ],
+        "enterprise_a": [
+            ("home-enterprise-phone.png", "/portal/", PHONE, "screen"),
+            ("portal-schemes-phone.png", "/portal/new/", PHONE, "screen"),
+            ("portal-form-phone.png", f"/portal/new/{showcase.longest_scheme.pk}/", PHONE, "screen"),
+            (
+                "portal-check-phone.png",
+                f"/portal/declarations/{showcase.editable.pk}/submit/",
+                PHONE,
+                "screen",
+            ),
+            ("portal-returned-phone.png", f"/portal/declarations/{showcase.editable.pk}/", PHONE, "screen"),
+        ],
+        "": [
+            ("public-results-phone.png", "/public/results/", PHONE, "screen"),
+            ("public-result.png", f"/public/results/{showcase.longest_public.pk}/", LAPTOP, "screen"),
+        ],
+    }
+
+
 def shoot(base: str) -> None:
+    from benchmarking.demo.names import LOGINS
+
+    passwords = {login.username: login.password for login in LOGINS}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        for username, password, shots in (
-            (
-                "manager",
-                "Demo-Manager-2026",
-                [
-                    ("dashboard.png", "/progress/", {"width": 1280, "height": 900}, "screen"),
-                    (
-                        "dashboard-as-of-2025-06-30.png",
-                        "/progress/?as_of=2025-06-30",
-                        {"width": 1280, "height": 900},
-                        "screen",
-                    ),
-                    ("dashboard-print.png", "/progress/", {"width": 794, "height": 1123}, "print"),
-                    ("dashboard-phone.png", "/progress/", {"width": 390, "height": 844}, "screen"),
-                    (
-                        "declarations-list.png",
-                        "/declarations/?status=published&sort=-published_at",
-                        {"width": 1280, "height": 900},
-                        "screen",
-                    ),
-                ],
-            ),
-            (
-                "branch",
-                "Demo-Branch-2026",
-                [("dashboard-branch-office.png", "/progress/", {"width": 1280, "height": 900}, "screen")],
-            ),
-        ):
+        for username, shots in shots_by_login().items():
             context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
             page = context.new_page()
-            page.goto(base + "/accounts/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
+            if username:
+                page.goto(base + "/accounts/login/")
+                page.fill("input[name=username]", username)
+                page.fill("input[name=password]", passwords[username])
+                page.click("button[type=submit]")
+                page.wait_for_load_state()
             for name, path, viewport, media in shots:
                 page.set_viewport_size(viewport)
                 page.emulate_media(media=media)

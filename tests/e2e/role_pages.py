@@ -1,20 +1,17 @@
 """The pages each role uses, on the demo data, for the browser tests that walk all of them
 (tests/e2e/test_page_fit.py, tests/e2e/test_accessibility.py).
 
-Each entry is one page as one person sees it. The records are picked from the demo so the
-pages show its longest texts: the enterprise's scheme with the longest indicator texts, the
-oldest declaration waiting for review, the published result with the longest enterprise name.
+Each entry is one page as one person sees it, on the demo records that show it at its hardest
+(benchmarking.demo.showcase: the longest texts a page must hold).
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
-from django.db.models.functions import Length
 from django.urls import reverse
 
 from benchmarking.demo.names import LOGINS
+from benchmarking.demo.showcase import DEMO_ENTERPRISE_LOGIN, demo_showcase
 from benchmarking.imports import kinds
-from benchmarking.models import Declaration, Enterprise, TechnicalScheme
 
 PASSWORDS = {login.username: login.password for login in LOGINS}
 ANONYMOUS = ""
@@ -36,22 +33,7 @@ class RolePage:
 
 def demo_pages() -> list[RolePage]:
     """Every role's pages on the seeded demo (call after seed_demo)."""
-    enterprise = Enterprise.objects.get(user_profiles__user__username="enterprise_a")
-    longest_scheme = (
-        TechnicalScheme.objects.filter(industry=enterprise.industry, status="published")
-        .annotate(text=Sum(Length("indicators__requirement")) + Sum(Length("indicators__name")))
-        .order_by("-text", "pk")
-        .first()
-    )
-    editable = Declaration.objects.filter(enterprise=enterprise, status__in=["draft", "returned"]).first()
-    own_published = Declaration.objects.filter(enterprise=enterprise, status="published").first()
-    oldest_waiting = Declaration.objects.filter(status="submitted").order_by("submitted_at", "pk").first()
-    longest_public = (
-        Declaration.objects.filter(status="published")
-        .annotate(name_length=Length("enterprise__name"))
-        .order_by("-name_length", "pk")
-        .first()
-    )
+    showcase = demo_showcase()
     first_kind = next(iter(kinds()))
     staff_lists = [
         ("技术方案", reverse("scheme-list")),
@@ -62,13 +44,13 @@ def demo_pages() -> list[RolePage]:
         RolePage(ANONYMOUS, "首页", reverse("home")),
         RolePage(ANONYMOUS, "登录", reverse("login")),
         RolePage(ANONYMOUS, "结果公示", reverse("public-results"), is_list=True),
-        RolePage(ANONYMOUS, "公示详情", reverse("public-result-detail", args=[longest_public.pk])),
+        RolePage(ANONYMOUS, "公示详情", reverse("public-result-detail", args=[showcase.longest_public.pk])),
         RolePage(ANONYMOUS, "404", "/no-such-page/"),
         RolePage("bureau", "首页", reverse("home")),
         RolePage("bureau", "千项计划进度", reverse("progress-dashboard")),
         *(RolePage("bureau", label, path, is_list=True) for label, path in staff_lists),
         RolePage("bureau", "待审核", reverse("review-queue"), is_list=True),
-        RolePage("bureau", "审核", reverse("review-detail", args=[oldest_waiting.pk])),
+        RolePage("bureau", "审核", reverse("review-detail", args=[showcase.oldest_waiting.pk])),
         RolePage("bureau", "批量导入", reverse("imports")),
         RolePage("bureau", "上传导入文件", reverse("import-upload", args=[first_kind])),
         RolePage("branch", "首页", reverse("home")),
@@ -78,14 +60,26 @@ def demo_pages() -> list[RolePage]:
         RolePage("manager", "首页", reverse("home")),
         RolePage("manager", "千项计划进度", reverse("progress-dashboard")),
         RolePage("manager", "企业", reverse("enterprise-list"), is_list=True),
-        RolePage("enterprise_a", "我的对标声明", reverse("portal-home")),
-        RolePage("enterprise_a", "选择技术方案", reverse("portal-scheme-choose")),
+        RolePage(DEMO_ENTERPRISE_LOGIN, "我的对标声明", reverse("portal-home")),
+        RolePage(DEMO_ENTERPRISE_LOGIN, "选择技术方案", reverse("portal-scheme-choose")),
         RolePage(
-            "enterprise_a", "填写声明", reverse("portal-declaration-create", args=[longest_scheme.pk])
+            DEMO_ENTERPRISE_LOGIN,
+            "填写声明",
+            reverse("portal-declaration-create", args=[showcase.longest_scheme.pk]),
         ),
-        RolePage("enterprise_a", "修改声明", reverse("portal-declaration-edit", args=[editable.pk])),
-        RolePage("enterprise_a", "核对并提交", reverse("portal-declaration-submit", args=[editable.pk])),
-        RolePage("enterprise_a", "声明详情", reverse("portal-declaration-detail", args=[own_published.pk])),
+        RolePage(
+            DEMO_ENTERPRISE_LOGIN, "修改声明", reverse("portal-declaration-edit", args=[showcase.editable.pk])
+        ),
+        RolePage(
+            DEMO_ENTERPRISE_LOGIN,
+            "核对并提交",
+            reverse("portal-declaration-submit", args=[showcase.editable.pk]),
+        ),
+        RolePage(
+            DEMO_ENTERPRISE_LOGIN,
+            "声明详情",
+            reverse("portal-declaration-detail", args=[showcase.own_published.pk]),
+        ),
     ]
     return pages
 

@@ -44,7 +44,9 @@ def test_no_serious_or_critical_accessibility_violations(new_page, live_server, 
                             f"{violation['impact']} {violation['id']} ({violation['help']}) at {targets}"
                         )
     with capsys.disabled():
-        counts = "，".join(f"{impact} {by_impact[impact]}" for impact in ("critical", "serious", "moderate", "minor"))
+        counts = "，".join(
+            f"{impact} {by_impact[impact]}" for impact in ("critical", "serious", "moderate", "minor")
+        )
         print(
             f"\n无障碍检查 (axe-core)：{len(pages)} 个页面 × {len(WIDTHS)} 种宽度 ({', '.join(map(str, WIDTHS))} px)"
             f" = {checked} 次检查；违规元素 {counts}"

@@ -60,7 +60,9 @@ MEASURE_FIT = """
 """
 
 # Scroll every list table's wrapper to its far right: the identifying column must still show.
-SCROLL_TABLES_RIGHT = "() => document.querySelectorAll('.table-scroll').forEach((w) => { w.scrollLeft = w.scrollWidth; })"
+SCROLL_TABLES_RIGHT = (
+    "() => document.querySelectorAll('.table-scroll').forEach((w) => { w.scrollLeft = w.scrollWidth; })"
+)
 
 
 def test_every_page_fits_every_width(new_page, live_server, capsys):
@@ -78,7 +80,9 @@ def test_every_page_fits_every_width(new_page, live_server, capsys):
                     if scrolled:
                         page.evaluate(SCROLL_TABLES_RIGHT)
                     for problem in page.evaluate(MEASURE_FIT, role_page.is_list):
-                        misfits.append(f"{role_page.who} {role_page.label} {role_page.path} @{width}: {problem}")
+                        misfits.append(
+                            f"{role_page.who} {role_page.label} {role_page.path} @{width}: {problem}"
+                        )
                 measured += 1
     with capsys.disabled():
         print(

@@ -1,0 +1,50 @@
+"""The demo records that show a page at its hardest: the longest texts a screen must hold.
+Used by the browser tests that walk every role's pages and by scripts/screenshots.py, so the
+pictures in the README are the pages the tests measure."""
+
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.db.models.functions import Length
+
+from ..choices import DeclarationStatus, SchemeStatus
+from ..models import Declaration, Enterprise, TechnicalScheme
+
+DEMO_ENTERPRISE_LOGIN = "enterprise_a"
+
+
+@dataclass(frozen=True)
+class Showcase:
+    enterprise: Enterprise  # the demo enterprise login's own enterprise
+    longest_scheme: TechnicalScheme  # its industry's published scheme with the most indicator text
+    editable: Declaration  # its returned (or draft) declaration
+    own_published: Declaration
+    oldest_waiting: Declaration  # the declaration that has waited longest for review
+    longest_public: Declaration  # the published result with the longest enterprise name
+
+
+def demo_showcase() -> Showcase:
+    """Pick the records from the seeded demo (seed_demo must have run)."""
+    enterprise = Enterprise.objects.get(user_profiles__user__username=DEMO_ENTERPRISE_LOGIN)
+    own = Declaration.objects.filter(enterprise=enterprise).order_by("pk")
+    return Showcase(
+        enterprise=enterprise,
+        longest_scheme=(
+            TechnicalScheme.objects.filter(industry=enterprise.industry, status=SchemeStatus.PUBLISHED)
+            .annotate(text=Sum(Length("indicators__requirement")) + Sum(Length("indicators__name")))
+            .order_by("-text", "pk")
+            .first()
+        ),
+        # A returned one before a draft ("returned" sorts after "draft"): it carries the reason.
+        editable=own.filter(status__in=[DeclarationStatus.RETURNED, DeclarationStatus.DRAFT])
+        .order_by("-status", "pk")
+        .first(),
+        own_published=own.filter(status=DeclarationStatus.PUBLISHED).first(),
+        oldest_waiting=Declaration.objects.filter(status=DeclarationStatus.SUBMITTED)
+        .order_by("submitted_at", "pk")
+        .first(),
+        longest_public=Declaration.objects.filter(status=DeclarationStatus.PUBLISHED)
+        .annotate(name_length=Length("enterprise__name"))
+        .order_by("-name_length", "pk")
+        .first(),
+    )
