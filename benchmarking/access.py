@@ -114,6 +114,9 @@ def branch_office_id_of(user) -> int | None:
 
 _READS_STAFF_PAGES = frozenset({Role.BUREAU_STAFF, Role.BRANCH_STAFF, Role.MANAGER})
 _REVIEWS = frozenset({Role.BUREAU_STAFF, Role.BRANCH_STAFF})
+# The admin is where records are entered and corrected: those who write records work there;
+# managers read the site's own pages (progress, lists) instead.
+_ENTERS_RECORDS = frozenset({Role.BUREAU_STAFF, Role.BRANCH_STAFF})
 # Logins decide who may act for an enterprise: the bureau's own staff alone hand them out.
 _MANAGES_ACCOUNTS = frozenset({Role.BUREAU_STAFF})
 # Schemes are the city's reference documents: only the bureau's own staff write and move them.
@@ -140,6 +143,12 @@ def may_review(user) -> bool:
     """The review queue and its moves (publish, return, withdraw): bureau staff and
     branch-office staff; managers only read. Which enterprises' declarations: ``is_reviewer_for``."""
     return role_of(user) in _REVIEWS
+
+
+def may_enter_records(user) -> bool:
+    """Work in the admin (数据录入与审核): enter and correct records within their scope.
+    Bureau staff and branch-office staff; managers only read, on the staff pages."""
+    return role_of(user) in _ENTERS_RECORDS
 
 
 def may_manage_accounts(user) -> bool:

@@ -1,6 +1,6 @@
 """Template context every page needs."""
 
-from .access import is_enterprise_user, may_read_staff_pages, may_review
+from .access import is_enterprise_user, may_enter_records, may_read_staff_pages, may_review
 from .imports import importable_kinds
 
 
@@ -10,6 +10,8 @@ def navigation(request):
     return {
         "nav_staff": may_read_staff_pages(user),
         "nav_reviewer": may_review(user),
+        # The admin is for those who enter records; managers read the staff pages instead.
+        "nav_admin": may_enter_records(user),
         "nav_enterprise": is_enterprise_user(user),
         # The role is cached on the user, so asking each kind costs no query.
         "nav_importer": bool(importable_kinds(user)),

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .access import reviews_every_office
+from .access import enterprise_scope, reviews_every_office
 from .choices import DeclarationStatus, Grade, SchemeStatus
 from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
 from .scoping import visible_to
@@ -50,7 +50,19 @@ def _date_filter(label, method: str, help_text="") -> django_filters.DateFilter:
 
 
 def _office_choices(request) -> QuerySet[BranchOffice]:
-    return visible_to(request.user, BranchOffice)
+    """The offices whose records this user's lists can hold: every office for bureau staff and
+    managers; for a branch-office login its own office only, since choosing another would
+    only ever list nothing (the lists are scoped to its office)."""
+    offices = visible_to(request.user, BranchOffice)
+    scope = enterprise_scope(request.user, write=False)
+    if scope.everything:
+        return offices
+    if scope.branch_office_id is None:
+        return offices.none()
+    return offices.filter(pk=scope.branch_office_id)
+
+
+OFFICE_OUT_OF_SCOPE = _("只能选择您所在的监管所，请从列表中重新选择。")
 
 
 def _industry_choices(request) -> QuerySet[Industry]:
@@ -221,6 +233,10 @@ class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
         # the FilterSet validated on the bare list too, not only once something is filtered.
         super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
         self.filters["counted_on"].extra["help_text"] = self.counted_on_help
+        if "branch_office" in self.filters and not enterprise_scope(request.user, write=False).everything:
+            # A branch-office login offered only its own office: another one (a crafted or
+            # shared link) is not "missing", it is outside what this login may list.
+            self.filters["branch_office"].extra["error_messages"] = {"invalid_choice": OFFICE_OUT_OF_SCOPE}
 
     def filter_counted_on(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
         raise NotImplementedError
@@ -392,7 +408,14 @@ class PortalSchemeFilter(WordSearchMixin, django_filters.FilterSet):
 
     q = _search_filter(help_text=_("方案名称、编号、产品类别或行业，例如“保温杯”“门”"))
     # Industries are reference data every enterprise may read here, though not in the admin.
-    industry = _industry_filter("industry", scoped=False)
+    # The view presets the enterprise's own industry; the empty choice widens to every one.
+    industry = ReferenceChoiceFilter(
+        field_name="industry",
+        label=_("行业"),
+        queryset=Industry.objects.all(),
+        empty_label=_("全部行业"),
+        error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
+    )
 
     search_fields = ("title", "code", "product_category", "industry__name")
     reference_fields = (("industry", Industry),)

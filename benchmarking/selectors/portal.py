@@ -18,6 +18,9 @@ from ..models import (
 from ..scoping import visible_to
 from .declarations import latest_return_events
 
+# What the enterprise itself must act on, first on its home page: returns, then drafts.
+TO_DO = (DeclarationStatus.RETURNED, DeclarationStatus.DRAFT)
+
 
 @dataclass(frozen=True)
 class PortalOverview:
@@ -28,7 +31,16 @@ class PortalOverview:
     groups: list[tuple[DeclarationStatus, list[Declaration]]]
     # returned declarations, each with ``return_event``: the reviewer's reason to act on
     needs_attention: list[Declaration]
+    # drafts not yet submitted: the enterprise's own work to finish, after the returns
+    drafts: list[Declaration]
+    # the groups of ``groups`` the enterprise waits on or is done with (submitted, published,
+    # withdrawn), shown after what needs doing
+    others: list[tuple[DeclarationStatus, list[Declaration]]]
     total: int
+
+    @property
+    def others_count(self) -> int:
+        return sum(len(rows) for _, rows in self.others)
 
 
 def portal_overview(user) -> PortalOverview:
@@ -52,6 +64,8 @@ def portal_overview(user) -> PortalOverview:
         enterprise=enterprise,
         groups=list(by_status.items()),
         needs_attention=by_status[DeclarationStatus.RETURNED],
+        drafts=by_status[DeclarationStatus.DRAFT],
+        others=[(status, rows) for status, rows in by_status.items() if status not in TO_DO],
         total=len(declarations),
     )
 

@@ -66,14 +66,31 @@ class SchemeChoiceView(EnterpriseUserMixin, ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         schemes = published_schemes_for(self.request.user)
-        self.filterset = PortalSchemeFilter(self.request.GET or None, queryset=schemes)
-        if not self.filterset.is_bound:
-            return self.filterset.queryset
+        data = self.request.GET.copy()
+        # Opens on the enterprise's own industry, where its products' schemes are; choosing
+        # 全部行业 sends an empty ``industry``, which widens to all (absent is not empty).
+        self.own_industry_id = (
+            visible_to(self.request.user, Enterprise).values_list("industry_id", flat=True).first()
+        )
+        if "industry" not in data and self.own_industry_id is not None:
+            data["industry"] = str(self.own_industry_id)
+        self.filterset = PortalSchemeFilter(data, queryset=schemes)
         return self.filterset.qs if self.filterset.is_valid() else schemes.none()
 
     def get_context_data(self, **kwargs):
-        filter_errors = self.filterset.is_bound and not self.filterset.is_valid()
-        return super().get_context_data(filter=self.filterset, filter_errors=filter_errors, **kwargs)
+        filter_errors = not self.filterset.is_valid()
+        chosen = self.filterset.form.cleaned_data.get("industry") if not filter_errors else None
+        widen = self.request.GET.copy()
+        widen["industry"] = ""
+        widen.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset,
+            filter_errors=filter_errors,
+            # Narrowed to the enterprise's own industry: say so, and offer every industry.
+            narrowed_to=chosen if chosen is not None and chosen.pk == self.own_industry_id else None,
+            widen_query=widen.urlencode(),
+            **kwargs,
+        )
 
 
 class DeclarationFormMixin(EnterpriseUserMixin):

@@ -10,6 +10,7 @@ from benchmarking.access import (
     is_branch_office_staff,
     is_enterprise_user,
     is_staff_role,
+    may_enter_records,
     may_import,
     may_manage_accounts,
     may_manage_reference_data,
@@ -27,6 +28,7 @@ User = get_user_model()
 CAPABILITIES = (
     may_read_staff_pages,
     may_review,
+    may_enter_records,
     reviews_every_office,
     may_manage_accounts,
     may_manage_schemes,
@@ -42,6 +44,7 @@ EXPECTED = {
         {
             may_read_staff_pages,
             may_review,
+            may_enter_records,
             reviews_every_office,
             may_manage_accounts,
             may_manage_schemes,
@@ -54,6 +57,7 @@ EXPECTED = {
         {
             may_read_staff_pages,
             may_review,
+            may_enter_records,
             reviews_every_office,
             may_manage_accounts,
             may_manage_schemes,
@@ -62,7 +66,7 @@ EXPECTED = {
         ALL_KINDS,
     ),
     "branch_staff": (
-        {may_read_staff_pages, may_review, is_branch_office_staff},
+        {may_read_staff_pages, may_review, may_enter_records, is_branch_office_staff},
         ("enterprises", "declarations"),
     ),
     "manager": ({may_read_staff_pages}, ()),

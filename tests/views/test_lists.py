@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from benchmarking.choices import DeclarationStatus, Grade, SchemeStatus
+from benchmarking.models import BranchOffice
 from benchmarking.selectors.progress import benchmarked_enterprises, counted_declarations, counted_schemes
 from benchmarking.services.declarations import declaration_withdraw
 from benchmarking.services.schemes import scheme_publish, scheme_withdraw
@@ -529,3 +530,46 @@ def test_dates_outside_the_calendar_are_explained_not_a_500(client, bureau_staff
         assert "日期应在 2000-01-01 至 2099-12-31 之间" in response.content.decode()
     export = client.get(f"{reverse(name.replace('-list', '-export'), args=['csv'])}?{query}")
     assert export.status_code in (200, 302)
+
+
+# -- the office choice offers only the offices a user may list ----------------------------------
+
+
+def office_options(html: str) -> list[str]:
+    select = re.search(r'<select name="branch_office"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "no office select"
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+@pytest.mark.parametrize("name", ["enterprise-list", "declaration-list"])
+def test_branch_staff_are_offered_only_their_own_office(client, branch_staff, office, other_office, name):
+    client.force_login(branch_staff)
+    assert office_options(client.get(reverse(name)).content.decode()) == ["全部", office.name]
+
+
+@pytest.mark.parametrize("name", ["enterprise-list", "declaration-list"])
+def test_bureau_staff_and_managers_are_offered_every_office(
+    client, bureau_staff, manager, office, other_office, name
+):
+    for user in (bureau_staff, manager):
+        client.force_login(user)
+        options = office_options(client.get(reverse(name)).content.decode())
+        assert options == ["全部", *BranchOffice.objects.values_list("name", flat=True)]
+        assert {office.name, other_office.name} <= set(options)
+
+
+@pytest.mark.parametrize("name", ["enterprise-list", "declaration-list"])
+def test_another_office_in_the_address_is_a_clear_error_for_branch_staff(
+    client, branch_staff, decls, office, other_office, name
+):
+    client.force_login(branch_staff)
+    response = client.get(reverse(name), {"branch_office": other_office.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "只能选择您所在的监管所" in html
+    assert "筛选条件有误" in html
+    assert list(response.context["object_list"]) == []
+    # Their own office still filters as before.
+    own = client.get(reverse(name), {"branch_office": office.pk})
+    assert "只能选择您所在的监管所" not in own.content.decode()
+    assert len(own.context["object_list"]) > 0

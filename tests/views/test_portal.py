@@ -370,9 +370,10 @@ def test_scheme_search_finds_published_schemes_only(ent_client, scheme, bureau_s
     from tests.factories import SchemeFactory
 
     SchemeFactory(code="YKDB-DRAFT-01", title="草稿方案 保温杯")  # a draft: the bureau's working paper
-    found = ent_client.get(reverse("portal-scheme-choose"), {"q": scheme.title[:4]})
+    # industry="": every industry (the scheme fixture's industry is not the enterprise's).
+    found = ent_client.get(reverse("portal-scheme-choose"), {"q": scheme.title[:4], "industry": ""})
     assert list(found.context["object_list"]) == [scheme]
-    nothing = ent_client.get(reverse("portal-scheme-choose"), {"q": "草稿方案"})
+    nothing = ent_client.get(reverse("portal-scheme-choose"), {"q": "草稿方案", "industry": ""})
     assert list(nothing.context["object_list"]) == []
     bad = ent_client.get(reverse("portal-scheme-choose"), {"industry": "not-a-number"})
     assert "所选行业不存在" in bad.content.decode()
@@ -409,7 +410,8 @@ def test_portal_pages_cost_a_fixed_number_of_queries(
     # session, the user with profile (benchmarking.backends), role groups, then the page's own reads.
     pages = {
         reverse("portal-home"): 6,
-        reverse("portal-scheme-choose"): 6,
+        # and the enterprise's industry, preset in the industry select.
+        reverse("portal-scheme-choose"): 7,
         reverse("portal-declaration-detail", args=[target.pk]): 11,
         reverse("portal-declaration-edit", args=[target.pk]): 8,
         reverse("portal-declaration-submit", args=[target.pk]): 11,
@@ -521,7 +523,7 @@ def test_an_overlong_search_is_refused_not_run(client, enterprise_user, scheme, 
 
 @pytest.mark.parametrize("page", ["999", "abc", "0"])
 def test_a_page_number_out_of_range_shows_a_page_not_a_404(ent_client, scheme, page):
-    response = ent_client.get(reverse("portal-scheme-choose"), {"page": page})
+    response = ent_client.get(reverse("portal-scheme-choose"), {"page": page, "industry": ""})
     assert response.status_code == 200
     assert list(response.context["object_list"]) == [scheme]
 
@@ -562,3 +564,92 @@ def test_a_stored_link_elsewhere_shows_as_text_asking_for_a_fix(ent_client, sche
     assert "https://phish.example/x" in page
     assert 'href="https://phish.example/x"' not in page
     assert "不是企业标准信息公共服务平台的地址" in page
+
+
+# -- the scheme chooser opens on the enterprise's own industry ------------------------------------
+
+
+@pytest.fixture
+def industry_schemes(enterprise, bureau_staff):
+    """Two published schemes in the enterprise's industry (one with its document uploaded),
+    one in another industry, and a draft in its industry."""
+    from benchmarking.services.schemes import scheme_publish
+    from tests.factories import IndicatorFactory, SchemeFactory
+
+    def published(**fields):
+        scheme = SchemeFactory(**fields)
+        IndicatorFactory(scheme=scheme, is_core=True)  # a scheme is published with a core indicator
+        return scheme_publish(scheme=scheme, actor=bureau_staff)
+
+    own = [published(code=f"YKDB-OWN-0{i}", industry=enterprise.industry) for i in (1, 2)]
+    own[0].document.save("方案.pdf", SimpleUploadedFile("方案.pdf", PDF))
+    elsewhere = published(code="YKDB-ELSE-01")
+    SchemeFactory(code="YKDB-DRAFT-09", industry=enterprise.industry)
+    return own, elsewhere
+
+
+def test_the_chooser_opens_on_the_enterprises_own_industry(ent_client, enterprise, industry_schemes):
+    own, _ = industry_schemes
+    response = ent_client.get(reverse("portal-scheme-choose"))
+    assert list(response.context["object_list"]) == own
+    html = response.content.decode()
+    assert re.search(rf'<option value="{enterprise.industry.pk}" selected>', html)
+    assert f"只显示本企业所属行业“{enterprise.industry}”的方案" in html
+    # The way out: every industry, keeping the search.
+    widen = re.search(r'<a href="\?([^"]*)" data-widen>', html).group(1)
+    assert widen == "industry="
+    assert ">全部行业</option>" in html
+
+
+def test_the_chooser_widens_to_every_industry_and_searches_within_it(ent_client, industry_schemes):
+    own, elsewhere = industry_schemes
+    everything = ent_client.get(reverse("portal-scheme-choose"), {"industry": ""})
+    assert list(everything.context["object_list"]) == [elsewhere, *own]  # by code
+    assert "data-widen" not in everything.content.decode()
+    found = ent_client.get(reverse("portal-scheme-choose"), {"industry": "", "q": "ELSE"})
+    assert list(found.context["object_list"]) == [elsewhere]
+    # Searching the default view stays in the industry, and offers to look in every one.
+    narrowed = ent_client.get(reverse("portal-scheme-choose"), {"q": "ELSE"})
+    assert list(narrowed.context["object_list"]) == []
+    assert "在全部行业中查找" in narrowed.content.decode()
+
+
+def test_each_card_links_to_its_document_which_the_enterprise_may_download(ent_client, industry_schemes):
+    own, _ = industry_schemes
+    html = ent_client.get(reverse("portal-scheme-choose")).content.decode()
+    link = re.search(r'<a href="([^"]+)" target="_blank" rel="noopener" data-document>查看方案文本</a>', html)
+    assert link and link.group(1) == own[0].document.url
+    assert html.count("data-document") == 1  # the other scheme has no document yet
+    assert "方案文本暂未上传" in html
+    download = ent_client.get(link.group(1))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+
+
+# -- the portal home puts what needs doing first ---------------------------------------------------
+
+
+def test_the_portal_home_lists_returns_then_drafts_then_the_rest(
+    ent_client, enterprise, enterprise_user, scheme, executed_standard, bureau_staff
+):
+    draft = make_declaration(enterprise_user, enterprise, scheme, executed_standard, model="DRAFT-1")
+    returned = make_declaration(enterprise_user, enterprise, scheme, executed_standard, model="BACK-1")
+    declaration_submit(declaration=returned, actor=enterprise_user)
+    declaration_return(declaration=returned, actor=bureau_staff, comment="请补充检测报告")
+    waiting = make_declaration(enterprise_user, enterprise, scheme, executed_standard, model="WAIT-1")
+    declaration_submit(declaration=waiting, actor=enterprise_user)
+    html = ent_client.get(reverse("portal-home")).content.decode()
+    attention, drafts, rest, details = (
+        html.index('id="attention-title"'),
+        html.index('id="drafts-title"'),
+        html.index('id="declarations-title"'),
+        html.index('id="enterprise-title"'),
+    )
+    assert attention < drafts < rest < details
+    assert "请补充检测报告" in html[attention:drafts]
+    assert reverse("portal-declaration-edit", args=[returned.pk]) in html[attention:drafts]
+    assert reverse("portal-declaration-edit", args=[draft.pk]) in html[drafts:rest]
+    assert "继续填写" in html[drafts:rest]
+    # Each declaration once: the returned and the draft are not listed again below.
+    assert "WAIT-1" in html[rest:details] and "DRAFT-1" not in html[rest:details]
+    assert "BACK-1" not in html[rest:details]

@@ -1,0 +1,112 @@
+"""What the staff home page (``/``) answers: what is waiting for this user, and how the
+千项计划 stands. Every figure is read from the selector that owns it — the review queue's
+scope (``declarations.pending_review``) and the dashboard (``dashboard.dashboard_for``) —
+so the home page never disagrees with the page it links to. A fixed number of queries,
+whatever the number of records.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ..access import (
+    branch_office_id_of,
+    enterprise_scope,
+    is_branch_office_staff,
+    may_read_staff_pages,
+    may_review,
+)
+from ..choices import DeclarationStatus
+from ..models import BranchOffice, Declaration
+from ..scoping import visible_to
+from .dashboard import Dashboard, OfficeRow, dashboard_for
+from .declarations import pending_review
+
+# How many of the offices lowest in completion the page names.
+BOTTOM_OFFICES = 3
+
+
+@dataclass(frozen=True)
+class ReviewWork:
+    """A reviewer's waiting work: the review queue and the returns not yet resubmitted."""
+
+    pending: int
+    oldest_pk: int | None  # the declaration waiting longest, the queue's first row
+    oldest_waited_days: int | None  # Beijing calendar days since it was submitted
+    returned: int
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    review: ReviewWork | None  # None for those who do not review (managers)
+    dashboard: Dashboard | None  # None for a branch login not tied to an office
+    own_office: OfficeRow | None  # a branch office's row of the 考核 table, ranked among all
+    ranked_offices: int  # how many offices have a quota, so are ranked
+    bottom_offices: list[OfficeRow]  # for those who see every office: the lowest completions
+
+
+def calendar_days_since(instant: dt.datetime, today: dt.date) -> int:
+    """Whole Beijing calendar days from ``instant``'s day to ``today``: submitted yesterday at
+    23:50 is 1 day, however few hours ago that was."""
+    return (today - timezone.localtime(instant).date()).days
+
+
+def review_work(user, *, today: dt.date) -> ReviewWork:
+    """The review queue's count and oldest row, in the queue's own scope and order, and this
+    user's returned declarations still waiting for the enterprise. 3 queries."""
+    pending = pending_review(user)
+    oldest = pending.values_list("pk", "submitted_at").first()
+    returned = visible_to(user, Declaration).filter(status=DeclarationStatus.RETURNED).count()
+    return ReviewWork(
+        pending=pending.count(),
+        oldest_pk=oldest[0] if oldest else None,
+        oldest_waited_days=calendar_days_since(oldest[1], today) if oldest and oldest[1] else None,
+        returned=returned,
+    )
+
+
+def viewer_office(user) -> BranchOffice | None:
+    """The branch office a branch-office login works in (None if not tied to one)."""
+    office_id = branch_office_id_of(user)
+    return BranchOffice.objects.filter(pk=office_id).first() if office_id else None
+
+
+def staff_home(user) -> StaffHome:
+    """The home page of a bureau, branch-office or manager login. Branch-office staff see
+    the figures their dashboard shows (their office's share, their row ranked among all);
+    the others the city's, and the offices lowest in completion."""
+    if not may_read_staff_pages(user):
+        raise PermissionError("staff_home is for staff logins")
+    today = timezone.localdate()
+    review = review_work(user, today=today) if may_review(user) else None
+    if is_branch_office_staff(user):
+        office = viewer_office(user)
+        if office is None:
+            return StaffHome(
+                review=review, dashboard=None, own_office=None, ranked_offices=0, bottom_offices=[]
+            )
+        dashboard = dashboard_for(as_of=today, branch_office=office)
+        own = next((row for row in dashboard.offices if row.office.pk == office.pk), None)
+        return StaffHome(
+            review=review,
+            dashboard=dashboard,
+            own_office=own,
+            ranked_offices=_ranked_offices(dashboard),
+            bottom_offices=[],
+        )
+    dashboard = dashboard_for(as_of=today, sort="completion")
+    sees_every_office = enterprise_scope(user, write=False).everything
+    bottom = [row for row in dashboard.offices if row.completion is not None][:BOTTOM_OFFICES]
+    return StaffHome(
+        review=review,
+        dashboard=dashboard,
+        own_office=None,
+        ranked_offices=_ranked_offices(dashboard),
+        bottom_offices=bottom if sees_every_office else [],
+    )
+
+
+def _ranked_offices(dashboard: Dashboard) -> int:
+    # The 考核 table ranks the offices with a quota; the quotas come prefetched with the plan.
+    return len(dashboard.plan.quotas.all()) if dashboard.plan else 0
