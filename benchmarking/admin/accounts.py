@@ -7,10 +7,11 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ..access import may_manage_accounts
 from ..models import UserProfile
+from ..people import chinese_name
 from ..selectors.logins import limited_addresses, recent_lifts
 from ..services.logins import address_limit_lift
 from .base import HistoryAdmin, ScopedAdminMixin
@@ -31,7 +32,13 @@ class UserProfileAdmin(ScopedAdminMixin, HistoryAdmin):
     # user, branch_office and enterprise columns.
     list_select_related = ("user", "branch_office", "enterprise")
     list_filter = ("branch_office",)
-    search_fields = ("user__username", "user__first_name", "enterprise__name", "enterprise__credit_code")
+    search_fields = (
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "enterprise__name",
+        "enterprise__credit_code",
+    )
     autocomplete_fields = ("user", "enterprise")
 
 
@@ -43,8 +50,12 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Django's user admin, with the user's branch office or enterprise on the same page."""
 
     inlines = (UserProfileInline,)
-    list_display = ("username", "first_name", "email", "is_staff", "is_active", "last_login")
+    list_display = ("username", "name", "email", "is_staff", "is_active", "last_login")
     list_filter = ("groups", "is_staff", "is_active")
+
+    @admin.display(description=gettext_lazy("姓名"), ordering="last_name")
+    def name(self, user):
+        return chinese_name(user)
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser makes superusers or grants single permissions; staff assign role groups.

@@ -1,5 +1,7 @@
 """Shared admin pieces: the reason/grade prompt behind workflow actions."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -20,6 +22,7 @@ from simple_history.models import ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..models import EditConflict, Enterprise
+from ..numbers import plain_decimal
 from ..scoping import editable_by, may_change, visible_to
 from ..validators import strip_invisible
 
@@ -177,12 +180,17 @@ class ServiceErrorsAsMessagesMixin:
 
 
 class _LabelledChanges(HistoricalRecordContextHelper):
-    """Shows a changed choice by its label (已提交), not its stored value (submitted)."""
+    """Shows a changed choice by its label (已提交), not its stored value (submitted), and a
+    number as typed."""
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if field.choices and not isinstance(value, list):
             return dict(field.flatchoices).get(value, value)
+        if value is None:
+            return "—"  # not "None"
+        if isinstance(value, Decimal):
+            return plain_decimal(value)  # 85, not 85.000000
         return super().prepare_delta_change_value(change, value)
 
 

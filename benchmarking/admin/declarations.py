@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Direction, Grade
 from ..models import Declaration, DeclarationEvent, DeclarationEvidence, DeclarationItem
+from ..people import full_name
 from ..services.declarations import (
     EDITABLE_FIELDS,
     declaration_create,
@@ -30,6 +31,7 @@ from .base import (
     prompt_then_run,
     run_for_each,
 )
+from .numbers import PlainDecimalsMixin
 
 
 class DeclarationItemForm(forms.ModelForm):
@@ -41,14 +43,11 @@ class DeclarationItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.indicator_id is None:
             return
-        # Each indicator takes one kind of answer: disable the other field on its row.
-        if self.instance.indicator.direction == Direction.PASS_FAIL:
-            self.fields["value"].disabled = True
-        else:
-            self.fields["passed"].disabled = True
-            if self.instance.value is not None:
-                # 92, not 92.000000.
-                self.initial["value"] = format(self.instance.value.normalize(), "f")
+        # Each indicator takes one kind of answer: disable the other field on its row. (A read-only
+        # page, a published declaration, leaves "value" out: it shows the value as typed instead.)
+        other = "value" if self.instance.indicator.direction == Direction.PASS_FAIL else "passed"
+        if other in self.fields:
+            self.fields[other].disabled = True
 
 
 def _declared_values(formset) -> dict:
@@ -65,7 +64,7 @@ def _declared_values(formset) -> dict:
     return values
 
 
-class DeclarationItemInline(admin.TabularInline):
+class DeclarationItemInline(PlainDecimalsMixin, admin.TabularInline):
     """One row per indicator of the scheme, created with the declaration; staff fill the values."""
 
     formset = NoPerRowQueriesFormSet
@@ -105,10 +104,14 @@ class DeclarationEventInline(admin.TabularInline):
 
     formset = NoPerRowQueriesFormSet
     model = DeclarationEvent
-    fields = ("at", "action", "from_status", "to_status", "actor", "comment")
+    fields = ("at", "action", "from_status", "to_status", "actor_name", "comment")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("操作人"))
+    def actor_name(self, event):
+        return full_name(event.actor)
 
     def get_queryset(self, request):
         # actor column of each row.
@@ -197,7 +200,7 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
         "submitted_at",
         "published_at",
         "withdrawn_at",
-        "created_by",
+        "created_by_name",
         "created_at",
         "updated_at",
     )
@@ -223,7 +226,7 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
                     "submitted_at",
                     "published_at",
                     "withdrawn_at",
-                    "created_by",
+                    "created_by_name",
                     "created_at",
                     "updated_at",
                 )
@@ -235,6 +238,10 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
     @admin.display(description=_("技术方案"), ordering="scheme__code")
     def scheme_code(self, obj):
         return obj.scheme.code
+
+    @admin.display(description=_("录入人"))
+    def created_by_name(self, obj):
+        return full_name(obj.created_by)
 
     def get_inlines(self, request, obj):
         if obj is None:
@@ -347,7 +354,7 @@ class DeclarationAdmin(DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsM
 
 
 @admin.register(DeclarationItem)
-class DeclarationItemAdmin(ScopedAdminMixin, ReadOnlyAdmin, HistoryAdmin):
+class DeclarationItemAdmin(PlainDecimalsMixin, ScopedAdminMixin, ReadOnlyAdmin, HistoryAdmin):
     """Values are entered on their declaration, where the grade is recomputed."""
 
     list_display = ("declaration", "indicator", "value", "passed", "comparison")
@@ -372,7 +379,7 @@ class DeclarationEvidenceAdmin(ScopedAdminMixin, ReadOnlyAdmin, HistoryAdmin):
 class DeclarationEventAdmin(ScopedAdminMixin, ReadOnlyAdmin):
     """The workflow history across all declarations."""
 
-    list_display = ("at", "declaration", "action", "from_status", "to_status", "actor", "comment")
+    list_display = ("at", "declaration", "action", "from_status", "to_status", "actor_name", "comment")
     # declaration (with its enterprise) and actor columns.
     list_select_related = ("declaration__enterprise", "actor")
     list_filter = ("action", "to_status")
@@ -383,3 +390,7 @@ class DeclarationEventAdmin(ScopedAdminMixin, ReadOnlyAdmin):
         "comment",
     )
     date_hierarchy = "at"
+
+    @admin.display(description=_("操作人"), ordering="actor__last_name")
+    def actor_name(self, event):
+        return full_name(event.actor)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access import branch_office_id_of, is_branch_office_staff, may_manage_accounts
 from ..forms.errors import add_service_error
 from ..models import BranchOffice, Enterprise
+from ..people import full_name
 from ..services.accounts import enterprise_account_create, enterprise_account_invite
 from ..validators import credit_code_region_note, normalize_credit_code
 from .base import HistoryAdmin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, VersionedModelForm
@@ -81,17 +82,24 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
     )
     autocomplete_fields = ("industry",)
     date_hierarchy = "created_at"
-    readonly_fields = ("credit_code_override_by", "created_at", "updated_at")
+    readonly_fields = ("credit_code_override_by_name", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "credit_code", "branch_office", "industry", "seen_version")}),
         (_("联系方式"), {"fields": ("address", "legal_representative", "contact_person", "phone", "email")}),
         (_("浙江省品牌与标准"), {"fields": ("zhejiang_made", "standard_leader")}),
         (
             _("代码校验例外（仅工作人员）"),
-            {"classes": ("collapse",), "fields": ("credit_code_override_reason", "credit_code_override_by")},
+            {
+                "classes": ("collapse",),
+                "fields": ("credit_code_override_reason", "credit_code_override_by_name"),
+            },
         ),
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
+
+    @admin.display(description=_("例外确认人"))
+    def credit_code_override_by_name(self, obj):
+        return full_name(obj.credit_code_override_by) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         # A pasted code with spaces or full-width characters still finds its enterprise.

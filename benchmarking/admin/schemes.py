@@ -17,6 +17,7 @@ from .base import (
     prompt_then_run,
     run_for_each,
 )
+from .numbers import PlainDecimalsMixin
 
 
 class _DraftOnlyInline:
@@ -46,7 +47,7 @@ class SchemeBenchmarkInline(_DraftOnlyInline, admin.TabularInline):
         return super().get_queryset(request).select_related("standard")
 
 
-class IndicatorInline(_DraftOnlyInline, admin.TabularInline):
+class IndicatorInline(PlainDecimalsMixin, _DraftOnlyInline, admin.TabularInline):
     formset = NoPerRowQueriesFormSet
     model = Indicator
     fields = (
@@ -175,7 +176,7 @@ class IndicatorReferenceValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(_DraftSchemeChoices, ScopedAdminMixin, HistoryAdmin):
+class IndicatorAdmin(PlainDecimalsMixin, _DraftSchemeChoices, ScopedAdminMixin, HistoryAdmin):
     list_display = ("name", "scheme", "direction", "benchmark", "unit", "is_core", "order")
     # scheme column.
     list_select_related = ("scheme",)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..numbers import plain_decimal
 from .engine import FieldChange
 
 __all__ = ["ShownChange", "ShownUpdate", "clears_anything", "describe_updates", "field_label"]
@@ -128,7 +129,7 @@ def shown_value(record, name: str, value, related: dict) -> str:
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 12.50 → 12.5, 1.2E+2 → 120
+        return plain_decimal(value)  # 12.50 → 12.5, 1.2E+2 → 120
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):

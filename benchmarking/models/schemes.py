@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import Direction, SchemeStatus
+from ..numbers import plain_decimal
 from ..uploads import validate_document_upload
 from .base import VersionedModel
 from .fields import SchemeCodeField
@@ -224,8 +225,7 @@ class Indicator(models.Model):
     def benchmark_display(self) -> str:
         """The benchmark as a reader expects to see it: ≥ 50, ≤ 0.3, 10–20, 合格."""
 
-        def fmt(value):
-            return format(value.normalize(), "f") if value is not None else ""
+        fmt = plain_decimal
 
         unit = f" {self.unit}" if self.unit else ""
         if self.direction == Direction.HIGHER_BETTER:

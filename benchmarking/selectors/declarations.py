@@ -18,6 +18,7 @@ from ..models import (
     DeclarationEvent,
     DeclarationItem,
 )
+from ..numbers import plain_decimal
 from ..rules import MEETS, GradedItem, grade_explanation
 from ..scoping import visible_to
 
@@ -90,9 +91,7 @@ def review_queue(user) -> QuerySet[Declaration]:
 
 def format_value(value: Decimal | None) -> str:
     """A declared or benchmark number as typed: 92, not 92.000000; 0.5, not 5E-1."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")
+    return plain_decimal(value)
 
 
 def item_display(item: DeclarationItem) -> str:

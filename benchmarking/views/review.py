@@ -23,6 +23,7 @@ from ..filters import ReviewQueueFilter
 from ..forms.errors import add_service_error
 from ..forms.review import PublishForm, ReturnForm
 from ..models import Declaration, DeclarationAction
+from ..people import full_name
 from ..scoping import visible_to
 from ..selectors.declarations import (
     declaration_grade_explained,
@@ -168,7 +169,7 @@ class _ReviewMoveView(ReviewDetailView):
         params = {"status": current.get_status_display()}
         if last_move.actor_id == self.request.user.pk:
             return _("您已处理过该声明（当前状态：%(status)s）。") % params
-        params["actor"] = last_move.actor.get_full_name() or last_move.actor.get_username()
+        params["actor"] = full_name(last_move.actor)
         return _("该声明已被其他工作人员处理（当前状态：%(status)s，操作人：%(actor)s）。") % params
 
 

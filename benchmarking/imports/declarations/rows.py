@@ -21,6 +21,7 @@ from ...access import enterprise_scope
 from ...choices import DeclarationStatus, Direction, SchemeStatus
 from ...columns import DECLARATION_PAIR_HEADERS, DECLARATION_TEMPLATE_PAIRS
 from ...models import Declaration, Enterprise, Indicator, Standard, TechnicalScheme
+from ...numbers import plain_decimal
 from ...services.errors import CLOCK_TOLERANCE
 from ...validators import normalize_credit_code, normalize_standard_number, validate_national_platform_url
 from .. import cells
@@ -191,7 +192,7 @@ def _example_value(indicator: Indicator) -> str:
     value = indicator.benchmark_value
     if indicator.direction == Direction.RANGE:
         value = indicator.benchmark_min if indicator.benchmark_min is not None else indicator.benchmark_max
-    return f"{(value if value is not None else Decimal(0)).normalize():f}"
+    return plain_decimal(value if value is not None else Decimal(0))
 
 
 def example_row(actor) -> dict[str, object]:
