@@ -9,14 +9,15 @@ class BenchmarkingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         from .counting_triggers import reinstall_after_migrate
         from .security import grant_axes_permissions_to_bureau_staff
-        from .sessions import mark_touched
+        from .sessions import mark_touched, say_logged_out
 
         post_migrate.connect(
             grant_axes_permissions_to_bureau_staff, dispatch_uid="benchmarking.grant_axes_permissions"
         )
         post_migrate.connect(reinstall_after_migrate, dispatch_uid="benchmarking.counts_triggers")
         user_logged_in.connect(mark_touched, dispatch_uid="benchmarking.session_touched")
+        user_logged_out.connect(say_logged_out, dispatch_uid="benchmarking.said_logged_out")

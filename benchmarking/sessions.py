@@ -9,8 +9,10 @@ within that much and a user clicking through pages costs no write at all.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # The session key holding when the expiry was last pushed back (Unix seconds).
 TOUCHED_KEY = "_touched_at"
@@ -23,6 +25,14 @@ def _now() -> int:
 def mark_touched(sender, request, user, **kwargs) -> None:
     """user_logged_in: logging in saves the session anyway; record that as a touch."""
     request.session[TOUCHED_KEY] = _now()
+
+
+def say_logged_out(sender, request, user, **kwargs) -> None:
+    """user_logged_out (the site's and the admin's logout alike): the page the user lands on
+    says the logout worked, so someone on a shared office PC can see it did. The message
+    outlives the session being flushed: the messages framework keeps it in a cookie."""
+    if request is not None and hasattr(request, "_messages"):
+        messages.success(request, _("您已退出登录。"))
 
 
 class IdleSessionMiddleware:

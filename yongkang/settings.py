@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    # django-axes under a Chinese name in the admin (its app has none to translate).
+    "benchmarking.login_protection.LoginProtectionConfig",
     "django_filters",
     "simple_history",
     "benchmarking",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A lost database connection (a restart, a failover) answers 503 "try again", not 500.
     "benchmarking.outages.DatabaseUnavailableMiddleware",
+    # A view's bare 405 (a GET on a POST-only address) gets the site's page; Django has no handler405.
+    "benchmarking.error_pages.MethodNotAllowedPageMiddleware",
     # A move a person makes is stamped now: a service refuses a past date during a request.
     "benchmarking.interactive.InteractiveMovesMiddleware",
     # Names the logged-in user on every history record written during a request.
@@ -136,11 +139,15 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# A refused form says so in Chinese, in the site's layout (Django's own page is English).
+CSRF_FAILURE_VIEW = "benchmarking.error_pages.csrf_failure"
 
 # Chinese for everyone: a browser set to English (common on office PCs) must not
 # switch the bureau's tool to English, so no LocaleMiddleware and one language.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Our own translations first: what django-axes and simple-history leave in English, and Django's
+# sentences that read awkwardly (locale/zh_Hans/LC_MESSAGES/django.po; compiled .mo committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -248,7 +255,7 @@ CONTENT_SECURITY_POLICY = {
 # address lock that pair for AXES_COOLOFF_TIME. Keyed on the pair, not the address alone,
 # so a crowd behind one office NAT do not lock each other out, and not the username
 # alone, so nobody elsewhere can lock a user out. Bureau staff unlock in the admin
-# (Axes → Access attempts → delete) or with `manage.py axes_reset_username USERNAME`.
+# (登录保护 → 登录失败计数 → delete) or with `manage.py axes_reset_username USERNAME`.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", 15)))

@@ -2,8 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from benchmarking.forms.accounts import SiteURLPasswordResetForm
 
@@ -12,6 +15,9 @@ admin.site.site_title = _("对标达标工作台")
 admin.site.index_title = _("数据录入与审核")
 
 urlpatterns = [
+    # Browsers and bookmark tools ask for /favicon.ico whatever a page links; the icon is an SVG in
+    # static/. Lazy: the static file's (hashed, in production) address is known once settings load.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("admin/", admin.site.urls),
     # Before Django's own: the forgotten-password mail links to SITE_URL, not to the request's Host.
     path(
