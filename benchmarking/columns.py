@@ -36,21 +36,21 @@ _declaration_status = choice_label(Declaration._meta.get_field("status"))
 _grade = choice_label(Declaration._meta.get_field("grade"))
 
 ENTERPRISE_FIELDS: tuple[Column, ...] = (
-    Column("统一社会信用代码", lambda e: e.credit_code, width=22),
-    Column("企业名称", lambda e: e.name, width=30),
-    Column("所属监管所", lambda e: e.branch_office.name, width=16),
-    Column("行业", lambda e: e.industry.name, width=12),
-    Column("地址", lambda e: e.address, width=30),
+    Column("统一社会信用代码", lambda e: e.credit_code),
+    Column("企业名称", lambda e: e.name),
+    Column("所属监管所", lambda e: e.branch_office.name),
+    Column("行业", lambda e: e.industry.name),
+    Column("地址", lambda e: e.address),
     Column("法定代表人", lambda e: e.legal_representative),
     Column("联系人", lambda e: e.contact_person),
-    Column("联系电话", lambda e: e.phone, width=16),
-    Column("电子邮箱", lambda e: e.email, width=24),
-    Column("浙江制造/品字标认证", lambda e: e.zhejiang_made, width=12),
-    Column("企业标准“领跑者”", lambda e: e.standard_leader, width=12),
+    Column("联系电话", lambda e: e.phone),
+    Column("电子邮箱", lambda e: e.email),
+    Column("浙江制造/品字标认证", lambda e: e.zhejiang_made),
+    Column("企业标准“领跑者”", lambda e: e.standard_leader),
 )
 ENTERPRISE_EXPORT: tuple[Column, ...] = (
     *ENTERPRISE_FIELDS,
-    Column("已计入对标结果数", lambda e: e.counted_results, number_format=COUNT, width=12),
+    Column("已计入对标结果数", lambda e: e.counted_results, number_format=COUNT),
 )
 
 # Schemes: one row per indicator, the scheme's own columns repeated on each of its rows (a
@@ -72,30 +72,30 @@ def _indicator(read: Callable[[Any], Any]) -> Callable[[SchemeRow], Any]:
 STANDARD_SEPARATOR = "；"
 
 SCHEME_FIELDS: tuple[Column, ...] = (
-    Column("方案编号", lambda r: r.scheme.code, width=18),
-    Column("方案名称", lambda r: r.scheme.title, width=36),
-    Column("产品类别", lambda r: r.scheme.product_category, width=16),
-    Column("行业", lambda r: r.scheme.industry.name, width=12),
-    Column("发布机构", lambda r: r.scheme.publisher, width=24),
-    Column("对标标准", lambda r: r.standards, width=36),
-    Column("状态", lambda r: _scheme_status(r.scheme.status), width=10),
-    Column("发布时间", lambda r: r.scheme.published_at, number_format=DATETIME, width=17),
-    Column("撤销时间", lambda r: r.scheme.withdrawn_at, number_format=DATETIME, width=17),
-    Column("撤销理由", lambda r: r.scheme.withdraw_reason, width=24),
-    Column("指标名称", _indicator(lambda i: i.name), width=20),
-    Column("单位", _indicator(lambda i: i.unit), width=10),
-    Column("检测方法", _indicator(lambda i: i.test_method), width=24),
-    Column("排序", _indicator(lambda i: i.order), number_format=COUNT, width=8),
-    Column("核心指标", _indicator(lambda i: i.is_core), width=10),
-    Column("比较方式", _indicator(lambda i: _direction(i.direction)), width=24),
-    Column("对标值", _indicator(lambda i: i.benchmark_value), width=12),
-    Column("区间下限", _indicator(lambda i: i.benchmark_min), width=12),
-    Column("区间上限", _indicator(lambda i: i.benchmark_max), width=12),
-    Column("要求说明", _indicator(lambda i: i.requirement), width=30),
+    Column("方案编号", lambda r: r.scheme.code),
+    Column("方案名称", lambda r: r.scheme.title),
+    Column("产品类别", lambda r: r.scheme.product_category),
+    Column("行业", lambda r: r.scheme.industry.name),
+    Column("发布机构", lambda r: r.scheme.publisher),
+    Column("对标标准", lambda r: r.standards),
+    Column("状态", lambda r: _scheme_status(r.scheme.status)),
+    Column("发布时间", lambda r: r.scheme.published_at, number_format=DATETIME),
+    Column("撤销时间", lambda r: r.scheme.withdrawn_at, number_format=DATETIME),
+    Column("撤销理由", lambda r: r.scheme.withdraw_reason),
+    Column("指标名称", _indicator(lambda i: i.name)),
+    Column("单位", _indicator(lambda i: i.unit)),
+    Column("检测方法", _indicator(lambda i: i.test_method)),
+    Column("排序", _indicator(lambda i: i.order), number_format=COUNT),
+    Column("核心指标", _indicator(lambda i: i.is_core)),
+    Column("比较方式", _indicator(lambda i: _direction(i.direction))),
+    Column("对标值", _indicator(lambda i: i.benchmark_value)),
+    Column("区间下限", _indicator(lambda i: i.benchmark_min)),
+    Column("区间上限", _indicator(lambda i: i.benchmark_max)),
+    Column("要求说明", _indicator(lambda i: i.requirement)),
 )
 SCHEME_EXPORT: tuple[Column, ...] = (
     *SCHEME_FIELDS,
-    Column("已计入对标结果数", lambda r: r.scheme.counted_results, number_format=COUNT, width=12),
+    Column("已计入对标结果数", lambda r: r.scheme.counted_results, number_format=COUNT),
 )
 # What the scheme rows read beyond the scheme's own row: its indicators (the indicator
 # columns) and its benchmark standards (对标标准), in their display order.
@@ -124,18 +124,18 @@ def scheme_export_rows(schemes: Iterable[Any]) -> Iterator[SchemeRow]:
 # with its enterprise, office, industry, scheme and standard: building those six model
 # instances per row took most of the export's time.
 DECLARATION_FIELDS: tuple[Column, ...] = (
-    Column("统一社会信用代码", itemgetter("enterprise__credit_code"), width=22),
-    Column("企业名称", itemgetter("enterprise__name"), width=30),
-    Column("方案编号", itemgetter("scheme__code"), width=18),
-    Column("产品名称", itemgetter("product_name"), width=20),
-    Column("产品型号", itemgetter("product_model"), width=16),
-    Column("执行标准编号", itemgetter("executed_standard__number"), width=22),
-    Column("声明日期", itemgetter("declared_on"), number_format=DATE, width=12),
-    Column("企业标准信息公共服务平台链接", itemgetter("national_platform_url"), width=30),
+    Column("统一社会信用代码", itemgetter("enterprise__credit_code")),
+    Column("企业名称", itemgetter("enterprise__name")),
+    Column("方案编号", itemgetter("scheme__code")),
+    Column("产品名称", itemgetter("product_name")),
+    Column("产品型号", itemgetter("product_model")),
+    Column("执行标准编号", itemgetter("executed_standard__number")),
+    Column("声明日期", itemgetter("declared_on"), number_format=DATE),
+    Column("企业标准信息公共服务平台链接", itemgetter("national_platform_url")),
     # Status and dates are columns of the import too: a historic record imports as what it was.
-    Column("状态", lambda d: _declaration_status(d["status"]), width=10),
-    Column("发布时间", itemgetter("published_at"), number_format=DATETIME, width=17),
-    Column("撤回时间", itemgetter("withdrawn_at"), number_format=DATETIME, width=17),
+    Column("状态", lambda d: _declaration_status(d["status"])),
+    Column("发布时间", itemgetter("published_at"), number_format=DATETIME),
+    Column("撤回时间", itemgetter("withdrawn_at"), number_format=DATETIME),
 )
 # After the fields, the export and the import template have the indicator values as pairs of
 # columns 指标1 | 声明值1 | 指标2 | 声明值2 | … (``declaration_export_table`` builds them: as
@@ -143,10 +143,10 @@ DECLARATION_FIELDS: tuple[Column, ...] = (
 DECLARATION_PAIR_HEADERS = ("指标", "声明值")
 DECLARATION_TEMPLATE_PAIRS = 12
 DECLARATION_COMPUTED: tuple[Column, ...] = (
-    Column("所属监管所", itemgetter("enterprise__branch_office__name"), width=16),
-    Column("行业", itemgetter("enterprise__industry__name"), width=12),
-    Column("方案名称", itemgetter("scheme__title"), width=36),
-    Column("对标水平", lambda d: _grade(d["grade"]), width=10),
+    Column("所属监管所", itemgetter("enterprise__branch_office__name")),
+    Column("行业", itemgetter("enterprise__industry__name")),
+    Column("方案名称", itemgetter("scheme__title")),
+    Column("对标水平", lambda d: _grade(d["grade"])),
 )
 # The fixed columns of the export, without the pairs.
 DECLARATION_EXPORT: tuple[Column, ...] = (*DECLARATION_FIELDS, *DECLARATION_COMPUTED)
@@ -191,8 +191,8 @@ def declaration_pair_columns(count: int) -> list[Column]:
     columns = []
     for n in range(count):
         columns += [
-            Column(f"{indicator}{n + 1}", partial(_pair_cell, n=n, part=0), width=16),
-            Column(f"{value}{n + 1}", partial(_pair_cell, n=n, part=1), width=10),
+            Column(f"{indicator}{n + 1}", partial(_pair_cell, n=n, part=0)),
+            Column(f"{value}{n + 1}", partial(_pair_cell, n=n, part=1)),
         ]
     return columns
 

@@ -26,6 +26,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from .selectors.dashboard import MEASURE_LABELS, Dashboard
+from .sheet_layout import ColumnWidths, lay_out_xlsxwriter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -49,7 +50,7 @@ class Column:
     value: Callable[[Any], Any]
     # An Excel number format for numbers and dates, e.g. "0.0%" or "yyyy-mm-dd".
     number_format: str = ""
-    width: int = 14
+    # No width: every column is as wide as its header and first rows (sheet_layout).
 
 
 @dataclass
@@ -116,7 +117,8 @@ def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    """A workbook with one sheet per ``Sheet``: bold frozen header row, real numbers and dates."""
+    """A workbook with one sheet per ``Sheet``: bold header row, frozen and filtered, columns
+    sized to their content (``sheet_layout``), real numbers and dates."""
     buffer = io.BytesIO()
     # constant_memory streams rows to disk as they are written, so a long list costs little memory.
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": False, "constant_memory": True})
@@ -143,16 +145,20 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
             row_index += 1
         header_row = row_index
         for col_index, column in enumerate(sheet.columns):
-            worksheet.set_column(col_index, col_index, column.width)
             worksheet.write_string(header_row, col_index, column.header, bold)
-        worksheet.freeze_panes(header_row + 1, 0)
+        widths = ColumnWidths([column.header for column in sheet.columns])
+        see = widths.see
         # Each column's reader and number format (None: the value's own), found once per sheet.
         cells = [(column.value, number_format(column)) for column in sheet.columns]
         write_string = worksheet.write_string
         for item in sheet.rows:
             row_index += 1
+            measuring = widths.sampling  # the first rows only: see sheet_layout
+            widths.next_row()
             for col_index, (read, column_format) in enumerate(cells):
                 value = read(item)
+                if measuring:
+                    see(col_index, value)
                 if type(value) is str:
                     # Most cells: text, written as below without going through _plain.
                     if value:
@@ -174,6 +180,8 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
                     worksheet.write_datetime(row_index, col_index, value, fmt)
                 else:
                     worksheet.write_number(row_index, col_index, value, fmt)
+        # Frozen header, autofilter and widths: XlsxWriter writes them at close, so after the rows.
+        lay_out_xlsxwriter(worksheet, widths, header_row=header_row, last_row=row_index)
     workbook.close()
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     return _download_headers(response, filename)
@@ -237,14 +245,14 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
     summary = Sheet(
         "汇总",
         [
-            Column("指标", lambda m: m.label + ("（全市）" if m.citywide else ""), width=22),
+            Column("指标", lambda m: m.label + ("（全市）" if m.citywide else "")),
             Column("完成数", lambda m: m.count),
             Column("目标数", lambda m: m.target),
             Column("完成率", lambda m: m.share, number_format=percent),
-            Column("计划开始前已完成", lambda m: m.baseline, width=18),
-            Column("按时间进度应完成", lambda m: m.expected, width=18),
-            Column("超前(+)/落后(-)", lambda m: m.ahead_by, width=16),
-            Column("按近90天速度预计完成日期", lambda m: _projection_text(m, plan), width=30),
+            Column("计划开始前已完成", lambda m: m.baseline),
+            Column("按时间进度应完成", lambda m: m.expected),
+            Column("超前(+)/落后(-)", lambda m: m.ahead_by),
+            Column("按近90天速度预计完成日期", lambda m: _projection_text(m, plan)),
         ],
         dashboard.measures,
         preamble=preamble,
@@ -252,8 +260,8 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
     offices = Sheet(
         "监管所考核",
         [
-            Column("排名", lambda r: r.rank, width=8),
-            Column("监管所", lambda r: r.office.name, width=20),
+            Column("排名", lambda r: r.rank),
+            Column("监管所", lambda r: r.office.name),
             Column("对标企业", lambda r: r.enterprises),
             Column("企业任务数", lambda r: r.enterprise_quota),
             Column("对标结果", lambda r: r.results),
@@ -263,7 +271,6 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
             Column(
                 "对照时间进度",
                 lambda r: r.pace_band and f"{r.pace_band.colour}：{r.pace_band.label}",
-                width=30,
             ),
         ],
         dashboard.offices,
@@ -272,20 +279,20 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
     industries = Sheet(
         "行业",
         [
-            Column("行业", lambda r: r.industry.name, width=16),
-            Column("国民经济行业代码", lambda r: r.industry.gb_code, width=18),
-            Column(MEASURE_LABELS["schemes"], lambda r: r.schemes, width=18),
-            Column(MEASURE_LABELS["enterprises"], lambda r: r.enterprises, width=16),
-            Column(MEASURE_LABELS["results"], lambda r: r.results, width=16),
+            Column("行业", lambda r: r.industry.name),
+            Column("国民经济行业代码", lambda r: r.industry.gb_code),
+            Column(MEASURE_LABELS["schemes"], lambda r: r.schemes),
+            Column(MEASURE_LABELS["enterprises"], lambda r: r.enterprises),
+            Column(MEASURE_LABELS["results"], lambda r: r.results),
         ],
         dashboard.industries,
         preamble=preamble,
     )
-    trend_columns = [Column("月份", lambda p: p.month, number_format="yyyy-mm", width=12)]
+    trend_columns = [Column("月份", lambda p: p.month, number_format="yyyy-mm")]
     for key, label in MEASURE_LABELS.items():
         trend_columns += [
-            Column(f"{label}（累计）", lambda p, key=key: getattr(p.progress, key), width=20),
-            Column(f"{label}（目标线）", lambda p, key=key: p.expected.get(key), width=20),
+            Column(f"{label}（累计）", lambda p, key=key: getattr(p.progress, key)),
+            Column(f"{label}（目标线）", lambda p, key=key: p.expected.get(key)),
         ]
     trend = Sheet("月度趋势", trend_columns, dashboard.trend, preamble=preamble)
     return [summary, offices, industries, trend]

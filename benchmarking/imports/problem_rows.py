@@ -11,6 +11,7 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from ..sheet_layout import ColumnWidths, lay_out_openpyxl
 from .engine import PROBLEM_COLUMN, ImportKind, ImportPlan, read_for
 from .reading import Formula, Table
 
@@ -56,7 +57,7 @@ def _workbook(table: Table, said: dict[int, list[str]]) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8F0FB")
     sheet.cell(1, at + 1).font = Font(bold=True, color="B3261E")
-    sheet.freeze_panes = "A2"
+    widths = ColumnWidths(headers)
     row_at = 2
     for number, cells in table.rows:
         if number not in said:
@@ -64,15 +65,18 @@ def _workbook(table: Table, said: dict[int, list[str]]) -> bytes:
         for index, value in enumerate(cells):
             if index != at:
                 _put(sheet.cell(row_at, index + 1), value)
+                widths.see(index, sheet.cell(row_at, index + 1).value)
         remark = sheet.cell(row_at, at + 1)
         remark.value = f"（原第 {number} 行）" + "；".join(said[number])
+        widths.see(at, remark.value)
+        widths.next_row()
         remark.data_type = "s"
         remark.alignment = Alignment(wrap_text=True, vertical="top")
         remark.font = Font(color="B3261E")
         row_at += 1
-    for index, header in enumerate(headers, start=1):
-        width = 60 if index == at + 1 else min(40, max(12, 2 * len(str(header)) + 4))
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    # Frozen header, a filter over the rows, widths from the content (the 问题 column wraps at
+    # sheet_layout.MAX_WIDTH).
+    lay_out_openpyxl(sheet, widths, header_row=1, last_row=row_at - 1)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

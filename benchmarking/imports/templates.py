@@ -21,6 +21,7 @@ from decimal import Decimal
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from ..sheet_layout import ColumnWidths, lay_out_xlsxwriter
 from .cells import CLEAR_MARKER
 from .engine import ImportColumn, ImportKind
 from .reading import LISTS_SHEET, MAX_IMPORT_BYTES, NOTES_SHEET
@@ -122,20 +123,21 @@ def template_workbook(kind: ImportKind, actor=None) -> bytes:
     sheet = workbook.add_worksheet(_sheet_title(kind))
     notes = workbook.add_worksheet(NOTES_SHEET)
     lists = None  # created on first need, after the notes, and hidden
-    sheet.freeze_panes(1, 0)
     sheet.set_row(0, 30)
+    widths = ColumnWidths([column.header for column in columns])
+    column_formats = []
 
     for index, column in enumerate(columns):
         example = examples[column.header]
-        width = min(40, max(12, 2 * len(column.header) + 4, len(str(example)) + 4))
+        widths.see(index, example)
         # A column whose example is a date or a number takes typed dates and numbers; every
         # other one is text, so codes, phone numbers and standard numbers stay as typed.
         if isinstance(example, dt.date):
-            sheet.set_column(index, index, width, date_column)
+            column_formats.append(date_column)
         elif _is_number(example):
-            sheet.set_column(index, index, width)
+            column_formats.append(None)
         else:
-            sheet.set_column(index, index, width, text)
+            column_formats.append(text)
         sheet.write_string(0, index, column.header, required_header if column.required else header)
         if column.required:
             sheet.write_comment(0, index, "必填列：表头不可删除或改名。", {"x_scale": 1.5})
@@ -190,6 +192,8 @@ def template_workbook(kind: ImportKind, actor=None) -> bytes:
                 },
             )
 
+    # Frozen header, a filter over the rows to fill in, widths from the header and the example.
+    lay_out_xlsxwriter(sheet, widths, header_row=0, last_row=DATA_ROWS, formats=column_formats)
     _write_notes(workbook, notes, kind, columns, examples, choices)
     workbook.close()
     return buffer.getvalue()
@@ -237,3 +241,4 @@ def _write_notes(workbook, notes, kind: ImportKind, columns, examples: dict, cho
             example = example.strftime("%Y-%m-%d")
         notes.write_string(row, 4, "" if example is None else str(example), wrap)
     notes.freeze_panes(start + 1, 0)
+    notes.autofilter(start, 0, start + len(columns), 4)
