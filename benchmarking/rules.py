@@ -172,7 +172,8 @@ def grade_explanation(items: Iterable[GradedItem], *, computed_grade: str, overr
     elif computed_grade == Grade.LEADING:
         reason = f"全部达到对标值，且优于对标值的 {better} 项不少于一半，故为“{label[computed_grade]}”"
     elif computed_grade == Grade.ADVANCED:
-        reason = f"全部达到对标值，但优于对标值的 {better} 项不足一半，故为“{label[computed_grade]}”"
+        beaten = f"优于对标值的 {better} 项不足一半" if better else "没有优于对标值的"
+        reason = f"全部达到对标值，但{beaten}（“领先”须至少一半优于），故为“{label[computed_grade]}”"
     elif computed_grade == Grade.AVERAGE:
         reason = f"达到对标值的 {meeting} 项不少于一半但未全部达到，故为“{label[computed_grade]}”"
     elif computed_grade == Grade.BEHIND:

@@ -37,7 +37,7 @@ def explain(items, override=""):
             core(B, E, IN, P),
             Grade.ADVANCED,
             "按 4 项核心指标评定：优于 1 项、等于 1 项、区间内 1 项、符合 1 项；"
-            "全部达到对标值，但优于对标值的 1 项不足一半，故为“先进”。",
+            "全部达到对标值，但优于对标值的 1 项不足一半（“领先”须至少一半优于），故为“先进”。",
         ),
         (
             core(B, W, IN, OUT),
@@ -64,7 +64,7 @@ def test_a_failing_non_core_indicator_is_said_not_to_count():
     assert grade_declaration(items) == Grade.ADVANCED
     assert explain(items) == (
         "按 3 项核心指标评定（另有 2 项非核心指标不计入等级）：等于 2 项、区间内 1 项；"
-        "全部达到对标值，但优于对标值的 0 项不足一半，故为“先进”。"
+        "全部达到对标值，但没有优于对标值的（“领先”须至少一半优于），故为“先进”。"
     )
 
 
