@@ -17,7 +17,7 @@ admin.site.index_title = _("数据录入与审核")
 urlpatterns = [
     # Browsers and bookmark tools ask for /favicon.ico whatever a page links; the icon is an SVG in
     # static/. Lazy: the static file's (hashed, in production) address is known once settings load.
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
     # Before Django's own: the forgotten-password mail links to SITE_URL, not to the request's Host.
     path(

@@ -63,6 +63,8 @@ def checks(world) -> dict:
     return {
         # The liveness check answers everyone alike, with no login (benchmarking/views/health.py).
         "healthz": [(reverse("healthz"), everyone(OK))],
+        # Browsers ask /favicon.ico on their own: everyone is sent to the static icon (yongkang/urls.py).
+        "favicon": [(reverse("favicon"), everyone(302))],
         "public-results": [
             (reverse("public-results"), everyone(OK)),
             (reverse("public-results") + "?q=真空杯&grade=leading&sort=-published_at", everyone(OK)),
