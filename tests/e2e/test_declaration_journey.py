@@ -54,6 +54,8 @@ def test_declare_return_fix_publish(
     shoot(ent, "01 企业登录后的首页")
 
     ent.get_by_role("link", name="新建对标声明").click()
+    # The chooser opens on the enterprise's own industry; the fixture's scheme is in another.
+    ent.get_by_label("行业").select_option(label="全部行业")
     ent.get_by_label("搜索").fill(scheme.title[:6])
     ent.get_by_role("button", name="筛选").click()
     shoot(ent, "02 查找技术方案")
