@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,6 +19,43 @@ from ..services.logins import address_limit_lift
 from .base import HistoryAdmin, ScopedAdminMixin
 
 User = get_user_model()
+
+# The four permissions Django makes for every model. Their stored names are English sentences
+# ("Can add 企业"), written once at migrate time, so no translation reaches them.
+PERMISSION_ACTIONS = {
+    "add": gettext_lazy("新增"),
+    "change": gettext_lazy("修改"),
+    "delete": gettext_lazy("删除"),
+    "view": gettext_lazy("查看"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """How a permission reads where staff assign them: 对标达标 | 企业 | 新增. A permission
+    of another kind keeps its own name. Needs ``content_type`` loaded (the admin selects it)."""
+    action, _, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in PERMISSION_ACTIONS and model is not None and model._meta.model_name == model_name:
+        return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {PERMISSION_ACTIONS[action]}"
+    return str(permission)
+
+
+class ChinesePermissionsMixin:
+    """The permission selectors of the user and group pages, labelled by permission_label."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, DjangoGroupAdmin):
+    pass
 
 
 class UserProfileInline(admin.StackedInline):
@@ -46,7 +85,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(ChinesePermissionsMixin, ScopedAdminMixin, DjangoUserAdmin):
     """Django's user admin, with the user's branch office or enterprise on the same page."""
 
     inlines = (UserProfileInline,)
