@@ -25,6 +25,7 @@ from django.utils.hashable import make_hashable
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
+from .numbers import plain_decimal
 from .selectors.dashboard import MEASURE_LABELS, Dashboard
 from .sheet_layout import ColumnWidths, lay_out_xlsxwriter
 
@@ -198,6 +199,8 @@ def _csv_text(value: Any, tz: dt.tzinfo | None = None) -> str:
     if type(value) is str:
         # Most cells: text, neutralised as below without going through _plain.
         return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, Decimal):
+        return plain_decimal(value)  # 85 and 0.01, as typed; not float's 85.0
     value = _plain(value, tz)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")

@@ -165,3 +165,9 @@ def test_the_history_page_shows_changed_values_as_typed(client, bureau_staff, pu
     page = client.get(reverse("admin:benchmarking_declarationitem_history", args=[item.pk])).content.decode()
     assert re.search(r"85\s*&nbsp;&rarr;&nbsp;&nbsp;90", page)
     assert_as_typed(page)
+
+
+def test_csv_exports_write_decimals_as_typed():
+    from benchmarking.exports import _csv_text
+
+    assert [_csv_text(Decimal(v)) for v in ("85.000000", "0.010000", "100.000000")] == ["85", "0.01", "100"]
