@@ -108,7 +108,6 @@ class OfficeRow:
     result_quota: int | None
     completion: float | None
     rank: int | None
-    behind_pace: bool  # completion below the time gone, by however little
     pace_band: PaceBand | None  # the 考核 colour (``pace_band``); None without a quota or plan
 
 
@@ -329,7 +328,6 @@ def _office_rows(
             result_quota=quotas[office.pk].results if office.pk in quotas else None,
             completion=completion.get(office.pk),
             rank=ranks.get(office.pk),
-            behind_pace=office.pk in completion and elapsed is not None and completion[office.pk] < elapsed,
             pace_band=pace_band(completion.get(office.pk), elapsed),
         )
         for office in offices
