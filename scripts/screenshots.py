@@ -133,9 +133,10 @@ def shoot(base: str) -> None:
     from benchmarking.demo.names import LOGINS
 
     passwords = {login.username: login.password for login in LOGINS}
+    shots = shots_by_login()  # before Playwright's event loop starts: the ORM is synchronous
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        for username, shots in shots_by_login().items():
+        for username, login_shots in shots.items():
             context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
             page = context.new_page()
             if username:
@@ -144,7 +145,7 @@ def shoot(base: str) -> None:
                 page.fill("input[name=password]", passwords[username])
                 page.click("button[type=submit]")
                 page.wait_for_load_state()
-            for name, path, viewport, media in shots:
+            for name, path, viewport, media in login_shots:
                 page.set_viewport_size(viewport)
                 page.emulate_media(media=media)
                 page.goto(base + path)

@@ -60,6 +60,7 @@ def demo_pages() -> list[RolePage]:
         RolePage("manager", "首页", reverse("home")),
         RolePage("manager", "千项计划进度", reverse("progress-dashboard")),
         RolePage("manager", "企业", reverse("enterprise-list"), is_list=True),
+        RolePage("manager", "403 批量导入", reverse("imports")),  # managers may not import
         RolePage(DEMO_ENTERPRISE_LOGIN, "我的对标声明", reverse("portal-home")),
         RolePage(DEMO_ENTERPRISE_LOGIN, "选择技术方案", reverse("portal-scheme-choose")),
         RolePage(
