@@ -270,7 +270,7 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
             Column("对标结果", lambda r: r.results),
             Column("结果任务数", lambda r: r.result_quota),
             Column("完成率", lambda r: r.completion, number_format=percent),
-            # The dashboard's colour, in words (selectors.dashboard.pace_band): one rule for both.
+            # The dashboard's colour, in words (rules.pace_band): one rule for both.
             Column(
                 "对照时间进度",
                 lambda r: r.pace_band and f"{r.pace_band.colour}：{r.pace_band.label}",

@@ -49,14 +49,20 @@ def _date_filter(label, method: str, help_text="") -> django_filters.DateFilter:
     )
 
 
+def _lists_every_office(user) -> bool:
+    """Whether this user's lists hold every office's records (bureau staff, managers), not only
+    one office's (a branch-office login)."""
+    return enterprise_scope(user, write=False).everything
+
+
 def _office_choices(request) -> QuerySet[BranchOffice]:
     """The offices whose records this user's lists can hold: every office for bureau staff and
     managers; for a branch-office login its own office only, since choosing another would
     only ever list nothing (the lists are scoped to its office)."""
     offices = visible_to(request.user, BranchOffice)
-    scope = enterprise_scope(request.user, write=False)
-    if scope.everything:
+    if _lists_every_office(request.user):
         return offices
+    scope = enterprise_scope(request.user, write=False)
     if scope.branch_office_id is None:
         return offices.none()
     return offices.filter(pk=scope.branch_office_id)
@@ -97,14 +103,16 @@ def _office_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     )
 
 
-def _industry_filter(field_name: str, *, scoped: bool = True) -> django_filters.ModelChoiceFilter:
+def _industry_filter(
+    field_name: str, *, scoped: bool = True, empty_label=ALL
+) -> django_filters.ModelChoiceFilter:
     """Industries to filter by: those the user may see, or (``scoped=False``) all of them, for
     pages where industries are public reference data (the portal's finder, the public page)."""
     return ReferenceChoiceFilter(
         field_name=field_name,
         label=_("行业"),
         queryset=_industry_choices if scoped else Industry.objects.all(),
-        empty_label=ALL,
+        empty_label=empty_label,
         error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
     )
 
@@ -233,7 +241,7 @@ class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
         # the FilterSet validated on the bare list too, not only once something is filtered.
         super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
         self.filters["counted_on"].extra["help_text"] = self.counted_on_help
-        if "branch_office" in self.filters and not enterprise_scope(request.user, write=False).everything:
+        if "branch_office" in self.filters and not _lists_every_office(request.user):
             # A branch-office login offered only its own office: another one (a crafted or
             # shared link) is not "missing", it is outside what this login may list.
             self.filters["branch_office"].extra["error_messages"] = {"invalid_choice": OFFICE_OUT_OF_SCOPE}
@@ -409,13 +417,7 @@ class PortalSchemeFilter(WordSearchMixin, django_filters.FilterSet):
     q = _search_filter(help_text=_("方案名称、编号、产品类别或行业，例如“保温杯”“门”"))
     # Industries are reference data every enterprise may read here, though not in the admin.
     # The view presets the enterprise's own industry; the empty choice widens to every one.
-    industry = ReferenceChoiceFilter(
-        field_name="industry",
-        label=_("行业"),
-        queryset=Industry.objects.all(),
-        empty_label=_("全部行业"),
-        error_messages={"invalid_choice": _("所选行业不存在，请从列表中重新选择。")},
-    )
+    industry = _industry_filter("industry", scoped=False, empty_label=_("全部行业"))
 
     search_fields = ("title", "code", "product_category", "industry__name")
     reference_fields = (("industry", Industry),)

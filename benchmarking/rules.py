@@ -7,10 +7,14 @@ imports, tests) calls it.
 """
 
 import datetime as dt
+import enum
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Comparison, Direction, Grade
 
@@ -77,30 +81,70 @@ def compare_to_indicator(
     )
 
 
-def grade_declaration(items: Iterable[GradedItem]) -> Grade | None:
-    """The overall grade (对标水平) over the core indicators, or over every
-    indicator where the scheme marks none as core.
+@dataclass(frozen=True)
+class GradeTally:
+    """What the grade rule counts over a declaration's indicators: the grade and its one-line
+    explanation are both read from this, so they cannot disagree."""
 
-    - 领先 leading: every one equal or better, and at least half strictly better;
-    - 先进 advanced: every one equal or better (the benchmark is met);
-    - 平均 average: at least half equal or better;
-    - 落后 behind: fewer than half.
+    indicators: int  # every indicator of the scheme
+    core: int  # of which marked core
+    comparisons: tuple[Comparison, ...]  # the counted indicators' outcomes, missing ones left out
+    counted: int  # the indicators the grade is over: the core ones, or all when none is core
 
-    Pass counts as "equal or better" but never as strictly better. Returns None
-    when there is nothing to grade or a counted indicator has no value yet.
-    """
+    @property
+    def missing(self) -> int:
+        return self.counted - len(self.comparisons)
+
+    @property
+    def meeting(self) -> int:
+        return sum(1 for comparison in self.comparisons if comparison in MEETS)
+
+    @property
+    def better(self) -> int:
+        return self.comparisons.count(Comparison.BETTER)
+
+    @property
+    def grade(self) -> Grade | None:
+        """The overall grade (对标水平) over the counted indicators:
+
+        - 领先 leading: every one equal or better, and at least half strictly better;
+        - 先进 advanced: every one equal or better (the benchmark is met);
+        - 平均 average: at least half equal or better;
+        - 落后 behind: fewer than half.
+
+        Pass counts as "equal or better" but never as strictly better. None when there is
+        nothing to grade or a counted indicator has no value yet."""
+        if not self.counted or self.missing:
+            return None
+        if self.meeting == self.counted:
+            return Grade.LEADING if 2 * self.better >= self.counted else Grade.ADVANCED
+        if 2 * self.meeting >= self.counted:
+            return Grade.AVERAGE
+        return Grade.BEHIND
+
+
+def tally_grade(items: Iterable[GradedItem]) -> GradeTally:
+    """Count ``items`` as the grade rule does: over the core indicators, or over every indicator
+    where the scheme marks none as core."""
     items = list(items)
-    counted = [item for item in items if item.is_core] or items
-    if not counted or any(item.comparison is None for item in counted):
-        return None
-    total = len(counted)
-    meeting = sum(1 for item in counted if item.comparison in MEETS)
-    better = sum(1 for item in counted if item.comparison == Comparison.BETTER)
-    if meeting == total:
-        return Grade.LEADING if 2 * better >= total else Grade.ADVANCED
-    if 2 * meeting >= total:
-        return Grade.AVERAGE
-    return Grade.BEHIND
+    core = [item for item in items if item.is_core]
+    counted = core or items
+    return GradeTally(
+        indicators=len(items),
+        core=len(core),
+        comparisons=tuple(Comparison(item.comparison) for item in counted if item.comparison),
+        counted=len(counted),
+    )
+
+
+def grade_declaration(items: Iterable[GradedItem]) -> Grade | None:
+    """The overall grade of a declaration's indicators (the rule: ``GradeTally.grade``)."""
+    return tally_grade(items).grade
+
+
+def graded_item(item, indicator) -> GradedItem:
+    """An item's stored outcome ("" while it has no value) as the grade rule sees it."""
+    return GradedItem(comparison=item.comparison or None, is_core=indicator.is_core)
 
 
 def grade_items(items: Iterable[tuple[object, object]]) -> Grade | None:
@@ -112,7 +156,7 @@ def grade_items(items: Iterable[tuple[object, object]]) -> Grade | None:
     graded = []
     for item, indicator in items:
         item.comparison = compare_to_indicator(indicator, value=item.value, passed=item.passed) or ""
-        graded.append(GradedItem(comparison=item.comparison or None, is_core=indicator.is_core))
+        graded.append(graded_item(item, indicator))
     return grade_declaration(graded)
 
 
@@ -140,55 +184,95 @@ _EXPLAINED_ORDER = (
 )
 
 
-def grade_explanation(items: Iterable[GradedItem], *, computed_grade: str, override_grade: str = "") -> str:
-    """One line saying how a declaration's grade follows from its indicators by the rule of
-    ``grade_declaration`` (which indicators count, how many meet or beat the benchmark, which
-    threshold that reaches) and, when staff overrode it, that the shown grade is theirs.
+def grade_explanation(items: Iterable[GradedItem], *, override_grade: str = "") -> str:
+    """One line saying how a declaration's grade follows from its indicators by the grade rule
+    (``GradeTally``: which indicators count, how many meet or beat the benchmark, which
+    threshold that reaches) and, when a reviewer overrode it, that the shown grade is theirs.
 
-    ``items`` are the declaration's indicators as ``GradedItem`` (stored comparisons, "" or
-    None while a value is missing); ``computed_grade`` / ``override_grade`` as stored."""
-    items = list(items)
-    core = [item for item in items if item.is_core]
-    counted = core or items
-    if not counted:
+    ``items`` are the declaration's indicators as ``GradedItem`` (stored comparisons, None
+    while a value is missing); ``override_grade`` as stored."""
+    tally = tally_grade(items)
+    if not tally.counted:
         return "该技术方案没有关键指标，无法评定对标水平。"
-    if core:
-        scope = f"按 {len(core)} 项核心指标评定"
-        if len(items) > len(core):
-            scope += f"（另有 {len(items) - len(core)} 项非核心指标不计入等级）"
+    if tally.core:
+        scope = f"按 {tally.core} 项核心指标评定"
+        if tally.indicators > tally.core:
+            scope += f"（另有 {tally.indicators - tally.core} 项非核心指标不计入等级）"
     else:
-        scope = f"方案未标核心指标，按全部 {len(items)} 项指标评定"
-    comparisons = [Comparison(item.comparison) for item in counted if item.comparison]
-    tally = "、".join(
-        f"{kind.label} {comparisons.count(kind)} 项" for kind in _EXPLAINED_ORDER if kind in comparisons
+        scope = f"方案未标核心指标，按全部 {tally.indicators} 项指标评定"
+    outcomes = "、".join(
+        f"{kind.label} {tally.comparisons.count(kind)} 项"
+        for kind in _EXPLAINED_ORDER
+        if kind in tally.comparisons
     )
-    total = len(counted)
-    meeting = sum(1 for c in comparisons if c in MEETS)
-    better = comparisons.count(Comparison.BETTER)
-    missing = total - len(comparisons)
     label = dict(Grade.choices)
-    if missing:
-        reason = f"尚有 {missing} 项未填写，按规则暂不评定"
-    elif computed_grade == Grade.LEADING:
-        reason = f"全部达到对标值，且优于对标值的 {better} 项不少于一半，故为“{label[computed_grade]}”"
-    elif computed_grade == Grade.ADVANCED:
-        beaten = f"优于对标值的 {better} 项不足一半" if better else "没有优于对标值的"
-        reason = f"全部达到对标值，但{beaten}（“领先”须至少一半优于），故为“{label[computed_grade]}”"
-    elif computed_grade == Grade.AVERAGE:
-        reason = f"达到对标值的 {meeting} 项不少于一半但未全部达到，故为“{label[computed_grade]}”"
-    elif computed_grade == Grade.BEHIND:
-        reason = f"达到对标值的 {meeting} 项不足一半，故为“{label[computed_grade]}”"
+    grade = tally.grade
+    if tally.missing:
+        reason = f"尚有 {tally.missing} 项未填写，按规则暂不评定"
+    elif grade == Grade.LEADING:
+        reason = f"全部达到对标值，且优于对标值的 {tally.better} 项不少于一半，故为“{label[grade]}”"
+    elif grade == Grade.ADVANCED:
+        beaten = f"优于对标值的 {tally.better} 项不足一半" if tally.better else "没有优于对标值的"
+        reason = f"全部达到对标值，但{beaten}（“领先”须至少一半优于），故为“{label[grade]}”"
+    elif grade == Grade.AVERAGE:
+        reason = f"达到对标值的 {tally.meeting} 项不少于一半但未全部达到，故为“{label[grade]}”"
     else:
-        reason = "按规则暂不评定"
-    line = f"{scope}：{tally}；{reason}" if tally else f"{scope}：{reason}"
-    if override_grade and override_grade != computed_grade:
-        line += f"；市局工作人员已将对标水平调整为“{label[override_grade]}”"
+        reason = f"达到对标值的 {tally.meeting} 项不足一半，故为“{label[grade]}”"
+    line = f"{scope}：{outcomes}；{reason}" if outcomes else f"{scope}：{reason}"
+    # Bureau or branch-office reviewers may override (services.declarations, is_reviewer_for).
+    if override_grade and override_grade != grade:
+        line += f"；审核人员已将对标水平调整为“{label[override_grade]}”"
     elif override_grade:
-        line += "；市局工作人员审核确认了这一等级"
+        line += "；审核人员审核确认了这一等级"
     return line + "。"
 
 
 # -- Progress against the plan (千项计划) ------------------------------------------
+
+# -- 考核 colours: an office's completion against the share of the plan's time gone ------------
+
+# How far (in percentage points) an office may trail the time gone and still be amber, not red.
+PACE_TOLERANCE_POINTS = 10
+
+
+class PaceBand(enum.StrEnum):
+    """Where an office's completion stands against the share of the plan's time gone: the
+    colour of its row on the dashboard and its 进度 cell in the Excel report."""
+
+    AHEAD = "ahead"  # completion ≥ time gone: green
+    NEAR = "near"  # behind by at most PACE_TOLERANCE_POINTS: amber
+    BEHIND = "behind"  # behind by more: red
+
+    @property
+    def label(self) -> str:
+        return PACE_BAND_LABELS[self]
+
+    @property
+    def colour(self) -> str:
+        return PACE_BAND_COLOURS[self]
+
+
+PACE_BAND_LABELS = {
+    PaceBand.AHEAD: _("达到或超过时间进度"),
+    PaceBand.NEAR: format_lazy(_("落后不超过 {points} 个百分点"), points=PACE_TOLERANCE_POINTS),
+    PaceBand.BEHIND: format_lazy(_("落后超过 {points} 个百分点"), points=PACE_TOLERANCE_POINTS),
+}
+PACE_BAND_COLOURS = {PaceBand.AHEAD: _("绿色"), PaceBand.NEAR: _("黄色"), PaceBand.BEHIND: _("红色")}
+
+
+def pace_band(completion: float | None, elapsed: float | None) -> PaceBand | None:
+    """The band of an office whose completion is ``completion`` when ``elapsed`` of the plan's
+    time is gone (both 0–1); None without a quota or a plan. The gap is compared in points
+    rounded to 1e-6, so 87.6 % against 97.6 % is exactly 10 points (amber), whatever the
+    floating-point error of the subtraction."""
+    if completion is None or elapsed is None:
+        return None
+    behind_points = round((elapsed - completion) * 100, 6)
+    if behind_points <= 0:
+        return PaceBand.AHEAD
+    if behind_points <= PACE_TOLERANCE_POINTS:
+        return PaceBand.NEAR
+    return PaceBand.BEHIND
 
 
 def plan_elapsed(*, starts_on: dt.date, ends_on: dt.date, on: dt.date) -> float:

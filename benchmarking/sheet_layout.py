@@ -2,7 +2,7 @@
 autofilter over the header and its rows, and each column as wide as its content, a CJK
 (full-width) character counting as two (Excel's column width is in narrow characters).
 
-Two writers use it: ``exports.xlsx_response`` (list exports and the dashboard report) and
+Both XlsxWriter and openpyxl writers use it: ``exports.xlsx_response`` (list exports and the dashboard report) and
 ``imports.templates`` through XlsxWriter (``lay_out_xlsxwriter``), and ``imports.problem_rows``
 through openpyxl (``lay_out_openpyxl``).
 

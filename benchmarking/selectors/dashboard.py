@@ -6,12 +6,12 @@ of queries whatever the number of records.
 """
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from .. import rules
+from ..access import branch_office_id_of
 from ..models import BranchOffice, Industry, Plan
 from . import progress
 
@@ -53,52 +53,6 @@ class Measure:
         return self.target is not None and self.count >= self.target
 
 
-# -- 考核 colours: an office's completion against the share of the plan's time gone ------------
-
-# How far (in percentage points) an office may trail the time gone and still be amber, not red.
-PACE_TOLERANCE_POINTS = 10
-
-
-class PaceBand(enum.StrEnum):
-    """Where an office's completion stands against the share of the plan's time gone: the
-    colour of its row on the dashboard and its 进度 cell in the Excel report."""
-
-    AHEAD = "ahead"  # completion ≥ time gone: green
-    NEAR = "near"  # behind by at most PACE_TOLERANCE_POINTS: amber
-    BEHIND = "behind"  # behind by more: red
-
-    @property
-    def label(self) -> str:
-        return PACE_BAND_LABELS[self]
-
-    @property
-    def colour(self) -> str:
-        return PACE_BAND_COLOURS[self]
-
-
-PACE_BAND_LABELS = {
-    PaceBand.AHEAD: "达到或超过时间进度",
-    PaceBand.NEAR: f"落后不超过 {PACE_TOLERANCE_POINTS} 个百分点",
-    PaceBand.BEHIND: f"落后超过 {PACE_TOLERANCE_POINTS} 个百分点",
-}
-PACE_BAND_COLOURS = {PaceBand.AHEAD: "绿色", PaceBand.NEAR: "黄色", PaceBand.BEHIND: "红色"}
-
-
-def pace_band(completion: float | None, elapsed: float | None) -> PaceBand | None:
-    """The band of an office whose completion is ``completion`` when ``elapsed`` of the plan's
-    time is gone (both 0–1); None without a quota or a plan. The gap is compared in points
-    rounded to 1e-6, so 87.6 % against 97.6 % is exactly 10 points (amber), whatever the
-    floating-point error of the subtraction."""
-    if completion is None or elapsed is None:
-        return None
-    behind_points = round((elapsed - completion) * 100, 6)
-    if behind_points <= 0:
-        return PaceBand.AHEAD
-    if behind_points <= PACE_TOLERANCE_POINTS:
-        return PaceBand.NEAR
-    return PaceBand.BEHIND
-
-
 @dataclass(frozen=True)
 class OfficeRow:
     office: BranchOffice
@@ -108,7 +62,7 @@ class OfficeRow:
     result_quota: int | None
     completion: float | None
     rank: int | None
-    pace_band: PaceBand | None  # the 考核 colour (``pace_band``); None without a quota or plan
+    pace_band: rules.PaceBand | None  # the 考核 colour (``rules.pace_band``); None without a quota or plan
 
 
 @dataclass(frozen=True)
@@ -146,9 +100,9 @@ class Dashboard:
         return next(m for m in self.measures if m.key == key)
 
     @property
-    def pace_bands(self) -> list[PaceBand]:
+    def pace_bands(self) -> list[rules.PaceBand]:
         """The 考核 colours, for the table's legend."""
-        return list(PaceBand)
+        return list(rules.PaceBand)
 
 
 MEASURE_LABELS = {
@@ -169,6 +123,13 @@ OFFICE_SORTS = {
 
 def active_plan() -> Plan | None:
     return Plan.objects.filter(is_active=True).prefetch_related("quotas").first()
+
+
+def viewer_office(user) -> BranchOffice | None:
+    """The branch office a branch-office login works in, whose share its dashboard and home page
+    show (None if the login is not tied to one)."""
+    office_id = branch_office_id_of(user)
+    return BranchOffice.objects.filter(pk=office_id).first() if office_id else None
 
 
 def dashboard_for(
@@ -328,7 +289,7 @@ def _office_rows(
             result_quota=quotas[office.pk].results if office.pk in quotas else None,
             completion=completion.get(office.pk),
             rank=ranks.get(office.pk),
-            pace_band=pace_band(completion.get(office.pk), elapsed),
+            pace_band=rules.pace_band(completion.get(office.pk), elapsed),
         )
         for office in offices
         if only is None or office == only

@@ -19,7 +19,7 @@ from ..models import (
     DeclarationItem,
 )
 from ..numbers import plain_decimal
-from ..rules import MEETS, GradedItem, grade_explanation
+from ..rules import MEETS, grade_explanation, graded_item
 from ..scoping import visible_to
 
 __all__ = [
@@ -37,7 +37,8 @@ __all__ = [
 
 # Oldest first: whoever has waited longest is answered first; the key breaks ties.
 QUEUE_ORDER = ("submitted_at", "pk")
-NOT_MEETING = (Comparison.WORSE, Comparison.OUTSIDE, Comparison.FAIL)
+# The outcomes that miss the benchmark: every one the grade rule does not count as meeting it.
+NOT_MEETING = tuple(comparison for comparison in Comparison if comparison not in MEETS)
 
 
 def declarations_with_parts(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
@@ -126,10 +127,9 @@ def item_counts(items) -> ItemCounts:
 
 def declaration_grade_explained(declaration: Declaration, items) -> str:
     """The one line saying how ``declaration``'s grade follows from ``items`` (its indicator
-    rows, with their indicator loaded: no query) by the grade rule, and any staff override."""
+    rows, with their indicator loaded: no query) by the grade rule, and any reviewer's override."""
     return grade_explanation(
-        (GradedItem(comparison=item.comparison or None, is_core=item.indicator.is_core) for item in items),
-        computed_grade=declaration.computed_grade,
+        (graded_item(item, item.indicator) for item in items),
         override_grade=declaration.override_grade,
     )
 

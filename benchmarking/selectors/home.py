@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from ..access import (
-    branch_office_id_of,
     enterprise_scope,
     is_branch_office_staff,
     may_read_staff_pages,
     may_review,
 )
 from ..choices import DeclarationStatus
-from ..models import BranchOffice, Declaration
+from ..models import Declaration
 from ..scoping import visible_to
-from .dashboard import Dashboard, OfficeRow, dashboard_for
+from .dashboard import Dashboard, OfficeRow, dashboard_for, viewer_office
 from .declarations import pending_review
 
 # How many of the offices lowest in completion the page names.
@@ -64,12 +63,6 @@ def review_work(user, *, today: dt.date) -> ReviewWork:
         oldest_waited_days=calendar_days_since(oldest[1], today) if oldest and oldest[1] else None,
         returned=returned,
     )
-
-
-def viewer_office(user) -> BranchOffice | None:
-    """The branch office a branch-office login works in (None if not tied to one)."""
-    office_id = branch_office_id_of(user)
-    return BranchOffice.objects.filter(pk=office_id).first() if office_id else None
 
 
 def staff_home(user) -> StaffHome:

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
-from ..access import branch_office_id_of, is_branch_office_staff
+from ..access import is_branch_office_staff
 from ..charts import trend_chart
 from ..exports import dashboard_sheets, xlsx_response
 from ..models import BranchOffice
 from ..selectors import progress
-from ..selectors.dashboard import OFFICE_SORTS, dashboard_for
+from ..selectors.dashboard import OFFICE_SORTS, dashboard_for, viewer_office
 from ..validators import EARLIEST_RECORD_DATE
+from .links import MEASURE_LISTS, counted_list_url
 from .mixins import StaffOnlyMixin
 
 SORT_CHOICES = [(key, key) for key in OFFICE_SORTS] + [(f"-{key}", f"-{key}") for key in OFFICE_SORTS]
@@ -51,8 +52,7 @@ def _viewer_office(user) -> BranchOffice | None:
     """Branch-office staff see their own office's share; everyone else the whole city."""
     if not is_branch_office_staff(user):
         return None
-    office_id = branch_office_id_of(user)
-    office = BranchOffice.objects.filter(pk=office_id).first() if office_id else None
+    office = viewer_office(user)
     if office is None:
         # A branch login not yet tied to an office has no share to show.
         raise PermissionDenied("该账号尚未关联基层市场监管所，请联系市局管理员。")
@@ -64,12 +64,6 @@ def _read(request) -> tuple[DashboardForm, dt.date, str]:
     if form.is_valid():
         return form, form.cleaned_data["as_of"], form.cleaned_data["sort"] or "rank"
     return form, timezone.localdate(), "rank"
-
-
-def _list_url(name: str, as_of: dt.date, **filters) -> str:
-    """The list of the records behind a figure: counted as of the same day, same breakdown."""
-    params = {"counted_on": as_of.isoformat(), **{k: v for k, v in filters.items() if v is not None}}
-    return f"{reverse(name)}?{urlencode(params)}"
 
 
 class DashboardView(StaffOnlyMixin, TemplateView):
@@ -103,9 +97,13 @@ class DashboardView(StaffOnlyMixin, TemplateView):
         dashboard = dashboard_for(as_of=as_of, branch_office=office, sort=sort)
         office_id = office.pk if office else None
         list_for = {
-            "schemes": lambda **f: _list_url("scheme-list", as_of, **f),
-            "enterprises": lambda **f: _list_url("enterprise-list", as_of, branch_office=office_id, **f),
-            "results": lambda **f: _list_url("declaration-list", as_of, branch_office=office_id, **f),
+            "schemes": lambda **f: counted_list_url(MEASURE_LISTS["schemes"], as_of, **f),
+            "enterprises": lambda **f: counted_list_url(
+                MEASURE_LISTS["enterprises"], as_of, branch_office=office_id, **f
+            ),
+            "results": lambda **f: counted_list_url(
+                MEASURE_LISTS["results"], as_of, branch_office=office_id, **f
+            ),
         }
         query = {"as_of": as_of.isoformat()} if not dashboard.is_today else {}
         return {
@@ -116,8 +114,8 @@ class DashboardView(StaffOnlyMixin, TemplateView):
             "offices": [
                 (
                     row,
-                    _list_url("enterprise-list", as_of, branch_office=row.office.pk),
-                    _list_url("declaration-list", as_of, branch_office=row.office.pk),
+                    counted_list_url("enterprise-list", as_of, branch_office=row.office.pk),
+                    counted_list_url("declaration-list", as_of, branch_office=row.office.pk),
                 )
                 for row in dashboard.offices
             ],
@@ -136,10 +134,10 @@ class DashboardView(StaffOnlyMixin, TemplateView):
             },
             # The records behind the "changed by later entries" notice of a past day.
             "entered_later_urls": {
-                "results": _list_url(
+                "results": counted_list_url(
                     "declaration-list", as_of, branch_office=office_id, entered_after=as_of.isoformat()
                 ),
-                "schemes": _list_url("scheme-list", as_of, entered_after=as_of.isoformat()),
+                "schemes": counted_list_url("scheme-list", as_of, entered_after=as_of.isoformat()),
             },
             "report_url": reverse("progress-report") + ("?" + urlencode(query) if query else ""),
         }

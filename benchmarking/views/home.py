@@ -1,21 +1,11 @@
-from urllib.parse import urlencode
-
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ..access import is_enterprise_user, may_enter_records, may_read_staff_pages, may_review
 from ..choices import DeclarationStatus
 from ..selectors.home import staff_home
-
-# The list behind each of the plan's figures, as the dashboard links them.
-MEASURE_LISTS = {"schemes": "scheme-list", "enterprises": "enterprise-list", "results": "declaration-list"}
-
-
-def _url(name: str, **params) -> str:
-    query = urlencode({key: value for key, value in params.items() if value is not None})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
+from .links import MEASURE_LISTS, counted_list_url, list_url
 
 
 class HomeView(TemplateView):
@@ -40,18 +30,18 @@ class HomeView(TemplateView):
             return context
         home = staff_home(user)
         context["home"] = home
-        context["returned_url"] = _url("declaration-list", status=DeclarationStatus.RETURNED)
+        context["returned_url"] = list_url("declaration-list", status=DeclarationStatus.RETURNED)
         if home.dashboard:
             # A figure opens the records it counts, as on the dashboard: counted today, in the
             # viewer's share (a branch office's lists are its own office's anyway).
             office = home.dashboard.branch_office
-            today = timezone.localdate().isoformat()
+            today = timezone.localdate()
             context["measures"] = [
                 (
                     measure,
-                    _url(
+                    counted_list_url(
                         MEASURE_LISTS[measure.key],
-                        counted_on=today,
+                        today,
                         branch_office=office.pk if office and not measure.citywide else None,
                     ),
                 )
@@ -60,8 +50,8 @@ class HomeView(TemplateView):
             context["office_lists"] = [
                 (
                     row,
-                    _url("enterprise-list", counted_on=today, branch_office=row.office.pk),
-                    _url("declaration-list", counted_on=today, branch_office=row.office.pk),
+                    counted_list_url("enterprise-list", today, branch_office=row.office.pk),
+                    counted_list_url("declaration-list", today, branch_office=row.office.pk),
                 )
                 for row in home.bottom_offices
             ]

@@ -25,6 +25,7 @@ class RolePage:
     # A list page: its table must mark the identifying column (.col-id), and those of its
     # rows' action column (.col-action) if it has one, which must stay on screen.
     is_list: bool = False
+    status: int = 200  # what the page answers: a page answering an error by mistake fails the walk
 
     @property
     def who(self) -> str:
@@ -45,7 +46,7 @@ def demo_pages() -> list[RolePage]:
         RolePage(ANONYMOUS, "登录", reverse("login")),
         RolePage(ANONYMOUS, "结果公示", reverse("public-results"), is_list=True),
         RolePage(ANONYMOUS, "公示详情", reverse("public-result-detail", args=[showcase.longest_public.pk])),
-        RolePage(ANONYMOUS, "404", "/no-such-page/"),
+        RolePage(ANONYMOUS, "404", "/no-such-page/", status=404),
         RolePage("bureau", "首页", reverse("home")),
         RolePage("bureau", "千项计划进度", reverse("progress-dashboard")),
         *(RolePage("bureau", label, path, is_list=True) for label, path in staff_lists),
@@ -60,7 +61,7 @@ def demo_pages() -> list[RolePage]:
         RolePage("manager", "首页", reverse("home")),
         RolePage("manager", "千项计划进度", reverse("progress-dashboard")),
         RolePage("manager", "企业", reverse("enterprise-list"), is_list=True),
-        RolePage("manager", "403 批量导入", reverse("imports")),  # managers may not import
+        RolePage("manager", "403 批量导入", reverse("imports"), status=403),  # managers may not import
         RolePage(DEMO_ENTERPRISE_LOGIN, "我的对标声明", reverse("portal-home")),
         RolePage(DEMO_ENTERPRISE_LOGIN, "选择技术方案", reverse("portal-scheme-choose")),
         RolePage(
@@ -97,8 +98,18 @@ def log_in(page, base_url: str, username: str) -> None:
     assert reverse("login") not in page.url, f"{username} could not log in"
 
 
-def pages_by_person(pages: list[RolePage]) -> dict[str, list[RolePage]]:
+def walk(new_page, base_url: str, pages: list[RolePage], widths: tuple[int, ...]):
+    """Open each page at each width, logged in as its person (one browser context a person):
+    yields (role_page, width, page) with the page loaded."""
     by_person: dict[str, list[RolePage]] = {}
     for role_page in pages:
         by_person.setdefault(role_page.username, []).append(role_page)
-    return by_person
+    for username, person_pages in by_person.items():
+        page = new_page(viewport={"width": widths[0], "height": 900})
+        log_in(page, base_url, username)
+        for role_page in person_pages:
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 900})
+                response = page.goto(f"{base_url}{role_page.path}")
+                assert response.status == role_page.status, (role_page, response.status)
+                yield role_page, width, page

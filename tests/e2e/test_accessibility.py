@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from benchmarking.demo.seed import seed_demo
-from tests.e2e.role_pages import demo_pages, log_in, pages_by_person
+from tests.e2e.role_pages import demo_pages, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,23 +26,17 @@ def test_no_serious_or_critical_accessibility_violations(new_page, live_server, 
     pages = demo_pages()
     by_impact: Counter[str] = Counter()
     blocking, checked = [], 0
-    for username, person_pages in pages_by_person(pages).items():
-        page = new_page(viewport={"width": WIDTHS[0], "height": 900})
-        log_in(page, live_server.url, username)
-        for role_page in person_pages:
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                page.goto(f"{live_server.url}{role_page.path}")
-                violations = axe.run(page).response["violations"]
-                checked += 1
-                for violation in violations:
-                    by_impact[violation["impact"]] += len(violation["nodes"])
-                    if violation["impact"] in BLOCKING:
-                        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
-                        blocking.append(
-                            f"{role_page.who} {role_page.label} {role_page.path} @{width}: "
-                            f"{violation['impact']} {violation['id']} ({violation['help']}) at {targets}"
-                        )
+    for role_page, width, page in walk(new_page, live_server.url, pages, WIDTHS):
+        violations = axe.run(page).response["violations"]
+        checked += 1
+        for violation in violations:
+            by_impact[violation["impact"]] += len(violation["nodes"])
+            if violation["impact"] in BLOCKING:
+                targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+                blocking.append(
+                    f"{role_page.who} {role_page.label} {role_page.path} @{width}: "
+                    f"{violation['impact']} {violation['id']} ({violation['help']}) at {targets}"
+                )
     with capsys.disabled():
         counts = "，".join(
             f"{impact} {by_impact[impact]}" for impact in ("critical", "serious", "moderate", "minor")

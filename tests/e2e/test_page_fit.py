@@ -10,7 +10,7 @@ the pages × widths it measured.
 import pytest
 
 from benchmarking.demo.seed import seed_demo
-from tests.e2e.role_pages import demo_pages, log_in, pages_by_person
+from tests.e2e.role_pages import demo_pages, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -69,21 +69,13 @@ def test_every_page_fits_every_width(new_page, live_server, capsys):
     seed_demo()
     pages = demo_pages()
     misfits, measured = [], 0
-    for username, person_pages in pages_by_person(pages).items():
-        page = new_page(viewport={"width": WIDTHS[0], "height": 900})
-        log_in(page, live_server.url, username)
-        for role_page in person_pages:
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                page.goto(f"{live_server.url}{role_page.path}")
-                for scrolled in (False, True):
-                    if scrolled:
-                        page.evaluate(SCROLL_TABLES_RIGHT)
-                    for problem in page.evaluate(MEASURE_FIT, role_page.is_list):
-                        misfits.append(
-                            f"{role_page.who} {role_page.label} {role_page.path} @{width}: {problem}"
-                        )
-                measured += 1
+    for role_page, width, page in walk(new_page, live_server.url, pages, WIDTHS):
+        for scrolled in (False, True):
+            if scrolled:
+                page.evaluate(SCROLL_TABLES_RIGHT)
+            for problem in page.evaluate(MEASURE_FIT, role_page.is_list):
+                misfits.append(f"{role_page.who} {role_page.label} {role_page.path} @{width}: {problem}")
+        measured += 1
     with capsys.disabled():
         print(
             f"\n页面适配：{len(pages)} 个页面 × {len(WIDTHS)} 种宽度 ({', '.join(map(str, WIDTHS))} px)"

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from benchmarking.selectors.dashboard import PACE_TOLERANCE_POINTS, PaceBand, dashboard_for, pace_band
+from benchmarking.rules import PACE_TOLERANCE_POINTS, PaceBand, pace_band
+from benchmarking.selectors.dashboard import dashboard_for
 from benchmarking.selectors.progress import progress_as_of
 from tests.conftest import sh
 from tests.factories import BranchOfficeFactory

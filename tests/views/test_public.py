@@ -242,7 +242,7 @@ def test_no_contact_details_evidence_or_internal_notes_anywhere(client, private_
         for secret in secrets:
             assert secret not in page, (name, secret)
     # That the grade is staff's, not the rule's, is said (the reason is not).
-    assert "市局工作人员已将对标水平调整为“先进”" in pages["detail"]
+    assert "审核人员已将对标水平调整为“先进”" in pages["detail"]
 
 
 def test_the_pages_never_even_read_the_private_columns(client, private_result):
