@@ -114,6 +114,34 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The shared cache. With REDIS_URL (redis://host:6379/0) every app server reads and writes one
+# Redis: the counts cache, the dashboard's rendered content and the sessions' cached copies are
+# then the same for all of them, so a write seen by one invalidates the figures for all. A Redis
+# that is away (restarting) is a cache miss, not an error (IGNORE_EXCEPTIONS): pages are
+# computed from the database and sessions read from it until Redis is back. Without REDIS_URL
+# (the embedded default) each process keeps its own local-memory cache, as before: still
+# correct, since cached figures are keyed by the counts version read from the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yk",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions read from Redis and are written through to the database, so a Redis restart
+    # logs nobody out; the idle timeout (benchmarking.sessions) works the same on both.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
