@@ -310,9 +310,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    # The liveness check is probed over plain http from inside the container (docker-compose.yml's
-    # healthcheck), not through the TLS proxy; a redirect to https would fail every probe.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+    # The liveness and readiness checks are probed over plain http from inside the container
+    # (docker-compose.yml's healthcheck), not through the TLS proxy; a redirect to https would
+    # fail every probe.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
