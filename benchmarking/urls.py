@@ -3,7 +3,7 @@ from django.urls import path
 from .views import portal, public, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.files import protected_file
-from .views.health import healthz
+from .views.health import healthz, readyz
 from .views.home import HomeView
 from .views.imports import (
     ImportConfirmView,
@@ -67,6 +67,8 @@ urlpatterns = [
     path("files/<path:path>", protected_file, name="protected-file"),
     # Liveness check for load balancers and the container (benchmarking/views/health.py).
     path("healthz/", healthz, name="healthz"),
+    # Readiness check: database, cache, job queue; 503 naming what is down (same module).
+    path("readyz/", readyz, name="readyz"),
     # -- bulk import: template, upload and preview, confirm (benchmarking/views/imports.py) --
     # kind is a key of benchmarking.imports.kinds(); the views answer any other with a 404.
     path("imports/", ImportIndexView.as_view(), name="imports"),

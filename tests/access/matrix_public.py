@@ -3,7 +3,8 @@ written out by hand in the form of test_permission_matrix.site_checks.
 
 The public pages need no login and answer every role alike: a published result is a 200
 for everyone; anything else (the world's draft, an id that never existed) a 404 for everyone.
-The liveness check /healthz/ is here too: no login, "ok" for everyone.
+The liveness check /healthz/ is here too: no login, "ok" for everyone; and the readiness
+check /readyz/, "ready" for everyone.
 """
 
 import datetime as dt
@@ -63,6 +64,8 @@ def checks(world) -> dict:
     return {
         # The liveness check answers everyone alike, with no login (benchmarking/views/health.py).
         "healthz": [(reverse("healthz"), everyone(OK))],
+        # So does the readiness check: the probe has no login, and it says nothing secret.
+        "readyz": [(reverse("readyz"), everyone(OK))],
         # Browsers ask /favicon.ico on their own: everyone is sent to the static icon (yongkang/urls.py).
         "favicon": [(reverse("favicon"), everyone(302))],
         "public-results": [
