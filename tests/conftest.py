@@ -61,6 +61,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def database_sessions(settings):
+    # The suite's query pins, outage drills and idle-timeout tests describe sessions read from
+    # the database, one query a request. With REDIS_URL the app reads them from Redis first
+    # (cached_db); tests/test_shared_cache.py tests that engine itself, where it differs.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     # Cached counts are keyed by the counts version, which each test's rolled-back database
     # may repeat: no test may read what another one cached.

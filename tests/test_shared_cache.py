@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import override_settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from benchmarking.selectors.progress import cached_counts
@@ -91,6 +93,7 @@ def test_cached_figures_live_in_redis_where_every_app_server_reads_them(db):
 
 
 @needs_redis
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
 def test_a_redis_restart_logs_nobody_out(client, manager):
     from django_redis import get_redis_connection
 
@@ -111,3 +114,21 @@ def test_the_test_run_uses_redis():
 
     assert get_redis_connection("default").ping()
     assert cache.get("probe") == "ok"
+
+
+def test_sessions_cached_in_the_shared_cache_save_a_query_on_every_page(settings, manager, plan):
+    # cached_db against whatever the default cache is (Redis in production, memory here).
+    url = reverse("progress-dashboard")
+
+    def queries_of_a_page(engine: str) -> int:
+        settings.SESSION_ENGINE = engine
+        client = Client()  # its own middleware, which picks the session engine once
+        client.force_login(manager)
+        client.get(url)  # the first page after a login may write the session
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(url).status_code == 200
+        return len(page.captured_queries)
+
+    from_database = queries_of_a_page("django.contrib.sessions.backends.db")
+    from_cache = queries_of_a_page("django.contrib.sessions.backends.cached_db")
+    assert from_cache == from_database - 1
