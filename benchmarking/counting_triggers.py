@@ -22,6 +22,53 @@ WATCHED_WHOLLY = [
     "benchmarking_planquota",
     "benchmarking_branchoffice",
     "benchmarking_industry",
+    # the public result page's 对标标准 lines (rarely written)
+    "benchmarking_schemebenchmark",
+]
+# What the public results pages show of a published result beyond the counts (views/public.py
+# caches them whole per counts version): an edit of any of these columns raises the version
+# too, so a corrected name, grade or value is never hidden behind a cached page. A declaration
+# or an indicator value only when its declaration is published: drafts are edited all day and
+# must not empty the dashboard's cache each time. (table, columns, condition on the row "{row}")
+WATCHED_SHOWN = [
+    (
+        "benchmarking_declaration",
+        [
+            "product_name",
+            "product_model",
+            "scheme_id",
+            "executed_standard_id",
+            "declared_on",
+            "national_platform_url",
+            "computed_grade",
+            "override_grade",
+            "grade",
+        ],
+        "{row}.published_at IS NOT NULL",
+    ),
+    (
+        "benchmarking_declarationitem",
+        ["indicator_id", "value", "passed", "comparison"],
+        "{row}.declaration_id IN (SELECT id FROM benchmarking_declaration WHERE published_at IS NOT NULL)",
+    ),
+    ("benchmarking_enterprise", ["name", "credit_code"], None),
+    ("benchmarking_technicalscheme", ["code", "title", "publisher"], None),
+    (
+        "benchmarking_indicator",
+        [
+            "name",
+            "unit",
+            "is_core",
+            "direction",
+            "benchmark_value",
+            "benchmark_min",
+            "benchmark_max",
+            "requirement",
+            "order",
+        ],
+        None,
+    ),
+    ("benchmarking_standard", ["number", "title"], None),
 ]
 # The new version is the clock in microseconds (or one more than the last, if the clock is behind):
 # it only ever grows, even across a restore from backup, so a figure cached before a restore can
@@ -109,19 +156,52 @@ def _sqlite_wholly(table):
     ]
 
 
+def _postgresql_shown(table, columns, condition):
+    changed = " OR ".join(f'n."{c}" IS DISTINCT FROM o."{c}"' for c in columns)
+    where = f"({changed})" + (f" AND {condition.format(row='n')}" if condition else "")
+    name = f"{table}_shown"
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {where}) THEN "
+        f"{BUMP_POSTGRESQL} END IF; RETURN NULL; END $$;",
+        f"DROP TRIGGER IF EXISTS {name}_update ON {table};",
+        f"CREATE TRIGGER {name}_update AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows "
+        f"NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
+    ]
+
+
+def _sqlite_shown(table, columns, condition):
+    changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns)
+    when = f"({changed})" + (f" AND {condition.format(row='NEW')}" if condition else "")
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_shown_update AFTER UPDATE ON {table} "
+        f"WHEN {when} BEGIN {BUMP_SQLITE} END;"
+    ]
+
+
 def trigger_statements(vendor: str) -> list[str]:
     if vendor not in ("postgresql", "sqlite"):
         raise RuntimeError(
             f"no counts-version triggers for {vendor}: add them to benchmarking.counting_triggers"
         )
-    make, make_wholly = (
-        (_postgresql, _postgresql_wholly) if vendor == "postgresql" else (_sqlite, _sqlite_wholly)
+    make, make_wholly, make_shown = (
+        (_postgresql, _postgresql_wholly, _postgresql_shown)
+        if vendor == "postgresql"
+        else (_sqlite, _sqlite_wholly, _sqlite_shown)
     )
-    return [
-        statement
-        for table, columns, rows_matter in WATCHED
-        for statement in make(table, columns, rows_matter)
-    ] + [statement for table in WATCHED_WHOLLY for statement in make_wholly(table)]
+    return (
+        [
+            statement
+            for table, columns, rows_matter in WATCHED
+            for statement in make(table, columns, rows_matter)
+        ]
+        + [statement for table in WATCHED_WHOLLY for statement in make_wholly(table)]
+        + [
+            statement
+            for table, columns, condition in WATCHED_SHOWN
+            for statement in make_shown(table, columns, condition)
+        ]
+    )
 
 
 def _watched_tables() -> list[str]:
@@ -134,7 +214,8 @@ def expected_trigger_names() -> set[str]:
         for table, _columns, rows_matter in WATCHED
         for event in (EVENTS if rows_matter else ("update",))
     }
-    return partly | {f"{table}_counts_{event}" for table in WATCHED_WHOLLY for event in EVENTS}
+    wholly = {f"{table}_counts_{event}" for table in WATCHED_WHOLLY for event in EVENTS}
+    return partly | wholly | {f"{table}_shown_update" for table, _columns, _condition in WATCHED_SHOWN}
 
 
 def installed_trigger_names(connection) -> set[str]:
@@ -173,3 +254,9 @@ def drop_counts_triggers(connection) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_counts_{event}{on_table}")
             if postgresql:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {table}_counts()")
+        for table, _columns, _condition in WATCHED_SHOWN:
+            cursor.execute(
+                f"DROP TRIGGER IF EXISTS {table}_shown_update{' ON ' + table if postgresql else ''}"
+            )
+            if postgresql:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {table}_shown()")

@@ -2,7 +2,8 @@
 
 Everyone sees the same page, signed in or not and whatever their role: what is public
 is decided by ``selectors.public`` alone, never by who asks. Read-only: the only form
-is the list's GET filter form, so nothing here needs a CSRF token.
+is the list's GET filter form, so nothing here needs a CSRF token — which lets an anonymous
+visitor's page be cached whole and shared (``anonymous_cache``).
 """
 
 from django.http import Http404
@@ -12,13 +13,14 @@ from django_filters.views import FilterView
 
 from ..filters import PublicResultFilter
 from ..selectors.public import public_result, published_results
+from .anonymous_cache import AnonymousPageCacheMixin
 from .lists import PAGE_SIZE
 from .mixins import ForgivingPaginationMixin
 
 TITLE = _("对标达标结果公示")
 
 
-class PublicResultListView(ForgivingPaginationMixin, FilterView):
+class PublicResultListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, FilterView):
     """The published results: search, industry, grade, publication dates, sort, 50 a page.
 
     Strict, as the staff lists: a filter value that does not validate empties the list and
@@ -42,7 +44,7 @@ class PublicResultListView(ForgivingPaginationMixin, FilterView):
         return context
 
 
-class PublicResultDetailView(TemplateView):
+class PublicResultDetailView(AnonymousPageCacheMixin, TemplateView):
     """One published result. Anything else (a draft, a withdrawn result, an id that never
     existed) is the same 404, so the page says nothing about unpublished declarations."""
 

@@ -474,6 +474,10 @@ LIST_QUERIES = 4
 # The result (joined with enterprise, office, industry, scheme, executed standard), its
 # indicator rows (joined with their indicators), the scheme's benchmark standards.
 DETAIL_QUERIES = 3
+# An anonymous visitor's page is cached whole (views/anonymous_cache.py): a first visit also
+# reads the counts version its key is made of; a repeat costs that read alone
+# (tests/views/test_public_cache.py).
+VERSION_QUERY = 1
 
 
 @pytest.mark.parametrize("n", [5, 50])
@@ -486,7 +490,7 @@ def test_the_list_costs_a_fixed_number_of_queries(client, office, declare, djang
         "published_from": "2024-01-01",
         "sort": "-grade",
     }
-    with django_assert_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(VERSION_QUERY + LIST_QUERIES):
         response = client.get(LIST, params)
     assert len(listed(response)) == n
 
@@ -511,7 +515,7 @@ def test_the_detail_costs_a_fixed_number_of_queries(
         at=sh(2024, 6, 1),
     )
     declaration_publish(declaration=declaration, actor=bureau_staff, at=sh(2024, 6, 1))
-    with django_assert_num_queries(DETAIL_QUERIES):
+    with django_assert_num_queries(VERSION_QUERY + DETAIL_QUERIES):
         response = client.get(detail(declaration.pk))
     assert len(response.context["result"].items) == n
     assert len(response.context["result"].benchmark_standards) == n
