@@ -7,8 +7,11 @@ nothing.
 
 ``GET /readyz/`` is the readiness check: should this app server be sent traffic now? It asks each
 dependency once (``READINESS_CHECKS``) and answers 200 ``{"status": "ready", ...}`` when every
-configured one answers, 503 ``{"status": "not_ready", "failing": [...], ...}`` naming the ones
-that do not. It never raises (a failed check is a 503, not a 500) and tells the outside nothing
+configured one it cannot serve without answers, 503 ``{"status": "not_ready", "failing": [...],
+...}`` naming the ones that do not. The shared cache is not one of them: while Redis is away the
+app computes every page from the database (django-redis' IGNORE_EXCEPTIONS) and reads sessions
+from it, so a Redis restart must not take every app server out of the load balancer at once;
+the check still runs and reports it under ``"degraded"``, still with a 200. It never raises (a failed check is a 503, not a 500) and tells the outside nothing
 but each check's name, whether it passed, how long it took and a fixed message: the probe needs
 no login, so an exception's text (which may carry a host, a database name or a DSN) goes to the
 server's log only.
@@ -112,6 +115,8 @@ READINESS_CHECKS: dict[str, tuple[Callable[[], str], str]] = {
     "cache": (check_cache, "缓存无法读写"),
     "job_queue": (check_job_queue, "任务队列无法访问"),
 }
+# The checks whose failure leaves the app working, only slower: reported, not "not ready".
+DEGRADING_CHECKS = frozenset({"cache"})
 
 
 @dataclass(frozen=True)
@@ -149,9 +154,13 @@ def run_check(name: str, check: Callable[[], str], failure_message: str) -> Chec
 @require_safe  # GET and HEAD
 def readyz(request):
     results = {name: run_check(name, check, failed) for name, (check, failed) in READINESS_CHECKS.items()}
-    failing = [name for name, result in results.items() if result.ok is False]
+    down = [name for name, result in results.items() if result.ok is False]
+    failing = [name for name in down if name not in DEGRADING_CHECKS]
+    degraded = [name for name in down if name in DEGRADING_CHECKS]
     body: dict = {"status": "not_ready" if failing else "ready"}
     if failing:
         body["failing"] = failing
+    if degraded:
+        body["degraded"] = degraded
     body["checks"] = {name: result.as_json() for name, result in results.items()}
     return JsonResponse(body, status=503 if failing else 200, json_dumps_params={"ensure_ascii": False})
