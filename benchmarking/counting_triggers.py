@@ -30,6 +30,8 @@ WATCHED_WHOLLY = [
 # too, so a corrected name, grade or value is never hidden behind a cached page. A declaration
 # or an indicator value only when its declaration is published: drafts are edited all day and
 # must not empty the dashboard's cache each time. (table, columns, condition on the row "{row}")
+# An enterprise, scheme or indicator only when some published result shows it.
+WITH_PUBLISHED = "{row}.id IN (SELECT {column} FROM benchmarking_declaration WHERE published_at IS NOT NULL)"
 WATCHED_SHOWN = [
     (
         "benchmarking_declaration",
@@ -51,8 +53,16 @@ WATCHED_SHOWN = [
         ["indicator_id", "value", "passed", "comparison"],
         "{row}.declaration_id IN (SELECT id FROM benchmarking_declaration WHERE published_at IS NOT NULL)",
     ),
-    ("benchmarking_enterprise", ["name", "credit_code"], None),
-    ("benchmarking_technicalscheme", ["code", "title", "publisher"], None),
+    (
+        "benchmarking_enterprise",
+        ["name", "credit_code"],
+        WITH_PUBLISHED.format(column="enterprise_id", row="{row}"),
+    ),
+    (
+        "benchmarking_technicalscheme",
+        ["code", "title", "publisher"],
+        WITH_PUBLISHED.format(column="scheme_id", row="{row}"),
+    ),
     (
         "benchmarking_indicator",
         [
@@ -66,7 +76,7 @@ WATCHED_SHOWN = [
             "requirement",
             "order",
         ],
-        None,
+        "{row}.scheme_id IN (SELECT scheme_id FROM benchmarking_declaration WHERE published_at IS NOT NULL)",
     ),
     ("benchmarking_standard", ["number", "title"], None),
 ]

@@ -67,8 +67,13 @@ def test_editing_a_draft_leaves_the_version_alone(enterprise, declare, bureau_st
     )
 
 
-def test_moving_an_enterprise_raises_it_renaming_does_not(published, enterprise):
-    assert not raises_version(lambda: Enterprise.objects.filter(pk=enterprise.pk).update(name="改名后的企业"))
+def test_moving_an_enterprise_raises_it_renaming_does_not(published, enterprise, other_enterprise):
+    # Renaming one with no published result changes no figure and no public page; renaming
+    # one whose result the public pages show raises it (tests/views/test_public_cache.py).
+    assert not raises_version(
+        lambda: Enterprise.objects.filter(pk=other_enterprise.pk).update(name="改名后的企业")
+    )
+    assert raises_version(lambda: Enterprise.objects.filter(pk=enterprise.pk).update(name="改名后的企业"))
     other = BranchOfficeFactory(name="南城市场监管所", code="NC")
     assert raises_version(lambda: Enterprise.objects.filter(pk=enterprise.pk).update(branch_office=other))
     assert raises_version(

@@ -318,3 +318,19 @@ def test_no_date_while_the_version_is_under_a_second_old(client, shown):
     response = client.get(LIST)
     assert not response.has_header("Last-Modified")
     assert response.has_header("ETag")
+
+
+def test_renaming_what_no_published_result_shows_leaves_the_version_alone(
+    enterprise, other_enterprise, declare, shown
+):
+    """An enterprise with drafts only, a draft scheme and its indicators are on no public page."""
+    from tests.factories import IndicatorFactory, SchemeFactory
+
+    draft_scheme = SchemeFactory(code="YKDB-DRAFT-7")
+    indicator = IndicatorFactory(scheme=draft_scheme, name="草稿指标")
+    declare(other_enterprise, model="DRAFT-2")
+    before = counts_version()
+    Enterprise.objects.filter(pk=other_enterprise.pk).update(name="只有草稿的企业")
+    TechnicalScheme.objects.filter(pk=draft_scheme.pk).update(title="草稿方案改名")
+    Indicator.objects.filter(pk=indicator.pk).update(name="草稿指标改名")
+    assert counts_version() == before
