@@ -13,7 +13,10 @@ class CountsVersion(models.Model):
     inserted published or deleted, when a declaration changes enterprise, a scheme its
     industry, or an enterprise its branch office or industry, and on any write to the plan,
     its quotas, the branch offices or the industries (the progress pages show them beside
-    the counts) — whoever writes: services, the admin, imports, bulk loads or plain SQL.
+    the counts), and when a field a published result shows is edited (its product, grade,
+    enterprise, scheme, indicators, standards: counting_triggers.WATCHED_SHOWN, for the
+    public pages cached whole) — whoever writes: services, the admin, imports, bulk loads or
+    plain SQL.
     Cached counts and pages carry the version they were computed at, so a figure is never
     served after a write that changed it.
     """
