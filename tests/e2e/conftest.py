@@ -19,6 +19,16 @@ SCREENSHOTS = Path(
 )
 
 
+def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a person would, and check that it worked."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):

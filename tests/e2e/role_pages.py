@@ -12,6 +12,7 @@ from django.urls import reverse
 from benchmarking.demo.names import LOGINS
 from benchmarking.demo.showcase import DEMO_ENTERPRISE_LOGIN, demo_showcase
 from benchmarking.imports import kinds
+from tests.e2e.conftest import log_in as log_in_with_form
 
 PASSWORDS = {login.username: login.password for login in LOGINS}
 ANONYMOUS = ""
@@ -88,14 +89,8 @@ def demo_pages() -> list[RolePage]:
 
 def log_in(page, base_url: str, username: str) -> None:
     """Log in through the login form, as a person would; a visitor stays logged out."""
-    if username == ANONYMOUS:
-        return
-    page.goto(f"{base_url}{reverse('login')}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORDS[username])
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-    assert reverse("login") not in page.url, f"{username} could not log in"
+    if username != ANONYMOUS:
+        log_in_with_form(page, base_url, username, PASSWORDS[username])
 
 
 def walk(new_page, base_url: str, pages: list[RolePage], widths: tuple[int, ...]):

@@ -4,17 +4,9 @@ Screenshots in ``test-artifacts/e2e/``."""
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("width", [390, 1366])
@@ -22,7 +14,7 @@ def test_error_pages_fit_and_lead_back(new_page, live_server, shoot, enterprise_
     page = new_page(viewport={"width": width, "height": 800})
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    log_in(page, live_server, enterprise_user.username)
+    log_in(page, live_server.url, enterprise_user.username)
     start = page.url
 
     for path, status, title in [

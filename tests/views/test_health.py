@@ -58,28 +58,35 @@ def test_head_is_answered_and_writes_are_not(client):
     assert client.post("/healthz/").status_code == 405
 
 
-def test_production_answers_over_plain_http_while_other_pages_redirect_to_https():
-    """The container probes http://127.0.0.1:8000/healthz/ from inside, not through the TLS
-    proxy: settings.SECURE_REDIRECT_EXEMPT keeps it from being redirected like every other page."""
+def statuses_under_production(tmp_path, *paths: str) -> list[str]:
+    """The status codes of ``paths`` in a process started with production settings (DEBUG off,
+    https redirect on), on a database of its own (a probe's SELECT 1 needs no tables)."""
     script = (
         "import django; django.setup()\n"
         "from django.test import Client\n"
         "client = Client()\n"
-        "print(client.get('/healthz/').status_code, client.get('/public/results/').status_code)\n"
+        f"print(*(client.get(path).status_code for path in {list(paths)!r}))\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
     env |= {
         "DJANGO_SETTINGS_MODULE": "yongkang.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "production-like-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "DJANGO_SITE_URL": "https://tracker.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
     }
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["200", "301"]
+    return result.stdout.split()
+
+
+def test_production_answers_over_plain_http_while_other_pages_redirect_to_https(tmp_path):
+    """The container probes http://127.0.0.1:8000/healthz/ from inside, not through the TLS
+    proxy: settings.SECURE_REDIRECT_EXEMPT keeps it from being redirected like every other page."""
+    assert statuses_under_production(tmp_path, "/healthz/", "/public/results/") == ["200", "301"]
 
 
 # -- the readiness check: GET /readyz/ -----------------------------------------------------------
@@ -315,24 +322,4 @@ def test_a_logged_in_user_gets_the_same_readiness(client, manager):
 
 def test_production_answers_readiness_over_plain_http(tmp_path):
     """Probed from inside the container over plain http, as /healthz/ is (SECURE_REDIRECT_EXEMPT)."""
-    script = (
-        "import django; django.setup()\n"
-        "from django.test import Client\n"
-        "client = Client()\n"
-        "print(client.get('/readyz/').status_code, client.get('/public/results/').status_code)\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "yongkang.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "production-like-" + "k" * 50,
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SITE_URL": "https://tracker.example.org",
-        # A database of its own: the probe's SELECT 1 needs no tables.
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["200", "301"]
+    assert statuses_under_production(tmp_path, "/readyz/", "/public/results/") == ["200", "301"]
