@@ -1,9 +1,11 @@
 """E-mail the system sends: reviewers hear of each submitted declaration, the enterprise of its
 publication, return or withdrawal, and a new enterprise login gets its invitation.
 
-Every mail here goes out after the transaction that caused it has committed. By then the move
-or the new login stands, so a mail that fails is logged and swallowed: an unreachable SMTP server
-must never turn a committed move into an error page (the user would try it again).
+What each mail says and who gets it. They are sent by background jobs (``tasks``), queued after
+the transaction that caused them has committed: by then the move or the new login stands, so
+a mail that fails is tried again later, never an error page for the user (who would try the
+move again). Only the invitation an administrator sends again by hand goes out at once, because
+the admin page says whether it went.
 """
 
 import logging
@@ -25,7 +27,13 @@ from .models import Declaration, DeclarationAction
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["absolute_url", "notify_declaration_moved", "send_account_invitation"]
+__all__ = [
+    "MAIL_MOVES",
+    "absolute_url",
+    "deliver_account_invitation",
+    "send_account_invitation",
+    "send_declaration_mail",
+]
 
 
 def absolute_url(path: str) -> str:
@@ -73,7 +81,7 @@ def _enterprise_addresses(enterprise) -> list[str]:
 # -- declaration moves ---------------------------------------------------------------------------
 
 # action -> (template, subject, who hears of it, the page the link opens)
-_MOVES = {
+MAIL_MOVES = {
     DeclarationAction.SUBMIT: (
         "submitted",
         gettext_lazy("新的对标声明待审核：%(enterprise)s %(product)s"),
@@ -101,19 +109,12 @@ _MOVES = {
 }
 
 
-def notify_declaration_moved(*, declaration_id: int, action: str, comment: str = "") -> None:
-    """Send the mails one workflow move calls for. Called through transaction.on_commit, so the
-    move has committed: a failure is logged, never raised. Two queries, however many recipients."""
-    if action not in _MOVES:
-        return  # creating a draft tells nobody
-    try:
-        _send_declaration_mail(declaration_id=declaration_id, action=action, comment=comment)
-    except Exception:
-        logger.exception("Mail about declaration %s (%s) not sent", declaration_id, action)
-
-
-def _send_declaration_mail(*, declaration_id: int, action: str, comment: str) -> None:
-    template, subject, audience, page = _MOVES[action]
+def send_declaration_mail(*, declaration_id: int, action: str, comment: str = "") -> int:
+    """Send the mails one workflow move calls for; returns how many. Raises when the mail server
+    does (the job tries again later). Two queries, however many recipients."""
+    if action not in MAIL_MOVES:
+        return 0  # creating a draft tells nobody
+    template, subject, audience, page = MAIL_MOVES[action]
     # enterprise and scheme: named in the mail; branch_office_id comes with the enterprise.
     declaration = Declaration.objects.select_related("enterprise", "scheme").get(pk=declaration_id)
     enterprise = declaration.enterprise
@@ -122,7 +123,7 @@ def _send_declaration_mail(*, declaration_id: int, action: str, comment: str) ->
     )
     if not recipients:
         logger.info("Declaration %s (%s): nobody to tell by mail", declaration_id, action)
-        return
+        return 0
     product = f"{declaration.product_name} {declaration.product_model}".strip()
     context = {
         "declaration": declaration,
@@ -139,37 +140,44 @@ def _send_declaration_mail(*, declaration_id: int, action: str, comment: str) ->
         [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients],
         fail_silently=False,
     )
+    return len(recipients)
 
 
 # -- enterprise logins -----------------------------------------------------------------------------
 
 
-def send_account_invitation(*, user_id: int) -> bool:
+def deliver_account_invitation(*, user_id: int) -> None:
     """Mail an enterprise login the link that sets its password (Django's password-reset
     confirmation page, which checks only the token, so it works for a password never set).
-    Returns whether the mail went out; a failure is logged, never raised."""
-    try:
-        User = get_user_model()
-        user = User.objects.select_related("profile__enterprise").get(pk=user_id)
-        link = absolute_url(
-            reverse(
-                "password_reset_confirm",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            )
+    Raises when the mail server does."""
+    User = get_user_model()
+    user = User.objects.select_related("profile__enterprise").get(pk=user_id)
+    link = absolute_url(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
         )
-        context = {
-            "user": user,
-            "enterprise": user.profile.enterprise,
-            "link": link,
-            "login_url": absolute_url(reverse("login")),
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
-        }
-        subject = _("永康市对标达标工作台企业账号开通通知")
-        body = render_to_string("benchmarking/mail/account_invitation.txt", context)
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+    )
+    context = {
+        "user": user,
+        "enterprise": user.profile.enterprise,
+        "link": link,
+        "login_url": absolute_url(reverse("login")),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+    }
+    subject = _("永康市对标达标工作台企业账号开通通知")
+    body = render_to_string("benchmarking/mail/account_invitation.txt", context)
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+
+
+def send_account_invitation(*, user_id: int) -> bool:
+    """The invitation sent at once, for the administrator's "send again" button: returns whether
+    it went out; a failure is logged, never raised."""
+    try:
+        deliver_account_invitation(user_id=user_id)
     except Exception:
         logger.exception("Invitation mail to user %s not sent", user_id)
         return False

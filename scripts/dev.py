@@ -159,7 +159,17 @@ def serve(address: Address) -> None:
     run(*manage, "migrate", "--noinput", "--verbosity", "0", env=env)
     # Ends with the URL and the demo logins, so they sit right above runserver's banner.
     run(*manage, "seed_demo", env=env)
-    run(*manage, "runserver", address.runserver_arg, env=env)
+    # The background job worker (large exports, mails) beside the server, stopped with it.
+    print("+ manage.py run_jobs (background jobs, beside the server)", flush=True)
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "run_jobs", "--verbosity", "0"], cwd=ROOT, env=env)
+    try:
+        run(*manage, "runserver", address.runserver_arg, env=env)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def test(extra: list[str]) -> None:

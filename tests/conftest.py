@@ -69,6 +69,41 @@ def database_sessions(settings):
 
 
 @pytest.fixture(autouse=True)
+def jobs_run_at_once(settings):
+    # Jobs (mails, exports) run as they are queued, with Django's own immediate backend: the
+    # suite's mail and export tests describe what the job does. What the queue itself does
+    # (waiting, workers, retries, a worker killed) is tested with the real database queue:
+    # the ``job_queue`` fixture.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def job_queue(settings):
+    """The production queue (jobs wait in the database) and a function that runs what waits
+    there, as ``manage.py run_jobs --batch`` does, in this process; it returns how many ran."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    from benchmarking.management.commands.run_jobs import RollCallWorker
+
+    def run_queued_jobs(*, max_tasks: int | None = None) -> int:
+        before = DBTaskResult.objects.finished().count()
+        RollCallWorker(
+            queue_names=["*"],
+            excluded_queue_names=[],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=max_tasks,
+            worker_id="test-worker",
+        ).run()
+        return DBTaskResult.objects.finished().count() - before
+
+    return run_queued_jobs
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     # Cached counts are keyed by the counts version, which each test's rolled-back database
     # may repeat: no test may read what another one cached.

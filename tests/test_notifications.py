@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from benchmarking.choices import DeclarationStatus, Role
 from benchmarking.models import Declaration, DeclarationAction
-from benchmarking.notifications import notify_declaration_moved
 from benchmarking.services.declarations import (
     declaration_create,
     declaration_publish,
@@ -20,6 +19,7 @@ from benchmarking.services.declarations import (
     declaration_withdraw,
 )
 from benchmarking.services.errors import WorkflowError
+from benchmarking.tasks import notify_declaration_moved
 from tests.factories import make_user
 
 User = get_user_model()
@@ -252,6 +252,6 @@ def test_a_failing_mail_server_neither_undoes_nor_breaks_the_move(
         "submit",
         "publish",
     ]
-    failures = [r for r in caplog.records if r.name == "benchmarking.notifications" and r.exc_info]
+    failures = [r for r in caplog.records if r.name == "benchmarking.tasks" and r.exc_info]
     assert len(failures) == 2
     assert mailoutbox == []

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "benchmarking.login_protection.LoginProtectionConfig",
     "django_filters",
     "simple_history",
+    # The Tasks API (django.tasks in Django 6) and its database backend: the job queue's table.
+    "django_tasks",
+    "django_tasks_db",
     "benchmarking",
 ]
 
@@ -217,9 +220,15 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")  # STARTTLS, usually port 587
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")  # implicit TLS, usually port 465
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set at most one of DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL.")
-# Mail goes out inside the request that caused it (after the commit): an unreachable server
-# must cost that request seconds, not hang the worker (Django's default is no timeout at all).
+# Mail goes out from a background job (benchmarking.tasks), retried later when the server does
+# not answer: it must cost that job seconds, not hang the worker (Django's default is no timeout).
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", 10))
+
+# Background jobs (large exports, mails): the Tasks API with its database backend, one queue in
+# this project's own database. `manage.py run_jobs` is the worker (any number of them, on any
+# machine that reaches the database; they claim jobs with SKIP LOCKED on PostgreSQL);
+# `scripts/dev.py serve` starts one beside the development server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def default_site_url() -> str:

@@ -9,6 +9,7 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from .base import LenientChangeListMixin
 
@@ -26,6 +27,11 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
     def status(self, obj):
         return super().status(obj)
 
+
+# django-tasks-db's page of queued jobs: in English, with each failed job's traceback (paths,
+# settings), and nothing a clerk acts on. The queue's state is in /readyz/ and the workers' log.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)

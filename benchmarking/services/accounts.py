@@ -18,6 +18,7 @@ from ..access import add_to_role, is_enterprise_user, may_manage_accounts, profi
 from ..choices import Role
 from ..models import Enterprise, UserProfile
 from ..notifications import send_account_invitation
+from ..tasks import invite_new_account
 from .errors import WorkflowError
 
 __all__ = ["enterprise_account_create", "enterprise_account_invite"]
@@ -92,7 +93,7 @@ def enterprise_account_create(
     profile._history_user = actor
     profile.save()
     # Only a login that exists is invited: a rolled-back one gets no mail.
-    transaction.on_commit(partial(send_account_invitation, user_id=user.pk))
+    transaction.on_commit(partial(invite_new_account, user_id=user.pk))
     return user
 
 

@@ -33,8 +33,8 @@ from ..models import (
     Standard,
     TechnicalScheme,
 )
-from ..notifications import notify_declaration_moved
 from ..rules import effective_grade, regrade
+from ..tasks import notify_declaration_moved
 from .errors import WorkflowError, move_moment
 from .standards import standard_for_number
 from .workflow import apply_move, check_move_source, start_declaration

@@ -11,7 +11,9 @@ configured one it cannot serve without answers, 503 ``{"status": "not_ready", "f
 ...}`` naming the ones that do not. The shared cache is not one of them: while Redis is away the
 app computes every page from the database (django-redis' IGNORE_EXCEPTIONS) and reads sessions
 from it, so a Redis restart must not take every app server out of the load balancer at once;
-the check still runs and reports it under ``"degraded"``, still with a 200. It never raises (a failed check is a 503, not a 500) and tells the outside nothing
+the check still runs and reports it under ``"degraded"``, still with a 200. Nor is the job queue
+(``check_job_queue``): jobs waiting too long make exports and mails late, not pages fail, so it
+is reported the same way. It never raises (a failed check is a 503, not a 500) and tells the outside nothing
 but each check's name, whether it passed, how long it took and a fixed message: the probe needs
 no login, so an exception's text (which may carry a host, a database name or a DSN) goes to the
 server's log only.
@@ -21,6 +23,7 @@ too (settings.SECURE_REDIRECT_EXEMPT), as probes run inside the container, behin
 terminates TLS.
 """
 
+import datetime as dt
 import logging
 import time
 import uuid
@@ -33,6 +36,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from ..jobs import queue_state
 
 logger = logging.getLogger(__name__)
 
@@ -100,23 +105,38 @@ def check_cache() -> str:
     return ""
 
 
-def check_job_queue() -> str:
-    """The background job queue. There is none yet: exports and mails run inside the request.
+# A job waiting longer than this means the workers are missing or cannot keep up.
+JOB_QUEUE_BEHIND = dt.timedelta(minutes=2)
 
-    Extension point: when a queue lands (issue 17: django-tasks with its database backend), this
-    becomes its probe — read the oldest waiting job's age (one indexed query), return it in the
-    message, and raise when the queue cannot be read."""
-    raise NotConfigured("未配置（尚无后台任务队列）")
+
+class QueueBehind(Exception):
+    """Jobs wait longer than ``JOB_QUEUE_BEHIND``: exports and mails are late."""
+
+
+def check_job_queue() -> str:
+    """The background job queue (``jobs.queue_state``): the oldest waiting job's age and the
+    workers seen lately. Jobs waiting too long (no worker, or too few) make it fail; it is a
+    degrading check, since every page still works while exports and mails are late."""
+    state = queue_state()
+    waited = (
+        f"等待最久的任务已等 {int(state.oldest_wait.total_seconds())} 秒"
+        if state.waiting
+        else "没有等待的任务"
+    )
+    message = f"{waited}；在线工作进程 {state.live_workers} 个"
+    if state.waiting and state.oldest_wait > JOB_QUEUE_BEHIND:
+        raise QueueBehind(message)
+    return message
 
 
 # name in the JSON → (the check, the fixed message when it fails).
 READINESS_CHECKS: dict[str, tuple[Callable[[], str], str]] = {
     "database": (check_database, "数据库无法访问"),
     "cache": (check_cache, "缓存无法读写"),
-    "job_queue": (check_job_queue, "任务队列无法访问"),
+    "job_queue": (check_job_queue, "后台任务积压或任务队列无法访问"),
 }
 # The checks whose failure leaves the app working, only slower: reported, not "not ready".
-DEGRADING_CHECKS = frozenset({"cache"})
+DEGRADING_CHECKS = frozenset({"cache", "job_queue"})
 
 
 @dataclass(frozen=True)

@@ -216,5 +216,5 @@ def test_a_mail_server_that_is_down_is_logged_not_raised(
         user = create(enterprise, bureau_staff)
     # The login stands; the failure is in the log, and a resend says it did not go out.
     assert User.objects.filter(pk=user.pk).exists()
-    assert any(r.name == "benchmarking.notifications" and r.exc_info for r in caplog.records)
+    assert any(r.name == "benchmarking.tasks" and r.exc_info for r in caplog.records)
     assert enterprise_account_invite(user=user, actor=bureau_staff) is False

@@ -2,6 +2,7 @@
 database query, no cookie, nothing cached between, and over plain http in production. And the
 readiness check beside it: the database and the cache asked, a 503 naming what is down."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,7 +12,10 @@ import pytest
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError, connection, connections
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from benchmarking.models import JobWorker
 from benchmarking.views import health
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -153,14 +157,49 @@ def test_a_local_memory_cache_is_reported_as_such_and_is_not_a_failure(client, s
 
 
 @pytest.mark.django_db
-def test_the_job_queue_is_reported_as_not_configured_and_does_not_fail_readiness(client):
+def test_an_empty_job_queue_is_ready_and_says_how_many_workers_are_alive(client, job_queue):
+    JobWorker.objects.create(
+        worker_id="w1", hostname="app1", pid=1, started_at=timezone.now(), seen_at=timezone.now()
+    )
+    JobWorker.objects.create(  # stopped beating a minute ago: not counted
+        worker_id="w2",
+        hostname="app2",
+        pid=2,
+        started_at=timezone.now(),
+        seen_at=timezone.now() - dt.timedelta(minutes=1),
+    )
     response = client.get("/readyz/")
     assert response.status_code == 200
-    assert response.json()["checks"]["job_queue"] == {
-        "ok": None,
-        "configured": False,
-        "message": "未配置（尚无后台任务队列）",
-    }
+    check = response.json()["checks"]["job_queue"]
+    assert check["ok"] is True
+    assert check["message"] == "没有等待的任务；在线工作进程 1 个"
+
+
+@pytest.mark.django_db
+def test_a_job_waiting_too_long_is_reported_degraded_with_its_age(client, job_queue):
+    from benchmarking.tasks import send_declaration_mail
+
+    result = send_declaration_mail.enqueue(declaration_id=1, action="submit")
+    DBTaskResult.objects.filter(pk=result.id).update(enqueued_at=timezone.now() - dt.timedelta(minutes=5))
+    response = client.get("/readyz/")
+    assert response.status_code == 200  # pages still work; exports and mails are late
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["degraded"] == ["job_queue"]
+    assert body["checks"]["job_queue"]["ok"] is False
+    assert body["checks"]["job_queue"]["message"] == "后台任务积压或任务队列无法访问"
+
+
+@pytest.mark.django_db
+def test_a_job_waiting_a_moment_is_fine_and_its_age_is_shown(client, job_queue):
+    from benchmarking.tasks import send_declaration_mail
+
+    result = send_declaration_mail.enqueue(declaration_id=1, action="submit")
+    DBTaskResult.objects.filter(pk=result.id).update(enqueued_at=timezone.now() - dt.timedelta(seconds=40))
+    check = client.get("/readyz/").json()["checks"]["job_queue"]
+    assert check["ok"] is True
+    assert check["message"].startswith("等待最久的任务已等 4")  # 40 s, or 41 on a slow run
+    assert check["message"].endswith("在线工作进程 0 个")
 
 
 @pytest.mark.django_db
@@ -229,7 +268,8 @@ def test_the_database_down_is_not_ready_and_the_cache_down_is_named_beside_it(cl
     response = client.get("/readyz/")
     assert response.status_code == 503
     assert response.json()["failing"] == ["database"]
-    assert response.json()["degraded"] == ["cache"]
+    # The job queue lives in that database: it cannot be read either, named but not "failing".
+    assert response.json()["degraded"] == ["cache", "job_queue"]
 
 
 def _django_redis(location: str) -> dict:

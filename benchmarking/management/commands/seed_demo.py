@@ -37,10 +37,16 @@ def mail_into(directory: Path):
     The demo's workflow moves and logins send some 600 invitation and notification mails; the
     console backend of a development run would print them all (17,000 lines) over the report
     and the logins it ends with. override_settings is the documented way to swap a setting for
-    a block; the services keep sending mail exactly as they do anywhere else."""
+    a block; the services keep sending mail exactly as they do anywhere else. Their mail jobs run
+    as they are queued (Django's immediate backend), so the files are written before the report,
+    and the worker that ``serve`` starts next finds no 600 mails waiting to be printed."""
     DemoMailFileBackend.sent = 0
     backend = f"{DemoMailFileBackend.__module__}.{DemoMailFileBackend.__qualname__}"
-    with override_settings(EMAIL_BACKEND=backend, EMAIL_FILE_PATH=str(directory)):
+    with override_settings(
+        EMAIL_BACKEND=backend,
+        EMAIL_FILE_PATH=str(directory),
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    ):
         yield
 
 
