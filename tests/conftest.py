@@ -78,11 +78,17 @@ def jobs_run_at_once(settings):
 
 
 @pytest.fixture
-def job_queue(settings):
+def job_queue(settings, monkeypatch):
     """The production queue (jobs wait in the database) and a function that runs what waits
     there, as ``manage.py run_jobs --batch`` does, in this process; it returns how many ran."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
+
+    # The worker drops stale connections between jobs, as Django does between requests; inside
+    # a test's transaction that would drop the transaction, so, as Django's test client does
+    # for requests, the test keeps its connection.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     from benchmarking.management.commands.run_jobs import RollCallWorker
 
@@ -101,6 +107,18 @@ def job_queue(settings):
         return DBTaskResult.objects.finished().count() - before
 
     return run_queued_jobs
+
+
+@pytest.fixture(autouse=True)
+def replica_unused(monkeypatch):
+    # With DATABASE_REPLICA_URL set (CI's PostgreSQL leg), the replica alias is a test mirror: a
+    # second connection to the test database, which cannot see the rows a test writes in its own
+    # uncommitted transaction. So the suite reads the primary, as without a replica, while the
+    # router stays installed; tests/test_read_replica.py overrides this fixture and gives the
+    # replica a database of its own, to prove which reads go where.
+    from benchmarking import replica
+
+    monkeypatch.setattr(replica, "replica_configured", lambda: False)
 
 
 @pytest.fixture(autouse=True)
