@@ -9,12 +9,15 @@ import smtplib
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import OperationalError
 from django.utils import timezone
+from django_tasks import task
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
 from benchmarking import jobs
 from benchmarking.choices import DeclarationStatus
+from benchmarking.management.commands import run_jobs
 from benchmarking.models import JobWorker
 from benchmarking.services.declarations import declaration_create, declaration_submit
 from benchmarking.tasks import MAIL_RETRY_DELAYS, send_declaration_mail
@@ -210,3 +213,33 @@ def test_the_worker_command_runs_what_waits_and_leaves_no_roll_call_behind(
     assert len(mailoutbox) == 1
     assert DBTaskResult.objects.get().worker_ids == ["cli"]
     assert not JobWorker.objects.exists()  # a worker that stops takes its row with it
+
+
+FLAKY_CALLS: list[str] = []
+
+
+@task()
+def flaky_job(*, name: str) -> str:
+    """Loses its database connection the first time it runs, as in a PostgreSQL restart."""
+    FLAKY_CALLS.append(name)
+    if len(FLAKY_CALLS) == 1:
+        raise OperationalError("server closed the connection unexpectedly")
+    return "ran"
+
+
+def test_a_job_cut_off_by_a_database_outage_is_run_again_not_failed(job_queue, monkeypatch):
+    monkeypatch.setattr(run_jobs, "OUTAGE_PAUSE", 0)
+    FLAKY_CALLS.clear()
+    result = flaky_job.enqueue(name="export")
+    job_queue()
+    job = DBTaskResult.objects.get(pk=result.id)
+    # Not failed: still RUNNING under the worker's old id, while the worker lives on under a new
+    # one, so the job is recovered as a lost worker's.
+    assert job.status == "RUNNING"
+    assert job.worker_ids == ["test-worker"]
+    later = timezone.now() + jobs.WORKER_LOST_AFTER + dt.timedelta(seconds=1)
+    assert jobs.recover_lost_tasks(now=later) == (1, 0)
+    job_queue()
+    job.refresh_from_db()
+    assert (job.status, job.return_value) == ("SUCCESSFUL", "ran")
+    assert FLAKY_CALLS == ["export", "export"]

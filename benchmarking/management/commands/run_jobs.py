@@ -12,13 +12,25 @@ SIGKILL stops at once, and the job is run again by another worker (or this one, 
 import os
 import socket
 import threading
+import time
 
-from django.db import close_old_connections, connection
+from django.core.exceptions import SuspiciousOperation
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.compat import TaskContext, task_finished, task_started
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 from benchmarking import jobs
 from benchmarking.models import JobWorker
+
+# Seconds between attempts to reach a database that went away.
+OUTAGE_PAUSE = 1.0
+
+
+# What a lost database connection raises; a job that raises one of these is run again.
+DATABASE_GONE = (OperationalError, InterfaceError)
 
 
 class RollCallWorker(db_worker.Worker):
@@ -28,11 +40,64 @@ class RollCallWorker(db_worker.Worker):
         self._report_alive()
         beat.start()
         try:
-            super().run()
+            self._run_through_outages()
         finally:
             stop.set()
             beat.join(timeout=jobs.HEARTBEAT_SECONDS * 2)
             JobWorker.objects.filter(worker_id=self.worker_id).delete()
+
+    def _run_through_outages(self) -> None:
+        """The library's loop, started again when the database goes away (a restart, a failover)
+        instead of ending the process. A job cut off by the outage is not failed: the worker
+        takes a new id, so the job, still RUNNING under the old one, is recovered as a lost
+        worker's (``jobs.recover_lost_tasks``) and run again."""
+        while True:
+            try:
+                super().run()
+                return
+            except DATABASE_GONE:
+                if not self.running:
+                    return
+                db_worker.logger.warning(
+                    "job worker %s: database unreachable; retrying in %s s", self.worker_id, OUTAGE_PAUSE
+                )
+                self.running_task = False
+                self.worker_id = f"{self.worker_id.split('~')[0][:56]}~{get_random_string(6)}"
+                db_worker.close_old_connections()  # the broken connection; a new one next time
+                time.sleep(OUTAGE_PAUSE)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """The library's, except for a job that hit a database error (the connection lost in a
+        restart, a failover): it is not failed, since its failure could not be saved anyway and
+        the job would succeed a moment later. The error goes to ``_run_through_outages`` and the
+        job is run again (at most ``jobs.MAX_ATTEMPTS`` times in all)."""
+        try:
+            self.running_task = True
+            task = db_task_result.task
+            task_result = db_task_result.task_result
+            backend_type = task.get_backend()
+            task_started.send(sender=backend_type, task_result=task_result)
+            if task.takes_context:
+                value = task.call(
+                    TaskContext(task_result=task_result), *task_result.args, **task_result.kwargs
+                )
+            else:
+                value = task.call(*task_result.args, **task_result.kwargs)
+            db_task_result.set_successful(value)
+            task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
+        except DATABASE_GONE:
+            raise
+        except BaseException as error:
+            db_task_result.set_failed(error)
+            try:
+                sender, result = type(db_task_result.task.get_backend()), db_task_result.task_result
+            except (ImportError, SuspiciousOperation):
+                db_worker.logger.exception("Task id=%s failed unexpectedly", db_task_result.id)
+            else:
+                task_finished.send(sender=sender, task_result=result)
+        finally:
+            self.running_task = False
+            self._run_tasks += 1
 
     def _report_alive(self) -> None:
         now = timezone.now()
