@@ -19,6 +19,7 @@ import hashlib
 import ipaddress
 import os
 import re
+import signal
 import subprocess
 import sys
 import venv
@@ -161,6 +162,8 @@ def serve(address: Address) -> None:
     run(*manage, "seed_demo", env=env)
     # The background job worker (large exports, mails) beside the server, stopped with it.
     print("+ manage.py run_jobs (background jobs, beside the server)", flush=True)
+    # Stopped with SIGTERM (not Ctrl-C): unwind, so the finally below stops the worker too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     worker = subprocess.Popen([str(PYTHON), "manage.py", "run_jobs", "--verbosity", "0"], cwd=ROOT, env=env)
     try:
         run(*manage, "runserver", address.runserver_arg, env=env)
