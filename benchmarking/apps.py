@@ -21,3 +21,5 @@ class BenchmarkingConfig(AppConfig):
         post_migrate.connect(reinstall_after_migrate, dispatch_uid="benchmarking.counts_triggers")
         user_logged_in.connect(mark_touched, dispatch_uid="benchmarking.session_touched")
         user_logged_out.connect(say_logged_out, dispatch_uid="benchmarking.said_logged_out")
+        # The export job: its failure signal and its housekeeping, in every process (web, worker).
+        from . import export_tasks  # noqa: F401

@@ -118,11 +118,20 @@ def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    """A workbook with one sheet per ``Sheet``: bold header row, frozen and filtered, columns
-    sized to their content (``sheet_layout``), real numbers and dates."""
+    """A workbook with one sheet per ``Sheet`` (``write_xlsx``), as a download."""
     buffer = io.BytesIO()
+    write_xlsx(buffer, sheets)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    return _download_headers(response, filename)
+
+
+def write_xlsx(file: Any, sheets: Sequence[Sheet]) -> None:
+    """A workbook with one sheet per ``Sheet`` written to ``file`` (a path or a binary file):
+    bold header row, frozen and filtered, columns sized to their content (``sheet_layout``),
+    real numbers and dates. The download and the background export (``services.exports``) both
+    write through here, so their files hold the same cells."""
     # constant_memory streams rows to disk as they are written, so a long list costs little memory.
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": False, "constant_memory": True})
+    workbook = xlsxwriter.Workbook(file, {"in_memory": False, "constant_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#E8F0FB", "border": 1})
     formats: dict[str, Any] = {}
     datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
@@ -184,8 +193,6 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
         # Frozen header, autofilter and widths: XlsxWriter writes them at close, so after the rows.
         lay_out_xlsxwriter(worksheet, widths, header_row=header_row, last_row=row_index)
     workbook.close()
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    return _download_headers(response, filename)
 
 
 class _Echo:
@@ -219,6 +226,13 @@ def csv_lines(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[str]:
     reads = [c.value for c in columns]
     for item in rows:
         yield writer.writerow([_csv_text(read(item), tz) for read in reads])
+
+
+def write_csv(file: Any, columns: Sequence[Column], rows: Iterable[Any]) -> None:
+    """The lines of ``csv_response``, UTF-8 encoded as the response encodes them, into a binary
+    file: the background export's file is byte for byte the download's."""
+    for line in csv_lines(columns, rows):
+        file.write(line.encode("utf-8"))
 
 
 def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any]) -> StreamingHttpResponse:

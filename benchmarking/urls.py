@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import portal, public, review
+from .views import exports, portal, public, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.files import protected_file
 from .views.health import healthz, readyz
@@ -33,6 +33,11 @@ urlpatterns = [
     path("enterprises/export.<str:fmt>", EnterpriseExportView.as_view(), name="enterprise-export"),
     path("declarations/", DeclarationListView.as_view(), name="declaration-list"),
     path("declarations/export.<str:fmt>", DeclarationExportView.as_view(), name="declaration-export"),
+    # -- exports built in the background, for the user who asked (benchmarking/views/exports.py) --
+    path("exports/", exports.ExportJobListView.as_view(), name="export-jobs"),
+    path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="export-job"),
+    path("exports/<int:pk>/status.json", exports.ExportJobStatusView.as_view(), name="export-job-status"),
+    path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="export-job-download"),
     # -- the enterprise portal (benchmarking/views/portal.py) --
     path("portal/", portal.PortalHomeView.as_view(), name="portal-home"),
     path("portal/new/", portal.SchemeChoiceView.as_view(), name="portal-scheme-choose"),

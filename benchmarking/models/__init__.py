@@ -3,7 +3,7 @@
 Every domain model keeps its change history in ``history`` (django-simple-history):
 who changed a row, when, and from which values to which. The exceptions are
 DeclarationEvent and AddressLimitLift, which are themselves immutable logs (of the declaration
-workflow, of lifted login limits), and JobWorker, the background workers' roll call.
+workflow, of lifted login limits), JobWorker, the background workers' roll call, and ExportJob, an export a worker builds.
 """
 
 from .accounts import *  # noqa: F403
@@ -11,6 +11,7 @@ from .base import *  # noqa: F403
 from .counting import *  # noqa: F403
 from .declarations import *  # noqa: F403
 from .enterprises import *  # noqa: F403
+from .exports import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .logins import *  # noqa: F403
 from .organisation import *  # noqa: F403

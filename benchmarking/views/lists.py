@@ -11,33 +11,21 @@ unfiltered: a count that ignored part of what was asked would look like the
 answer to it. Its export goes back to the list, where the error shows.
 """
 
-from collections.abc import Iterable, Sequence
-
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
-from ..columns import (
-    DECLARATION_EXPORT,
-    ENTERPRISE_EXPORT,
-    EXPORT_SELECT_RELATED,
-    SCHEME_EXPORT,
-    SCHEME_EXPORT_PREFETCH,
-    declaration_export_table,
-    scheme_export_rows,
-)
-from ..exports import Column, Sheet, csv_response, xlsx_response
+from ..exports import Sheet, csv_response, xlsx_response
 from ..filters import DeclarationFilter, EnterpriseFilter, ListFilterSet, SchemeFilter
-from ..models import Declaration, Enterprise, TechnicalScheme
+from ..models import Declaration, Enterprise, ExportKind, TechnicalScheme
 from ..scoping import visible_to
+from ..selectors.exports import EXPORT_FORMATS, LIST_EXPORTS
+from ..services import exports as export_services
 from .mixins import ForgivingPaginationMixin, StaffOnlyMixin
 
 PAGE_SIZE = 50
-EXPORT_CHUNK = 2000
-EXPORT_FORMATS = ("xlsx", "csv")
 
 
 class StaffListView(StaffOnlyMixin, ForgivingPaginationMixin, FilterView):
@@ -103,69 +91,43 @@ class DeclarationListView(StaffListView):
 
 
 class ListExportMixin:
-    """The export of a list view: same access, same queryset, same FilterSet, every row."""
+    """The export of a list view: same access, same queryset, same FilterSet, every row
+    (``selectors.exports.ListExport``). Up to ``EXPORT_AT_ONCE_MAX_ROWS`` records the file is the
+    answer; a longer export is queued (``services.exports``) and the answer is its page."""
 
-    kind: str  # key of EXPORT_SELECT_RELATED
-    columns: tuple[Column, ...]
-    file_stem: str  # the file's Chinese name, before the date
-    list_name: str  # the URL name of the list, where invalid filters are shown
-
+    kind: str  # key of selectors.exports.LIST_EXPORTS
     def get(self, request, *args, fmt: str, **kwargs) -> HttpResponse | StreamingHttpResponse:
         if fmt not in EXPORT_FORMATS:
             raise Http404
-        filterset = self.get_filterset(self.get_filterset_class())
+        export = LIST_EXPORTS[self.kind]
+        filterset = export.filterset(request.user, request.GET)
         if not filterset.is_valid():
             # The list page shows what is wrong with the filters.
-            return HttpResponseRedirect(f"{reverse(self.list_name)}?{request.GET.urlencode()}")
-        queryset = filterset.qs
-        # Only when there are joins to name: select_related() with none would join every key.
-        if joins := EXPORT_SELECT_RELATED[self.kind]:
-            queryset = queryset.select_related(*joins)
-        columns, rows = self.export_table(queryset)
-        filename = f"{self.file_stem}_{timezone.localdate().isoformat()}.{fmt}"
+            return HttpResponseRedirect(f"{reverse(export.list_name)}?{request.GET.urlencode()}")
+        queryset = export.queryset(filterset)
+        size = export.size(queryset)
+        if size > export_services.EXPORT_AT_ONCE_MAX_ROWS:
+            job = export_services.export_job_create(
+                user=request.user, kind=self.kind, fmt=fmt, query=request.GET, rows_total=size
+            )
+            # 303: the browser GETs the job's page, whatever asked for the export.
+            response = HttpResponse(status=303)
+            response["Location"] = reverse("export-job", args=[job.pk])
+            return response
+        columns, rows = export.table(queryset)
+        filename = export.filename(fmt)
         if fmt == "csv":
             return csv_response(filename, columns, rows)
-        return xlsx_response(filename, [Sheet(title=self.file_stem, columns=columns, rows=rows)])
-
-    def export_table(self, queryset: QuerySet) -> tuple[Sequence[Column], Iterable]:
-        """The file's columns and rows: the kind's columns, and ``export_rows``."""
-        return self.columns, self.export_rows(queryset)
-
-    def export_rows(self, queryset: QuerySet) -> Iterable:
-        """The file's rows: one per record unless a kind says otherwise."""
-        # Chunks keep a long export's memory flat; select_related keeps it one query per chunk.
-        return queryset.iterator(chunk_size=EXPORT_CHUNK)
+        return xlsx_response(filename, [Sheet(title=export.file_stem, columns=columns, rows=rows)])
 
 
 class SchemeExportView(ListExportMixin, SchemeListView):
-    kind = "scheme"
-    columns = SCHEME_EXPORT
-    file_stem = "对标技术方案"
-    list_name = "scheme-list"
-
-    def export_rows(self, queryset: QuerySet) -> Iterable:
-        # One row per indicator, in the import's format (export → edit → import); the prefetches
-        # run once per chunk of schemes, so the file still costs a fixed number of queries.
-        return scheme_export_rows(
-            queryset.prefetch_related(*SCHEME_EXPORT_PREFETCH).iterator(chunk_size=EXPORT_CHUNK)
-        )
+    kind = ExportKind.SCHEMES
 
 
 class EnterpriseExportView(ListExportMixin, EnterpriseListView):
-    kind = "enterprise"
-    columns = ENTERPRISE_EXPORT
-    file_stem = "企业"
-    list_name = "enterprise-list"
+    kind = ExportKind.ENTERPRISES
 
 
 class DeclarationExportView(ListExportMixin, DeclarationListView):
-    """The declarations in the import's format: its columns, then the indicator values as pairs
-    指标1 | 声明值1 | … (as many as the widest declaration exported), then the computed columns."""
-
-    kind = "declaration"
-    columns = DECLARATION_EXPORT
-    file_stem = "对标结果"
-    list_name = "declaration-list"
-
-    def export_table(self, declarations: QuerySet) -> tuple[Sequence[Column], Iterable]:
-        return declaration_export_table(declarations, chunk_size=EXPORT_CHUNK)
+    kind = ExportKind.DECLARATIONS

@@ -249,9 +249,23 @@ def site_checks(world, name):
     }
     # Each area (accounts, bulk import, enterprise portal, public pages, review) keeps its
     # rules in its own module beside this one, in the same form.
-    from tests.access import matrix_accounts, matrix_imports, matrix_portal, matrix_public, matrix_review
+    from tests.access import (
+        matrix_accounts,
+        matrix_exports,
+        matrix_imports,
+        matrix_portal,
+        matrix_public,
+        matrix_review,
+    )
 
-    for area in (matrix_accounts, matrix_imports, matrix_portal, matrix_public, matrix_review):
+    for area in (
+        matrix_accounts,
+        matrix_exports,
+        matrix_imports,
+        matrix_portal,
+        matrix_public,
+        matrix_review,
+    ):
         rules.update(area.checks(world))
     return rules.get(name)
 

@@ -227,8 +227,9 @@ def test_an_unknown_format_is_not_found(client, bureau_staff):
 # a fixed number of queries, however many rows
 
 # Session, user (with profile: benchmarking.backends), role groups, the office chosen in the
-# filter, the rows (browsing writes no session: benchmarking.sessions).
-EXPORT_QUERIES = 5
+# filter, the COUNT that decides between answering at once and queueing (services.exports),
+# the rows (browsing writes no session: benchmarking.sessions).
+EXPORT_QUERIES = 6
 # The scheme export filters on no office, and prefetches its schemes' indicators and benchmark
 # standards (one query each per chunk of 2,000 schemes: one chunk at any real size).
 SCHEME_EXPORT_QUERIES = EXPORT_QUERIES - 1 + 2
