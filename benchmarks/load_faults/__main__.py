@@ -18,10 +18,25 @@ from benchmarks.load_faults.browser import Run
 from benchmarks.load_faults.clients import EnterpriseClient, Prober, StaffClient
 from benchmarks.load_faults.drill import backup_drill, restore_drill
 from benchmarks.load_faults.faults import kill_worker, recovery, restart_postgres, server_errors
+from benchmarks.load_faults.jobs import drain, kill_job_worker, verify_jobs
 from benchmarks.load_faults.report import summary
 from benchmarks.load_faults.seed import set_up
+from benchmarks.load_faults.services import JobWorkers, RedisServer
 from benchmarks.load_faults.verification import verify
 from benchmarks.server import GunicornServer
+
+
+def _reconnect() -> None:
+    """This process's own connection, once PostgreSQL is back from a restart."""
+    from django.db import connection
+
+    for _attempt in range(60):
+        try:
+            connection.close()
+            connection.ensure_connection()
+            return
+        except Exception:
+            time.sleep(1)
 
 
 def main() -> int:
@@ -32,14 +47,27 @@ def main() -> int:
     parser.add_argument(
         "--fault-duration",
         type=float,
-        default=75,
+        default=90,
         help="seconds of load with faults after it; 0: none (default 75)",
     )
     parser.add_argument(
         "--kill-after", type=float, default=15, help="SIGKILL a worker this far into the faults"
     )
     parser.add_argument(
-        "--pg-restart-after", type=float, default=35, help="restart PostgreSQL this far into the faults"
+        "--job-kill-after",
+        type=float,
+        default=5,
+        help="from this far into the faults, SIGKILL the job worker running an export",
+    )
+    parser.add_argument(
+        "--redis-restart-after", type=float, default=25, help="restart Redis this far into the faults"
+    )
+    parser.add_argument(
+        "--pg-restart-after", type=float, default=45, help="restart PostgreSQL this far into the faults"
+    )
+    parser.add_argument("--job-workers", type=int, default=2, help="background job workers (default 2)")
+    parser.add_argument(
+        "--job-kill-prefer", default="export", help="kill the worker of a running job whose path has this"
     )
     parser.add_argument(
         "--max-requests", type=int, default=30000, help="stop every client after this many requests"
@@ -68,11 +96,15 @@ def main() -> int:
     backup = restore = None
     random.seed(args.seed)
     run = Run(args.max_requests)
-    env = {"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    with GunicornServer(
-        database_url(DB_NAME), port=args.port, workers=args.workers, extra_env=env, log_path=str(log_path)
-    ) as server:
-        server_info = {"workers": server.workers, "url": server.url}
+    redis = RedisServer().start()
+    env = {"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "REDIS_URL": redis.url}
+    with (
+        GunicornServer(
+            database_url(DB_NAME), port=args.port, workers=args.workers, extra_env=env, log_path=str(log_path)
+        ) as server,
+        JobWorkers(server.env, args.job_workers, workdir / "jobs.log") as job_workers,
+    ):
+        server_info = {"workers": server.workers, "url": server.url, "job_workers": args.job_workers}
         print(
             f"gunicorn at {server.url}, workers {server.worker_pids()}; load for {args.duration:.0f} s",
             flush=True,
@@ -111,12 +143,24 @@ def main() -> int:
             prober = Prober(run, server.port, setup.probe_user, probe_stop)
             prober.start()
             log_mark = log_path.stat().st_size if log_path.exists() else 0
-            run.stop.wait(max(0.0, fault_start + args.kill_after - run.now()))
-            if not run.stop.is_set():
+            run.stop.wait(max(0.0, fault_start + min(args.job_kill_after, args.fault_duration) - run.now()))
+            if args.job_kill_after < args.fault_duration and not run.stop.is_set():
+                print(f"{run.now():.0f} s: SIGKILL the job worker running an export", flush=True)
+                phases["job_kill"] = kill_job_worker(job_workers, run, prefer=args.job_kill_prefer)
+                print(f"    {phases['job_kill']}", flush=True)
+            run.stop.wait(max(0.0, fault_start + min(args.kill_after, args.fault_duration) - run.now()))
+            if args.kill_after < args.fault_duration and not run.stop.is_set():
                 print(f"{run.now():.0f} s: SIGKILL one worker", flush=True)
                 phases["kill"] = kill_worker(server, run)
-            run.stop.wait(max(0.0, fault_start + args.pg_restart_after - run.now()))
-            if not run.stop.is_set():
+            run.stop.wait(
+                max(0.0, fault_start + min(args.redis_restart_after, args.fault_duration) - run.now())
+            )
+            if args.redis_restart_after < args.fault_duration and not run.stop.is_set():
+                print(f"{run.now():.0f} s: restart Redis", flush=True)
+                at = run.now()
+                phases["redis"] = {"at": at, **redis.restart()}
+            run.stop.wait(max(0.0, fault_start + min(args.pg_restart_after, args.fault_duration) - run.now()))
+            if args.pg_restart_after < args.fault_duration and not run.stop.is_set():
                 print(f"{run.now():.0f} s: restart PostgreSQL", flush=True)
                 phases["pg"] = restart_postgres(run)
             run.stop.wait(max(0.0, fault_start + args.fault_duration - run.now()))
@@ -126,23 +170,23 @@ def main() -> int:
         for client in clients:
             client.join(timeout=REQUEST_TIMEOUT + 5)
         phases["end"] = run.now()
+        print(f"{phases['end']:.0f} s: load stopped; draining the job queue", flush=True)
+        _reconnect()
+        phases["drain_seconds"] = drain(run_started_at)
+        phases["job_worker_restarts"] = job_workers.restarts
+    redis.stop()
     print(f"{phases['end']:.0f} s: load stopped; {len(run.requests)} requests; verifying", flush=True)
     if "kill" in phases:
         end = phases["pg"]["at"] if "pg" in phases else phases["end"]
         phases["kill"]["window"] = recovery(run, phases["kill"]["at"], end)
+    if "redis" in phases:
+        end = phases["pg"]["at"] if "pg" in phases else phases["end"]
+        phases["redis"]["window"] = recovery(run, phases["redis"]["at"], end)
     if "pg" in phases:
         phases["pg"]["window"] = recovery(run, phases["pg"]["at"], phases["end"])
-    # PostgreSQL may still be coming back for this process's own connections.
-    for _attempt in range(60):
-        try:
-            from django.db import connection
-
-            connection.close()
-            connection.ensure_connection()
-            break
-        except Exception:
-            time.sleep(1)
+    _reconnect()
     verification = verify(run, run_started_at)
+    verification["jobs"] = verify_jobs(run_started_at, phases.get("job_kill"))
     if backup:
         print("restoring the dump into", RESTORE_NAME, flush=True)
         restore = restore_drill(dump_path, backup)

@@ -158,8 +158,8 @@ def summary(
 
     add("## Faults")
     add("")
-    kill, pg = phases.get("kill"), phases.get("pg")
-    if kill or pg:
+    kill, pg, redis = phases.get("kill"), phases.get("pg"), phases.get("redis")
+    if kill or pg or redis:
         add(
             "| fault | at | requests ended in window | 5xx | no answer | failures from … to | recovered (a request sent after the last failure answered) | other |"
         )
@@ -167,11 +167,13 @@ def summary(
         if kill:
             replaced = f"new worker forked after {fmt(kill['replaced_after'])}"
             add(fault_row(f"SIGKILL worker {kill['victim']}", kill, replaced))
+        if redis:
+            add(fault_row("restart Redis (killed)", redis, f"unreachable {redis['down_seconds']:.1f} s"))
         if pg:
             took = f"`pg_ctlcluster restart` took {pg['command_seconds']:.1f} s (rc {pg['rc']})"
             add(fault_row("restart PostgreSQL", pg, took))
         add("")
-        for name, fault in (("SIGKILL", kill), ("PostgreSQL restart", pg)):
+        for name, fault in (("SIGKILL", kill), ("Redis restart", redis), ("PostgreSQL restart", pg)):
             if fault:
                 recovered = fault["window"]["recovered after"] is not None
                 checks.append(
@@ -192,6 +194,51 @@ def summary(
         add("")
         for sample in run.samples_5xx[:10]:
             add(f"- {sample}")
+        add("")
+
+    add("## Background jobs")
+    add("")
+    jobs = verification.get("jobs")
+    if jobs:
+        job_kill = phases.get("job_kill") or {}
+        add(
+            f"{server_info.get('job_workers')} job workers (`manage.py run_jobs`, restarted when they exit: "
+            f"{phases.get('job_worker_restarts', 0)} restarts). Job worker SIGKILLed at "
+            f"{fmt(job_kill.get('at'))} while running `{job_kill.get('task_path')}` (pid {job_kill.get('pid')}): "
+            f"that job ended {jobs['killed job']}. Queue drained "
+            f"{fmt(phases.get('drain_seconds'))} after the load stopped."
+        )
+        add("")
+        add("| job | status | count |")
+        add("|---|---|---:|")
+        for (name, status), n in sorted(jobs["by task and status"].items()):
+            add(f"| {name} | {status} | {n} |")
+        add("")
+        add(
+            f"Mailed workflow moves {jobs['mailed moves']}, mail jobs {jobs['mail jobs']}: "
+            f"lost {jobs['lost mails']}, doubled {jobs['doubled mails']}."
+        )
+        add("")
+        for problem in jobs["problems"]:
+            add(f"- {problem}")
+        if jobs["problems"]:
+            add("")
+        checks.append(
+            ("every job finished (queue drained)", jobs["unfinished"] == 0, str(jobs["unfinished"]))
+        )
+        checks.append(("no job failed", not jobs["failed"], str(jobs["failed"])))
+        checks.append(("one mail job per mailed move", not (jobs["lost mails"] or jobs["doubled mails"]), ""))
+        if job_kill:
+            killed = jobs["killed job"] or {}
+            checks.append(
+                (
+                    "the killed worker's export finished on another worker",
+                    killed.get("status") == "SUCCESSFUL" and killed.get("workers", 0) >= 2,
+                    str(killed),
+                )
+            )
+    else:
+        add("Not run.")
         add("")
 
     add("## Backup drill")
