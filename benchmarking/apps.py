@@ -14,6 +14,7 @@ class BenchmarkingConfig(AppConfig):
         from .counting_triggers import reinstall_after_migrate
         from .security import grant_axes_permissions_to_bureau_staff
         from .sessions import mark_touched, say_logged_out
+        from .user_cache import connect_signals
 
         post_migrate.connect(
             grant_axes_permissions_to_bureau_staff, dispatch_uid="benchmarking.grant_axes_permissions"
@@ -21,5 +22,7 @@ class BenchmarkingConfig(AppConfig):
         post_migrate.connect(reinstall_after_migrate, dispatch_uid="benchmarking.counts_triggers")
         user_logged_in.connect(mark_touched, dispatch_uid="benchmarking.session_touched")
         user_logged_out.connect(say_logged_out, dispatch_uid="benchmarking.said_logged_out")
+        # A changed user, profile or group membership is forgotten by the shared cache at once.
+        connect_signals()
         # The export job: its failure signal and its housekeeping, in every process (web, worker).
         from . import export_tasks  # noqa: F401

@@ -66,6 +66,9 @@ def database_sessions(settings):
     # the database, one query a request. With REDIS_URL the app reads them from Redis first
     # (cached_db); tests/test_shared_cache.py tests that engine itself, where it differs.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Likewise the user, profile and role, read from the database (two queries a request);
+    # tests/test_user_cache.py turns the shared cache's copy of them on.
+    settings.BENCHMARKING_USER_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

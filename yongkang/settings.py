@@ -144,6 +144,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The logged-in user, profile and role kept in the shared cache for this many seconds
+# (benchmarking.user_cache); a change forgets them at once. Only with Redis: a copy in one
+# process's memory could not be forgotten by the others. 0 turns it off.
+BENCHMARKING_USER_CACHE_SECONDS = int(os.environ.get("DJANGO_USER_CACHE_SECONDS", 300 if REDIS_URL else 0))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

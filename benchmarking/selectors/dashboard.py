@@ -133,10 +133,16 @@ def viewer_office(user) -> BranchOffice | None:
 
 
 def dashboard_for(
-    *, as_of: dt.date, branch_office: BranchOffice | None = None, sort: str = "rank"
+    *,
+    as_of: dt.date,
+    branch_office: BranchOffice | None = None,
+    sort: str = "rank",
+    version: int | None = None,
 ) -> Dashboard:
     """The dashboard as it stood at the end of ``as_of``; for one office's share when
-    ``branch_office`` is given (schemes stay the city's: they belong to no office)."""
+    ``branch_office`` is given (schemes stay the city's: they belong to no office).
+    ``version``: the counts version the caller already read (and caches its page under),
+    so that the figures are cached under the same one; read here when not given."""
     today = timezone.localdate()
     at = progress.instant(as_of) if as_of < today else timezone.now()
     office_id = branch_office.pk if branch_office else None
@@ -151,7 +157,7 @@ def dashboard_for(
     # that changes a count (see progress.cached_counts).
     day_key = _day_key(as_of, today, plan)
     months = plan_months(plan) if plan else []
-    version = progress.counts_version()
+    version = progress.counts_version() if version is None else version
     # The grid's one pass over the declarations also buckets the enterprises for the trend.
     grid = progress.cached_counts(
         f"grid:{day_key}",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from ..access import (
+    branch_office_id_of,
     enterprise_scope,
     is_branch_office_staff,
     may_read_staff_pages,
@@ -65,38 +66,63 @@ def review_work(user, *, today: dt.date) -> ReviewWork:
     )
 
 
-def staff_home(user) -> StaffHome:
-    """The home page of a bureau, branch-office or manager login. Branch-office staff see
-    the figures their dashboard shows (their office's share, their row ranked among all);
-    the others the city's, and the offices lowest in completion."""
-    if not may_read_staff_pages(user):
-        raise PermissionError("staff_home is for staff logins")
-    today = timezone.localdate()
-    review = review_work(user, today=today) if may_review(user) else None
+@dataclass(frozen=True)
+class HomeFigures:
+    """Where the 千项计划 stands, as a home page shows it: the same for every login of one scope."""
+
+    dashboard: Dashboard | None  # None for a branch login not tied to an office
+    own_office: OfficeRow | None
+    ranked_offices: int
+    bottom_offices: list[OfficeRow]
+
+
+def home_figures_scope(user) -> str:
+    """What the home page's figures depend on besides the day and the counts: the office of a
+    branch-office login; for the others, whether they see every office's table. No query (the
+    role and the profile come with the user). Part of the key the figures are cached under."""
+    if is_branch_office_staff(user):
+        return f"office:{branch_office_id_of(user)}"
+    return "city:every-office" if enterprise_scope(user, write=False).everything else "city"
+
+
+def home_figures(user, *, today: dt.date, version: int | None = None) -> HomeFigures:
+    """Branch-office staff see the figures their dashboard shows (their office's share, their row
+    ranked among all); the others the city's, and the offices lowest in completion.
+    ``version``: the counts version the caller caches the figures under (see ``dashboard_for``)."""
     if is_branch_office_staff(user):
         office = viewer_office(user)
         if office is None:
-            return StaffHome(
-                review=review, dashboard=None, own_office=None, ranked_offices=0, bottom_offices=[]
-            )
-        dashboard = dashboard_for(as_of=today, branch_office=office)
+            return HomeFigures(dashboard=None, own_office=None, ranked_offices=0, bottom_offices=[])
+        dashboard = dashboard_for(as_of=today, branch_office=office, version=version)
         own = next((row for row in dashboard.offices if row.office.pk == office.pk), None)
-        return StaffHome(
-            review=review,
-            dashboard=dashboard,
-            own_office=own,
-            ranked_offices=_ranked_offices(dashboard),
-            bottom_offices=[],
+        return HomeFigures(
+            dashboard=dashboard, own_office=own, ranked_offices=_ranked_offices(dashboard), bottom_offices=[]
         )
-    dashboard = dashboard_for(as_of=today, sort="completion")
+    dashboard = dashboard_for(as_of=today, sort="completion", version=version)
     sees_every_office = enterprise_scope(user, write=False).everything
     bottom = [row for row in dashboard.offices if row.completion is not None][:BOTTOM_OFFICES]
-    return StaffHome(
-        review=review,
+    return HomeFigures(
         dashboard=dashboard,
         own_office=None,
         ranked_offices=_ranked_offices(dashboard),
         bottom_offices=bottom if sees_every_office else [],
+    )
+
+
+def staff_home(user) -> StaffHome:
+    """The home page of a bureau, branch-office or manager login: the review work (for those who
+    review) and the figures (``home_figures``)."""
+    if not may_read_staff_pages(user):
+        raise PermissionError("staff_home is for staff logins")
+    today = timezone.localdate()
+    review = review_work(user, today=today) if may_review(user) else None
+    figures = home_figures(user, today=today)
+    return StaffHome(
+        review=review,
+        dashboard=figures.dashboard,
+        own_office=figures.own_office,
+        ranked_offices=figures.ranked_offices,
+        bottom_offices=figures.bottom_offices,
     )
 
 

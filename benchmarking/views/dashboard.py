@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
-from ..access import is_branch_office_staff
+from ..access import branch_office_id_of, is_branch_office_staff
 from ..charts import trend_chart
 from ..exports import dashboard_sheets, xlsx_response
 from ..models import BranchOffice
 from ..selectors import progress
-from ..selectors.dashboard import OFFICE_SORTS, dashboard_for, viewer_office
+from ..selectors.dashboard import OFFICE_SORTS, dashboard_for
 from ..validators import EARLIEST_RECORD_DATE
 from .links import MEASURE_LISTS, counted_list_url
 from .mixins import StaffOnlyMixin
+from .viewer_cache import ViewerPageCacheMixin
 
 SORT_CHOICES = [(key, key) for key in OFFICE_SORTS] + [(f"-{key}", f"-{key}") for key in OFFICE_SORTS]
 
@@ -48,15 +49,21 @@ class DashboardForm(forms.Form):
         return day or today
 
 
-def _viewer_office(user) -> BranchOffice | None:
-    """Branch-office staff see their own office's share; everyone else the whole city."""
+def _viewer_office_id(user) -> int | None:
+    """Branch-office staff see their own office's share; everyone else the whole city (None).
+    From the user's profile, which comes with the user: no query."""
     if not is_branch_office_staff(user):
         return None
-    office = viewer_office(user)
-    if office is None:
+    office_id = branch_office_id_of(user)
+    if office_id is None:
         # A branch login not yet tied to an office has no share to show.
         raise PermissionDenied("该账号尚未关联基层市场监管所，请联系市局管理员。")
-    return office
+    return office_id
+
+
+def _viewer_office(user) -> BranchOffice | None:
+    office_id = _viewer_office_id(user)
+    return BranchOffice.objects.get(pk=office_id) if office_id else None
 
 
 def _read(request) -> tuple[DashboardForm, dt.date, str]:
@@ -66,35 +73,53 @@ def _read(request) -> tuple[DashboardForm, dt.date, str]:
     return form, timezone.localdate(), "rank"
 
 
-class DashboardView(StaffOnlyMixin, TemplateView):
+class DashboardView(StaffOnlyMixin, ViewerPageCacheMixin, TemplateView):
     """The page around the dashboard is the viewer's (their name, the logout form's CSRF
     token); its content is the same for everyone who sees one scope on one day, so it is
     rendered once per counts version and served from the cache until the next write that
-    changes a figure, a target or a name (see models.CountsVersion)."""
+    changes a figure, a target or a name (see models.CountsVersion). The whole page, layout
+    included, is also kept per viewer (views.viewer_cache): a warm page is the session, the
+    user, the counts version and that one entry."""
 
     template_name = "benchmarking/dashboard.html"
     body_template_name = "benchmarking/dashboard_body.html"
 
+    def viewer_page_cacheable(self) -> bool:
+        # The viewer's own mistyped parameters are shown back to them, never cached. A branch
+        # login without an office is refused here, before anything is read from the cache.
+        _viewer_office_id(self.request.user)
+        return not _read(self.request)[0].errors
+
     def get_context_data(self, **kwargs):
         form, as_of, sort = _read(self.request)
-        office = _viewer_office(self.request.user)
+        office_id = _viewer_office_id(self.request.user)
+        # Read once (by ViewerPageCacheMixin when it ran): the page is cached under it, and so
+        # are the figures it is rendered from.
+        version = getattr(self, "counts_version", None)
+        if version is None:
+            version = progress.counts_version()
         if form.errors:
             # The viewer's own mistyped parameters, shown back to them: never cached.
-            body = self.render_body(form, as_of, sort, office)
+            body = self.render_body(form, as_of, sort, office_id, version)
         else:
-            office_key = office.pk if office else "city"
+            # A warm page is the session, the user (both from the shared cache), the counts
+            # version and this entry: the office is read only to render.
             body = progress.cached_counts(
-                f"dashboard-page:{get_language()}:{timezone.localdate()}:{as_of}:{office_key}:{sort}",
-                lambda: self.render_body(form, as_of, sort, office),
+                f"dashboard-page:{get_language()}:{timezone.localdate()}:{as_of}:{office_id or 'city'}:{sort}",
+                lambda: self.render_body(form, as_of, sort, office_id, version),
+                version=version,
             )
         return {**super().get_context_data(**kwargs), "body": body}
 
-    def render_body(self, form, as_of, sort, office) -> str:
+    def render_body(self, form, as_of, sort, office_id, version) -> str:
         # Rendered without the request: nothing of one viewer may end up in the cache.
-        return render_to_string(self.body_template_name, self.body_context(form, as_of, sort, office))
+        office = BranchOffice.objects.get(pk=office_id) if office_id else None
+        return render_to_string(
+            self.body_template_name, self.body_context(form, as_of, sort, office, version)
+        )
 
-    def body_context(self, form, as_of, sort, office) -> dict:
-        dashboard = dashboard_for(as_of=as_of, branch_office=office, sort=sort)
+    def body_context(self, form, as_of, sort, office, version=None) -> dict:
+        dashboard = dashboard_for(as_of=as_of, branch_office=office, sort=sort, version=version)
         office_id = office.pk if office else None
         list_for = {
             "schemes": lambda **f: counted_list_url(MEASURE_LISTS["schemes"], as_of, **f),

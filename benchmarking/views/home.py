@@ -1,10 +1,13 @@
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from ..access import is_enterprise_user, may_enter_records, may_read_staff_pages, may_review
 from ..choices import DeclarationStatus
-from ..selectors.home import staff_home
+from ..selectors import progress
+from ..selectors.home import home_figures, home_figures_scope, review_work
 from .links import MEASURE_LISTS, counted_list_url, list_url
 
 
@@ -14,6 +17,7 @@ class HomeView(TemplateView):
     portal, and go straight there (also after logging in)."""
 
     template_name = "benchmarking/home.html"
+    figures_template_name = "benchmarking/home_figures.html"
 
     def get(self, request, *args, **kwargs):
         if is_enterprise_user(request.user):
@@ -28,14 +32,28 @@ class HomeView(TemplateView):
         context["can_enter_records"] = may_enter_records(user)
         if not context["can_read_staff_pages"]:
             return context
-        home = staff_home(user)
-        context["home"] = home
+        today = timezone.localdate()
+        # What waits for this reviewer moves with every submission: read each time (3 queries).
+        context["review"] = review_work(user, today=today) if context["can_review"] else None
         context["returned_url"] = list_url("declaration-list", status=DeclarationStatus.RETURNED)
+        # Where the plan stands is the same for every login of one scope on one day: rendered
+        # once per counts version, and a warm page reads it from the shared cache.
+        version = progress.counts_version()
+        context["figures"] = progress.cached_counts(
+            f"home-figures:{get_language()}:{today}:{home_figures_scope(user)}",
+            lambda: self.render_figures(user, today, version),
+            version=version,
+        )
+        return context
+
+    def render_figures(self, user, today, version) -> str:
+        # Rendered without the request: nothing of one viewer may end up in the cache.
+        home = home_figures(user, today=today, version=version)
+        context = {"home": home}
         if home.dashboard:
             # A figure opens the records it counts, as on the dashboard: counted today, in the
             # viewer's share (a branch office's lists are its own office's anyway).
             office = home.dashboard.branch_office
-            today = timezone.localdate()
             context["measures"] = [
                 (
                     measure,
@@ -55,4 +73,4 @@ class HomeView(TemplateView):
                 )
                 for row in home.bottom_offices
             ]
-        return context
+        return render_to_string(self.figures_template_name, context)
