@@ -112,6 +112,15 @@ def test_the_threshold_counts_the_filtered_records(client, bureau_staff, rows, o
     assert job.rows_total == 3
 
 
+def test_a_scheme_weighs_as_the_rows_of_its_indicators(client, bureau_staff, rows, monkeypatch):
+    # Two schemes, about 7 file rows each (a row per indicator): 14 rows against the threshold.
+    client.force_login(bureau_staff)
+    monkeypatch.setattr(export_services, "EXPORT_AT_ONCE_MAX_ROWS", 14)
+    assert client.get(reverse("scheme-export", args=["csv"])).status_code == 200
+    monkeypatch.setattr(export_services, "EXPORT_AT_ONCE_MAX_ROWS", 13)
+    assert queue(client, "scheme-export", "csv").rows_total == 2  # the progress counts schemes
+
+
 # -- a long export is queued, built and downloaded --------------------------------------------
 
 # Session, user (with its profile), role groups, the COUNT; then one transaction (a savepoint
@@ -411,3 +420,12 @@ def test_the_filters_are_shown_in_words(client, bureau_staff, rows, office, queu
 
 def test_build_export_is_the_queued_task():
     assert build_export.module_path == "benchmarking.export_tasks.build_export"
+
+
+def test_the_file_is_not_served_under_the_uploads_address(client, bureau_staff, rows, queue_everything):
+    client.force_login(bureau_staff)
+    job = queue(client, "enterprise-export", "csv")
+    assert stored_files() == [job.file]
+    # Stored beside the uploads, but no record owns it: the uploads' view knows nothing of it.
+    assert client.get(reverse("protected-file", args=[f"exports/{job.file}"])).status_code == 404
+    assert client.get(f"/files/exports/{job.file}").status_code == 404

@@ -9,12 +9,12 @@ __all__ = ["ExportJob", "ExportKind", "ExportStatus"]
 
 
 class ExportKind(models.TextChoices):
-    """What is exported: one list (in either format) or the dashboard's workbook."""
+    """Which list is exported (in either format). The dashboard's workbook is never queued: it is
+    four small tables whatever the data's size (services.exports)."""
 
     SCHEMES = "scheme", _("对标技术方案列表")
     ENTERPRISES = "enterprise", _("企业列表")
     DECLARATIONS = "declaration", _("自我声明对标结果列表")
-    DASHBOARD = "dashboard", _("千项计划进度报表")
 
 
 class ExportStatus(models.TextChoices):

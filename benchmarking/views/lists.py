@@ -92,7 +92,7 @@ class DeclarationListView(StaffListView):
 
 class ListExportMixin:
     """The export of a list view: same access, same queryset, same FilterSet, every row
-    (``selectors.exports.ListExport``). Up to ``EXPORT_AT_ONCE_MAX_ROWS`` records the file is the
+    (``selectors.exports.ListExport``). Up to ``EXPORT_AT_ONCE_MAX_ROWS`` rows the file is the
     answer; a longer export is queued (``services.exports``) and the answer is its page."""
 
     kind: str  # key of selectors.exports.LIST_EXPORTS
@@ -106,7 +106,7 @@ class ListExportMixin:
             return HttpResponseRedirect(f"{reverse(export.list_name)}?{request.GET.urlencode()}")
         queryset = export.queryset(filterset)
         size = export.size(queryset)
-        if size > export_services.EXPORT_AT_ONCE_MAX_ROWS:
+        if export.file_rows(size) > export_services.EXPORT_AT_ONCE_MAX_ROWS:
             job = export_services.export_job_create(
                 user=request.user, kind=self.kind, fmt=fmt, query=request.GET, rows_total=size
             )

@@ -54,6 +54,7 @@ def demo_pages() -> list[RolePage]:
         RolePage("bureau", "待审核", reverse("review-queue"), is_list=True),
         RolePage("bureau", "审核", reverse("review-detail", args=[showcase.oldest_waiting.pk])),
         RolePage("bureau", "批量导入", reverse("imports")),
+        *(RolePage("bureau", label, path) for label, path in _demo_exports()),
         RolePage("bureau", "上传导入文件", reverse("import-upload", args=[first_kind])),
         RolePage("branch", "首页", reverse("home")),
         RolePage("branch", "千项计划进度", reverse("progress-dashboard")),
@@ -85,6 +86,42 @@ def demo_pages() -> list[RolePage]:
         ),
     ]
     return pages
+
+
+def _demo_exports() -> list[tuple[str, str]]:
+    """Bureau staff's exports at their widest: the whole city's declarations of the office with
+    the longest name, searched, one half built, one failed; and the list of them."""
+    from django.contrib.auth import get_user_model
+
+    from benchmarking.models import BranchOffice, ExportJob, ExportKind, ExportStatus
+    from benchmarking.services.exports import FAILED_MESSAGE, scope_key
+
+    bureau = get_user_model().objects.get(username="bureau")
+    office = max(BranchOffice.objects.all(), key=lambda o: len(o.name))
+    query = f"branch_office={office.pk}&status=published&declared_from=2024-01-01&q=保温杯"
+    shown = {}
+    for label, status, done in (
+        ("导出进度", ExportStatus.RUNNING, 18_500),
+        ("导出失败", ExportStatus.FAILED, 900),
+    ):
+        job, _ = ExportJob.objects.get_or_create(
+            user=bureau,
+            status=status,
+            defaults=dict(
+                kind=ExportKind.DECLARATIONS,
+                fmt="xlsx",
+                query=query,
+                language="zh-hans",
+                scope=scope_key(bureau),
+                rows_total=52_200,
+                rows_done=done,
+                filename="对标结果_2026-12-06.xlsx",
+                file="demo-export.xlsx",
+                error=FAILED_MESSAGE if status == ExportStatus.FAILED else "",
+            ),
+        )
+        shown[label] = reverse("export-job", args=[job.pk])
+    return [*shown.items(), ("我的导出", reverse("export-jobs"))]
 
 
 def log_in(page, base_url: str, username: str) -> None:
