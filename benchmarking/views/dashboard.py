@@ -88,7 +88,7 @@ class DashboardView(StaffOnlyMixin, ViewerPageCacheMixin, TemplateView):
         # The viewer's own mistyped parameters are shown back to them, never cached. A branch
         # login without an office is refused here, before anything is read from the cache.
         _viewer_office_id(self.request.user)
-        return not _read(self.request)[0].errors
+        return not self.request.GET or not _read(self.request)[0].errors
 
     def get_context_data(self, **kwargs):
         form, as_of, sort = _read(self.request)

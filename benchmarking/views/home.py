@@ -9,12 +9,14 @@ from ..choices import DeclarationStatus
 from ..selectors import progress
 from ..selectors.home import home_figures, home_figures_scope, review_work
 from .links import MEASURE_LISTS, counted_list_url, list_url
+from .viewer_cache import ViewerPageCacheMixin
 
 
-class HomeView(TemplateView):
+class HomeView(ViewerPageCacheMixin, TemplateView):
     """The landing page answers "what now": for reviewers, what waits for them; for every
     staff login, where the 千项计划 stands. Enterprise users have one place to be, their
-    portal, and go straight there (also after logging in)."""
+    portal, and go straight there (also after logging in). A staff login's page is kept whole
+    per viewer (views.viewer_cache) under the counts version and what waits for them."""
 
     template_name = "benchmarking/home.html"
     figures_template_name = "benchmarking/home_figures.html"
@@ -23,6 +25,20 @@ class HomeView(TemplateView):
         if is_enterprise_user(request.user):
             return redirect("portal-home")
         return super().get(request, *args, **kwargs)
+
+    def viewer_page_cacheable(self) -> bool:
+        # Staff pages only: the anonymous and role-less pages are a few lines of text.
+        return may_read_staff_pages(self.request.user)
+
+    def viewer_page_live_part(self) -> str:
+        # What waits for a reviewer moves with every submission, which changes no count: read
+        # each time (3 queries), and the page kept whole per viewer for as long as it is the same.
+        self.review = self.read_review_work()
+        return repr(self.review)
+
+    def read_review_work(self):
+        user = self.request.user
+        return review_work(user, today=timezone.localdate()) if may_review(user) else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -33,12 +49,14 @@ class HomeView(TemplateView):
         if not context["can_read_staff_pages"]:
             return context
         today = timezone.localdate()
-        # What waits for this reviewer moves with every submission: read each time (3 queries).
-        context["review"] = review_work(user, today=today) if context["can_review"] else None
+        # Read by ViewerPageCacheMixin for its key when it ran (see viewer_page_live_part).
+        context["review"] = self.review if hasattr(self, "review") else self.read_review_work()
         context["returned_url"] = list_url("declaration-list", status=DeclarationStatus.RETURNED)
         # Where the plan stands is the same for every login of one scope on one day: rendered
         # once per counts version, and a warm page reads it from the shared cache.
-        version = progress.counts_version()
+        version = getattr(self, "counts_version", None)
+        if version is None:
+            version = progress.counts_version()
         context["figures"] = progress.cached_counts(
             f"home-figures:{get_language()}:{today}:{home_figures_scope(user)}",
             lambda: self.render_figures(user, today, version),

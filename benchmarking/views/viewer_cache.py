@@ -34,9 +34,10 @@ __all__ = ["CSRF_PLACEHOLDER", "ViewerPageCacheMixin", "viewer_identity"]
 CSRF_PLACEHOLDER = "viewerpagecsrftokenplaceholder"
 
 
-def viewer_identity(request) -> str:
+def viewer_identity(request, extra: str = "") -> str:
     """What a cached page of ``request`` is a function of, hashed: the viewer (id, role, office,
-    enterprise, name), the address, the language, the day and the templates."""
+    enterprise, name), the address, the language, the day and the templates, and ``extra``:
+    what else the view says its page shows (read live on every request)."""
     user = request.user
     profile = profile_of(user)
     parts = [
@@ -49,6 +50,7 @@ def viewer_identity(request) -> str:
         profile.branch_office_id if profile else None,
         profile.enterprise_id if profile else None,
         people.full_name(user),
+        extra,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -61,6 +63,11 @@ class ViewerPageCacheMixin:
         """Whether this request's page may be cached (a subclass says no for invalid parameters)."""
         return True
 
+    def viewer_page_live_part(self) -> str:
+        """What the page shows besides the counts that the view reads afresh on every request
+        (the home page's waiting work): part of the key, so a change is a new page."""
+        return ""
+
     def get(self, request, *args, **kwargs):
         if not self.viewer_page_cacheable() or _has_pending_messages(request):
             return super().get(request, *args, **kwargs)
@@ -69,7 +76,7 @@ class ViewerPageCacheMixin:
             return super().get(request, *args, **kwargs)
         # The view renders its content at this same version (no second read).
         self.counts_version = version
-        key = f"viewer-page:{version}:{viewer_identity(request)}"
+        key = f"viewer-page:{version}:{viewer_identity(request, self.viewer_page_live_part())}"
         content = cache.get(key)
         if content is None:
             self.csrf_placeholder = True
