@@ -26,6 +26,8 @@ def build_export(*, export_id: int) -> str:
     """Build export ``export_id``'s file (``services.exports.export_job_run``)."""
     try:
         return exports.export_job_run(export_id=export_id)
+    except jobs.DATABASE_GONE:
+        raise  # not a failure of the export: run again once the database is back (run_jobs)
     except Exception:
         logger.exception("Export %s failed", export_id)
         exports.export_job_fail(export_id=export_id, message=exports.FAILED_MESSAGE)

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Case, F, When
 from django.utils import timezone
 from django_tasks.signals import task_finished
@@ -35,6 +35,7 @@ from .models import JobWorker
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DATABASE_GONE",
     "FINISHED_KEPT",
     "HEARTBEAT_SECONDS",
     "MAINTENANCE_EVERY",
@@ -64,6 +65,12 @@ MAINTENANCE_EVERY = dt.timedelta(seconds=15)
 FINISHED_KEPT = dt.timedelta(days=7)
 # A worker's roll-call row is deleted when it stops; one killed leaves it, deleted after this.
 DEAD_WORKERS_KEPT = dt.timedelta(days=1)
+
+
+# What a lost database connection (a restart, a failover) raises. A job that raises one is not
+# failed but run again (``run_jobs``): its failure could not be saved anyway, and it would
+# succeed a moment later. A job that catches its own errors must let these through.
+DATABASE_GONE = (OperationalError, InterfaceError)
 
 
 class WorkerLost(Exception):

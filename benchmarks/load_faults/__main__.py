@@ -15,10 +15,10 @@ import benchmarks.load_faults as package
 from benchmarks import harness
 from benchmarks.load_faults import DB_NAME, PG_CLUSTER, REQUEST_TIMEOUT, RESTORE_NAME, database_url
 from benchmarks.load_faults.browser import Run
-from benchmarks.load_faults.clients import EnterpriseClient, Prober, StaffClient
+from benchmarks.load_faults.clients import EnterpriseClient, ExportClient, Prober, StaffClient
 from benchmarks.load_faults.drill import backup_drill, restore_drill
 from benchmarks.load_faults.faults import kill_worker, recovery, restart_postgres, server_errors
-from benchmarks.load_faults.jobs import drain, kill_job_worker, verify_jobs
+from benchmarks.load_faults.jobs import drain, kill_job_worker, verify_exports, verify_jobs
 from benchmarks.load_faults.report import summary
 from benchmarks.load_faults.seed import set_up
 from benchmarks.load_faults.services import JobWorkers, RedisServer
@@ -66,6 +66,12 @@ def main() -> int:
         "--pg-restart-after", type=float, default=45, help="restart PostgreSQL this far into the faults"
     )
     parser.add_argument("--job-workers", type=int, default=2, help="background job workers (default 2)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=5,
+        help="copies of the demo data beside seed_demo's (generate_scale), so the full export is a job",
+    )
     parser.add_argument(
         "--job-kill-prefer", default="export", help="kill the worker of a running job whose path has this"
     )
@@ -119,6 +125,11 @@ def main() -> int:
             StaffClient(run, server.port, name, args.seed * 2000 + i)
             for i, name in enumerate(setup.staff_users)
         ]
+        exporters = [
+            ExportClient(run, server.port, name, args.seed * 3000 + i)
+            for i, name in enumerate(setup.export_users)
+        ]
+        clients += exporters
         # Logins spread over the first seconds (at most 10), as people arrive: 55 Argon2
         # checks at once would only measure the password hasher.
         for client in clients:
@@ -187,6 +198,7 @@ def main() -> int:
     _reconnect()
     verification = verify(run, run_started_at)
     verification["jobs"] = verify_jobs(run_started_at, phases.get("job_kill"))
+    verification["exports"] = verify_exports(run_started_at, [e for c in exporters for e in c.exports])
     if backup:
         print("restoring the dump into", RESTORE_NAME, flush=True)
         restore = restore_drill(dump_path, backup)

@@ -4,9 +4,11 @@ outages during the faults."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import threading
+import time
 
 from benchmarks.load_faults import PRODUCT_PREFIX
 from benchmarks.load_faults.browser import (
@@ -214,6 +216,59 @@ class StaffClient(Client):
         else:
             collision = answer.status == 302 and answer.path() == f"/review/{pk}/"
             self.refused(move, answer, id=pk, collision=collision, messages=answer.messages)
+
+
+class ExportClient(Client):
+    """Asks for the full declarations export (long enough to be a background job at the run's
+    data size), follows it to its page, polls its progress as the page's script does, and
+    downloads the file when it is done. Each export asked is recorded in ``exports``."""
+
+    EXPORT = "/declarations/export.xlsx"
+    POLL_SECONDS = 1.0
+    GIVE_UP_SECONDS = 300.0
+
+    def __init__(self, run: Run, port: int, username: str, seed: int):
+        super().__init__(run, port, username, seed)
+        self.exports: list[dict] = []
+
+    def step(self) -> None:
+        asked = self.browser.get(self.EXPORT, "export_queue")
+        record = {"client": self.username, "asked_at": self.shared.now(), "status": asked.status}
+        self.exports.append(record)
+        match = re.fullmatch(r"/exports/(\d+)/", asked.path())
+        if asked.status != 303 or not match:
+            record["outcome"] = "answered at once" if asked.status == 200 else f"no job ({asked.status})"
+            self.pause(3, 6)
+            return
+        pk = record["id"] = int(match.group(1))
+        self.browser.get(asked.path(), "export_page")
+        started = self.shared.now()
+        # Polled until done even after the run stops: every export asked must finish.
+        while self.shared.now() - started < self.GIVE_UP_SECONDS:
+            status = self.browser.get(f"/exports/{pk}/status.json", "export_status")
+            state = _json(status.body) if status.status == 200 else {}
+            if state.get("finished"):
+                record["state"] = state.get("state")
+                record["rows"] = state.get("rows_done")
+                record["seconds"] = self.shared.now() - record["asked_at"]
+                if state.get("state") == "done":
+                    file = self.browser.get(state["download_url"], "export_download")
+                    record["download"] = file.status
+                    record["xlsx"] = file.body.startswith("PK")
+                break
+            time.sleep(self.POLL_SECONDS)
+        else:
+            record["state"] = "gave up"
+        record["outcome"] = record.get("state")
+        self.pause(3, 6)
+
+
+def _json(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 class Prober(threading.Thread):

@@ -108,3 +108,45 @@ def verify_jobs(run_started_at, killed: dict | None) -> dict:
         "killed job": killed_job,
         "problems": problems,
     }
+
+
+def verify_exports(run_started_at, asked: list[dict]) -> dict:
+    """Every export the export clients asked for finished with a file they downloaded; the
+    database holds one export per request that queued one (none lost, none doubled)."""
+    from benchmarking.models import ExportJob
+
+    stored = dict(
+        ExportJob.objects.filter(
+            created_at__gte=run_started_at, user__username__startswith="lf_export"
+        ).values_list("pk", "status")
+    )
+    queued = [record for record in asked if record.get("id")]
+    unanswered = [record for record in asked if record["status"] is None or record["status"] >= 500]
+    problems = []
+    for record in queued:
+        if record["id"] not in stored:
+            problems.append(f"export #{record['id']} was queued but is not stored")
+        elif record.get("state") != "done" or record.get("download") != 200 or not record.get("xlsx"):
+            problems.append(f"export #{record['id']}: {record}")
+    # A stored export no answer named: only a request that got no answer may have left one.
+    unnamed = set(stored) - {record["id"] for record in queued}
+    if len(unnamed) > len(unanswered):
+        problems.append(
+            f"{len(unnamed)} stored exports no answer named, {len(unanswered)} unanswered requests"
+        )
+    seconds = sorted(record["seconds"] for record in queued if "seconds" in record)
+    return {
+        "asked": len(asked),
+        "queued": len(queued),
+        "answered at once": sum(1 for r in asked if r.get("outcome") == "answered at once"),
+        "unanswered": len(unanswered),
+        "done and downloaded": sum(
+            1 for r in queued if r.get("state") == "done" and r.get("download") == 200 and r.get("xlsx")
+        ),
+        "stored by status": dict(Counter(stored.values())),
+        "rows": sorted({r.get("rows") for r in queued if r.get("rows")}),
+        "seconds to file (min/median/max)": (
+            (seconds[0], seconds[len(seconds) // 2], seconds[-1]) if seconds else None
+        ),
+        "problems": problems,
+    }

@@ -240,6 +240,28 @@ def summary(
     else:
         add("Not run.")
         add("")
+    exports = verification.get("exports")
+    if exports:
+        add(
+            f"Exports (the full declarations list as .xlsx, by {len(setup.export_users)} staff clients): asked "
+            f"{exports['asked']}, queued {exports['queued']}, answered at once {exports['answered at once']}, "
+            f"unanswered {exports['unanswered']}; done and downloaded {exports['done and downloaded']}; stored "
+            f"{exports['stored by status']}; rows per file {exports['rows']}; seconds from asking to the "
+            f"finished file (min/median/max) {exports['seconds to file (min/median/max)']}."
+        )
+        add("")
+        for problem in exports["problems"][:10]:
+            add(f"- {problem}")
+        if exports["problems"]:
+            add("")
+        checks.append(("exports were queued as jobs", exports["queued"] > 0, str(exports["queued"])))
+        checks.append(
+            (
+                "every queued export finished and was downloaded",
+                exports["done and downloaded"] == exports["queued"] and not exports["problems"],
+                f"{exports['done and downloaded']} / {exports['queued']}",
+            )
+        )
 
     add("## Backup drill")
     add("")

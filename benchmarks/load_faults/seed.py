@@ -8,7 +8,14 @@ import time
 from dataclasses import dataclass
 
 from benchmarks import harness
-from benchmarks.load_faults import DB_NAME, ENTERPRISE_CLIENTS, PASSWORD, STAFF_CLIENTS, database_url
+from benchmarks.load_faults import (
+    DB_NAME,
+    ENTERPRISE_CLIENTS,
+    EXPORT_CLIENTS,
+    PASSWORD,
+    STAFF_CLIENTS,
+    database_url,
+)
 
 
 @dataclass
@@ -16,6 +23,7 @@ class Setup:
     enterprise_users: list[str]
     staff_users: list[str]
     probe_user: str
+    export_users: list[str]
     schemes: list[int]
     standards: list[str]
     seconds: float
@@ -36,7 +44,11 @@ def set_up(args) -> Setup:
 
     harness.migrate()
     call_command("seed_demo", stdout=io.StringIO())
-    staff_names = [f"lf_staff{i:02d}" for i in range(STAFF_CLIENTS)] + ["lf_probe"]
+    if args.scale:
+        # More declarations than an export answers at once: the full export is a background job.
+        harness.load_scale_data(args.scale)
+    export_names = [f"lf_export{i}" for i in range(EXPORT_CLIENTS)]
+    staff_names = [f"lf_staff{i:02d}" for i in range(STAFF_CLIENTS)] + ["lf_probe", *export_names]
     with transaction.atomic():
         staff = []
         for name in staff_names:
@@ -72,5 +84,11 @@ def set_up(args) -> Setup:
 
     connections.close_all()
     return Setup(
-        enterprise_names, staff_names[:-1], staff_names[-1], schemes, standards, time.monotonic() - started
+        enterprise_names,
+        staff_names[:STAFF_CLIENTS],
+        "lf_probe",
+        export_names,
+        schemes,
+        standards,
+        time.monotonic() - started,
     )

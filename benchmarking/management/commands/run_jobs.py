@@ -15,7 +15,7 @@ import threading
 import time
 
 from django.core.exceptions import SuspiciousOperation
-from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import TaskContext, task_finished, task_started
@@ -29,8 +29,7 @@ from benchmarking.models import JobWorker
 OUTAGE_PAUSE = 1.0
 
 
-# What a lost database connection raises; a job that raises one of these is run again.
-DATABASE_GONE = (OperationalError, InterfaceError)
+DATABASE_GONE = jobs.DATABASE_GONE
 
 
 class RollCallWorker(db_worker.Worker):
