@@ -196,12 +196,13 @@ def test_a_failing_housekeeping_job_does_not_stop_the_others(job_queue, caplog):
     def broken():
         raise RuntimeError("boom")
 
+    registered = list(jobs._MAINTENANCE)
     jobs.register_maintenance(broken)
     jobs.register_maintenance(lambda: ran.append(True))
     try:
         jobs.run_maintenance()
     finally:
-        jobs._MAINTENANCE[:] = [jobs.recover_lost_tasks, jobs.prune_finished_tasks]
+        jobs._MAINTENANCE[:] = registered
     assert ran == [True]
     assert any("maintenance broken failed" in r.getMessage() for r in caplog.records)
 
