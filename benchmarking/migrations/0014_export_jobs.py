@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='ExportJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('scheme', '对标技术方案列表'), ('enterprise', '企业列表'), ('declaration', '自我声明对标结果列表'), ('dashboard', '千项计划进度报表')], max_length=16, verbose_name='导出内容')),
+                ('kind', models.CharField(choices=[('scheme', '对标技术方案列表'), ('enterprise', '企业列表'), ('declaration', '自我声明对标结果列表')], max_length=16, verbose_name='导出内容')),
                 ('fmt', models.CharField(choices=[('xlsx', 'Excel (.xlsx)'), ('csv', 'CSV (.csv)')], max_length=4, verbose_name='文件格式')),
                 ('query', models.TextField(blank=True, help_text='列表地址中的查询参数。', verbose_name='筛选条件')),
                 ('language', models.CharField(max_length=16, verbose_name='语言')),
