@@ -13,6 +13,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessFailureLog
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.db import router
 from django.db.models import Max
 from django.shortcuts import render
 
@@ -125,6 +126,8 @@ def grant_axes_permissions_to_bureau_staff(sender, using, apps=None, **kwargs):
         from django.apps import apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    if not router.allow_migrate_model(using, Group):
+        return  # a database migrate leaves alone (the read replica), as Django's own handlers do
     permissions = Permission.objects.using(using).filter(
         content_type__app_label="axes", codename__in=AXES_STAFF_PERMISSIONS
     )

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # An address whose query carries a NUL character is a 400, before any view or filter sees it.
     "benchmarking.hostile.RefuseNulInQueryMiddleware",
+    # After a request that may write, this browser reads the primary for a few seconds (only
+    # with a read replica: benchmarking.replica).
+    "benchmarking.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The idle timeout: pushes the session's expiry back, at most once a minute.
     "benchmarking.sessions.IdleSessionMiddleware",
@@ -114,6 +117,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# An optional read replica (a PostgreSQL standby streaming from the primary). The dashboard, the
+# home page's figures and the lists read it; every write, every other read and the migrations
+# stay on the primary (yongkang.db_routers, benchmarking.replica). A browser that has just sent
+# a form reads the primary for DATABASE_REPLICA_STICKY_SECONDS, so its user sees what they
+# wrote although the replica applies it a moment later (streaming replication lags well under a
+# second, seconds under a large import or a vacuum). Without DATABASE_REPLICA_URL nothing changes.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_STICKY_SECONDS = int(os.environ.get("DATABASE_REPLICA_STICKY_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer is given up after 2 s and the page read from the
+        # primary; without a timeout the request would wait for the operating system's.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests read the test database through this alias (never the replica named above);
+    # tests/test_read_replica.py gives it a database of its own to prove where reads go.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["yongkang.db_routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

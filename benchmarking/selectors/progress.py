@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     Case,
     Count,
@@ -181,7 +181,9 @@ COUNTS_CACHE_SECONDS = 600
 def counts_version() -> int | None:
     """The current counts version (see models.CountsVersion); None if its row is missing."""
     # A plain statement: every cached page reads it, and the ORM would cost ten times the query.
-    with connection.cursor() as cursor:
+    # On the database the ORM reads from: inside a page that reads the replica (yongkang.db_routers)
+    # that is the replica, so the version and the figures cached under it come from one copy.
+    with connections[router.db_for_read(CountsVersion)].cursor() as cursor:
         cursor.execute(f"SELECT value FROM {CountsVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else None
@@ -229,8 +231,10 @@ def _grouped(inner: QuerySet, select: str, group_by: str, join: str = "") -> lis
     pass at province scale (COUNT(DISTINCT …) per group sorts every group instead). The
     inner query is the ORM's own, so the counting rule stays ``counted_q``.
     """
-    sql, params = inner.query.sql_with_params()
-    with connection.cursor() as cursor:
+    # Run where the ORM would run the inner query (the replica, in a page that reads it).
+    using = inner.db
+    sql, params = inner.query.get_compiler(using=using).as_sql()
+    with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {select} FROM ({sql}) AS c {join} GROUP BY {group_by}", params)
         return cursor.fetchall()
 

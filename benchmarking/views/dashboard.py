@@ -20,7 +20,7 @@ from ..selectors import progress
 from ..selectors.dashboard import OFFICE_SORTS, dashboard_for
 from ..validators import EARLIEST_RECORD_DATE
 from .links import MEASURE_LISTS, counted_list_url
-from .mixins import StaffOnlyMixin
+from .mixins import ReplicaReadsMixin, StaffOnlyMixin
 from .viewer_cache import ViewerPageCacheMixin
 
 SORT_CHOICES = [(key, key) for key in OFFICE_SORTS] + [(f"-{key}", f"-{key}") for key in OFFICE_SORTS]
@@ -73,7 +73,7 @@ def _read(request) -> tuple[DashboardForm, dt.date, str]:
     return form, timezone.localdate(), "rank"
 
 
-class DashboardView(StaffOnlyMixin, ViewerPageCacheMixin, TemplateView):
+class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, TemplateView):
     """The page around the dashboard is the viewer's (their name, the logout form's CSRF
     token); its content is the same for everyone who sees one scope on one day, so it is
     rendered once per counts version and served from the cache until the next write that

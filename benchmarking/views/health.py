@@ -13,7 +13,8 @@ app computes every page from the database (django-redis' IGNORE_EXCEPTIONS) and 
 from it, so a Redis restart must not take every app server out of the load balancer at once;
 the check still runs and reports it under ``"degraded"``, still with a 200. Nor is the job queue
 (``check_job_queue``): jobs waiting too long make exports and mails late, not pages fail, so it
-is reported the same way. It never raises (a failed check is a 503, not a 500) and tells the outside nothing
+is reported the same way, and the read replica (``check_replica``): while it is away the
+dashboard and lists read the primary. It never raises (a failed check is a 503, not a 500) and tells the outside nothing
 but each check's name, whether it passed, how long it took and a fixed message: the probe needs
 no login, so an exception's text (which may carry a host, a database name or a DSN) goes to the
 server's log only.
@@ -37,6 +38,9 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from yongkang.db_routers import REPLICA_DB_ALIAS
+
+from .. import replica
 from ..jobs import queue_state
 
 logger = logging.getLogger(__name__)
@@ -63,25 +67,39 @@ class ProbeMismatch(Exception):
     """The dependency answered, but not with what the probe wrote: as good as down."""
 
 
-def check_database() -> str:
-    """A trivial query on the default database. On PostgreSQL under a statement timeout that
-    holds for this query only: ``SET LOCAL`` inside a transaction that is then rolled back (to
-    its savepoint, inside a test's transaction), so no later query on the connection keeps it."""
-    connection = connections[DEFAULT_DB_ALIAS]
+def check_database(alias: str = DEFAULT_DB_ALIAS) -> str:
+    """A trivial query on the default database (or ``alias``). On PostgreSQL under a statement
+    timeout that holds for this query only: ``SET LOCAL`` inside a transaction that is then rolled
+    back (to its savepoint, inside a test's transaction), so no later query on the connection
+    keeps it. A read-only standby runs it too."""
+    connection = connections[alias]
     if connection.vendor != "postgresql":
         # SQLite answers from a local file: no server to wait for, no statement timeout to set.
         with connection.cursor() as cursor:
             cursor.execute(DATABASE_PROBE_SQL)
             cursor.fetchone()
         return ""
-    with transaction.atomic(using=DEFAULT_DB_ALIAS):
+    with transaction.atomic(using=alias):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('statement_timeout', %s, true)", [str(DATABASE_PROBE_TIMEOUT_MS)]
             )
             cursor.execute(DATABASE_PROBE_SQL)
             cursor.fetchone()
-        transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)  # undoes the SET LOCAL
+        transaction.set_rollback(True, using=alias)  # undoes the SET LOCAL
+    return ""
+
+
+def check_replica() -> str:
+    """The read replica (DATABASE_REPLICA_URL), probed like the primary. A degrading check:
+    while it is away the dashboard and the lists read the primary (benchmarking.replica)."""
+    if not replica.replica_configured():
+        raise NotConfigured("未配置（所有读取由主库承担）")
+    check_database(REPLICA_DB_ALIAS)
+    if replica.replica_away():
+        # It answers again, but this process gave up on it a moment ago and reads the primary
+        # until its retry time: say so, or the two would seem to disagree.
+        return f"已恢复；本进程在 {replica.REPLICA_RETRY_SECONDS} 秒内重新使用"
     return ""
 
 
@@ -134,9 +152,10 @@ READINESS_CHECKS: dict[str, tuple[Callable[[], str], str]] = {
     "database": (check_database, "数据库无法访问"),
     "cache": (check_cache, "缓存无法读写"),
     "job_queue": (check_job_queue, "后台任务积压或任务队列无法访问"),
+    "replica": (check_replica, "只读副本无法访问，由主库读取"),
 }
 # The checks whose failure leaves the app working, only slower: reported, not "not ready".
-DEGRADING_CHECKS = frozenset({"cache", "job_queue"})
+DEGRADING_CHECKS = frozenset({"cache", "job_queue", "replica"})
 
 
 @dataclass(frozen=True)

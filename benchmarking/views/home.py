@@ -9,10 +9,11 @@ from ..choices import DeclarationStatus
 from ..selectors import progress
 from ..selectors.home import home_figures, home_figures_scope, review_work
 from .links import MEASURE_LISTS, counted_list_url, list_url
+from .mixins import ReplicaReadsMixin
 from .viewer_cache import ViewerPageCacheMixin
 
 
-class HomeView(ViewerPageCacheMixin, TemplateView):
+class HomeView(ReplicaReadsMixin, ViewerPageCacheMixin, TemplateView):
     """The landing page answers "what now": for reviewers, what waits for them; for every
     staff login, where the 千项计划 stands. Enterprise users have one place to be, their
     portal, and go straight there (also after logging in). A staff login's page is kept whole

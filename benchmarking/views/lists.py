@@ -23,12 +23,12 @@ from ..models import Declaration, Enterprise, ExportKind, TechnicalScheme
 from ..scoping import visible_to
 from ..selectors.exports import EXPORT_FORMATS, LIST_EXPORTS
 from ..services import exports as export_services
-from .mixins import ForgivingPaginationMixin, StaffOnlyMixin
+from .mixins import ForgivingPaginationMixin, ReplicaReadsMixin, StaffOnlyMixin
 
 PAGE_SIZE = 50
 
 
-class StaffListView(StaffOnlyMixin, ForgivingPaginationMixin, FilterView):
+class StaffListView(StaffOnlyMixin, ReplicaReadsMixin, ForgivingPaginationMixin, FilterView):
     """A list for staff: the rows the user may see, filtered, sorted and paged by the URL."""
 
     model: type
@@ -96,6 +96,10 @@ class ListExportMixin:
     answer; a longer export is queued (``services.exports``) and the answer is its page."""
 
     kind: str  # key of selectors.exports.LIST_EXPORTS
+    # The primary: the file's rows are read as it streams, after the view (and any scope it
+    # opened) has returned, so the replica would serve only part of it.
+    replica_reads = False
+
     def get(self, request, *args, fmt: str, **kwargs) -> HttpResponse | StreamingHttpResponse:
         if fmt not in EXPORT_FORMATS:
             raise Http404

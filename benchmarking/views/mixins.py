@@ -1,7 +1,13 @@
-"""Who may open the site's staff pages (progress, lists, reports), and how their lists page."""
+"""Who may open the site's staff pages (progress, lists, reports), how their lists page, and
+which pages read the replica."""
 
 from django.contrib.auth.mixins import AccessMixin
+from django.db import InterfaceError, OperationalError
+from django.template.response import SimpleTemplateResponse
 
+from yongkang.db_routers import reads_from_replica
+
+from .. import replica
 from ..access import may_read_staff_pages, may_review
 
 
@@ -43,3 +49,35 @@ class ForgivingPaginationMixin:
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class ReplicaReadsMixin:
+    """The view's reads go to the read replica, when one is configured and this browser has not
+    just written (benchmarking.replica): for pages that only read, and read a lot — the
+    dashboard, the home page's figures, the lists. Put it after the access mixin, so that who
+    is asking and what they may open are decided on the primary.
+
+    The template is rendered inside the scope too, since a list's rows are read as it renders.
+    Should the replica fail (not answering, connection lost), the page is computed again on the
+    primary: it only reads, so running it twice is safe, and the user gets the page, not a 500.
+    """
+
+    # False in a subclass that must read the primary (a list's export).
+    replica_reads = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (self.replica_reads and replica.reads_replica(request)):
+            return super().dispatch(request, *args, **kwargs)
+        # Who is asking, from the primary: a password changed or an account closed a moment
+        # ago counts at once (Django loads the user lazily, at its first use).
+        request.user.is_authenticated  # noqa: B018
+        try:
+            with reads_from_replica():
+                response = super().dispatch(request, *args, **kwargs)
+                if isinstance(response, SimpleTemplateResponse):
+                    response.render()
+                return response
+        except (OperationalError, InterfaceError) as error:
+            if not replica.replica_failed(error):
+                raise
+        return super().dispatch(request, *args, **kwargs)

@@ -71,7 +71,11 @@ def statuses_under_production(tmp_path, *paths: str) -> list[str]:
         "client = Client()\n"
         f"print(*(client.get(path).status_code for path in {list(paths)!r}))\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "DATABASE_REPLICA_URL"}
+    }
     env |= {
         "DJANGO_SETTINGS_MODULE": "yongkang.settings",
         "DJANGO_DEBUG": "0",
