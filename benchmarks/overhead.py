@@ -238,8 +238,8 @@ def report(args, rows: list[dict], load: str) -> None:
         + (f"`REDIS_URL={args.redis_url}`" if args.redis_url else "no Redis")
         + f", sessions `{settings.SESSION_ENGINE.rsplit('.', 1)[-1]}`, user cache "
         + (
-            f"{settings.BENCHMARKING_USER_CACHE_SECONDS} s"
-            if settings.BENCHMARKING_USER_CACHE_SECONDS
+            f"{user_cache} s"
+            if (user_cache := getattr(settings, "BENCHMARKING_USER_CACHE_SECONDS", 0))
             else "off"
         )
         + f". {args.requests} warm requests per page timed, then as many profiled.\n"
