@@ -11,7 +11,8 @@ A change takes effect at once: saving or deleting a user or a profile, and any c
 user's groups (either side of the membership, a group renamed or deleted) forgets the copies
 of the users concerned, right away and again after the commit, so that a request that read
 the old rows while the change was being written cannot keep them. Copies also expire after
-the setting's seconds, which bounds anything written behind Django's back (plain SQL).
+the setting's seconds (60 by default), which bounds what no signal announces (plain SQL) and a
+copy a change could not forget because Redis was unreachable at that moment.
 Permissions are not kept: Django's ``has_perm`` reads them from the database as before.
 """
 

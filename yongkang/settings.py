@@ -172,8 +172,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The logged-in user, profile and role kept in the shared cache for this many seconds
 # (benchmarking.user_cache); a change forgets them at once. Only with Redis: a copy in one
-# process's memory could not be forgotten by the others. 0 turns it off.
-BENCHMARKING_USER_CACHE_SECONDS = int(os.environ.get("DJANGO_USER_CACHE_SECONDS", 300 if REDIS_URL else 0))
+# process's memory could not be forgotten by the others. Short, since it also bounds a copy
+# that a change could not forget (Redis unreachable at that moment). 0 turns it off.
+BENCHMARKING_USER_CACHE_SECONDS = int(os.environ.get("DJANGO_USER_CACHE_SECONDS", 60 if REDIS_URL else 0))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
