@@ -429,3 +429,16 @@ def test_the_file_is_not_served_under_the_uploads_address(client, bureau_staff, 
     # Stored beside the uploads, but no record owns it: the uploads' view knows nothing of it.
     assert client.get(reverse("protected-file", args=[f"exports/{job.file}"])).status_code == 404
     assert client.get(f"/files/exports/{job.file}").status_code == 404
+
+
+def test_a_job_run_again_after_writing_its_file_rewrites_the_same_file(
+    client, bureau_staff, rows, queue_everything
+):
+    client.force_login(bureau_staff)
+    job = queue(client, "declaration-export", "csv")
+    first = body(client.get(reverse("export-job-download", args=[job.pk])))
+    # Its worker lost after the file was stored, before the export was marked done: run again.
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.QUEUED, finished_at=None, expires_at=None)
+    assert export_services.export_job_run(export_id=job.pk) == "done"
+    assert stored_files() == [job.file]
+    assert body(client.get(reverse("export-job-download", args=[job.pk]))) == first
