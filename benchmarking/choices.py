@@ -68,3 +68,21 @@ class Role(models.TextChoices):
     BRANCH_STAFF = "branch_staff", _("基层所工作人员")
     MANAGER = "manager", _("局领导")
     ENTERPRISE = "enterprise", _("企业用户")
+
+
+class RegionKind(models.TextChoices):
+    """The kind of an administrative division (GB/T 2260), as bureaus compare them: the rank
+    that matters is often within a kind ("全省县级市第一")."""
+
+    PROVINCE = "province", _("省")
+    PREFECTURE = "prefecture", _("设区市")
+    DISTRICT = "district", _("市辖区")
+    COUNTY_CITY = "county_city", _("县级市")
+    COUNTY = "county", _("县")
+    AUTONOMOUS_COUNTY = "autonomous_county", _("自治县")
+
+
+# The county-level kinds (县级行政区): each such unit has its own bureau and 千项计划.
+COUNTY_LEVEL_KINDS = frozenset(
+    {RegionKind.DISTRICT, RegionKind.COUNTY_CITY, RegionKind.COUNTY, RegionKind.AUTONOMOUS_COUNTY}
+)

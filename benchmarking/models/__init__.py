@@ -16,5 +16,6 @@ from .jobs import *  # noqa: F403
 from .logins import *  # noqa: F403
 from .organisation import *  # noqa: F403
 from .plans import *  # noqa: F403
+from .regions import *  # noqa: F403
 from .schemes import *  # noqa: F403
 from .standards import *  # noqa: F403

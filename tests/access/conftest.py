@@ -83,6 +83,7 @@ def world(
         "profile_a": enterprise_user.profile,
         "user_a": enterprise_user,
         "group": Group.objects.get(name="企业用户"),
+        "region": models.Region.objects.get(code="330784"),  # loaded by the data migration
         **_axes_samples(enterprise_user.username),
     }
     return {"users": users, "samples": samples}

@@ -67,6 +67,9 @@ MODEL_RULES = {
     models.DeclarationEvent: ModelRule("event_a", add=NONE, delete=NONE, **OF_A),
     # Logins and their profiles are bureau staff's business alone.
     models.UserProfile: ModelRule("profile_a", changelist=B, add=B, change=B, delete=B, hidden=STAFF - B),
+    # The national standard's list (loaded by a data migration): every kind of staff reads it,
+    # nobody adds, edits or deletes it (the change page opens read-only).
+    models.Region: ModelRule("region", changelist=ALL_STAFF, add=NONE, change=ALL_STAFF, delete=NONE),
 }
 
 
