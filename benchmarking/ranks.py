@@ -170,19 +170,18 @@ def county_ranks(
     return ranks_by_county(figures, tree).get(code)
 
 
+def _groups(ranks: CountyRanks) -> list[tuple[str, Rank]]:
+    """The kind group, then the prefecture, as the sentence names them, where stated."""
+    named = (("全省" + ranks.kind_label, ranks.kind), (ranks.prefecture_name, ranks.prefecture))
+    return [(group, rank) for group, rank in named if rank is not None]
+
+
 def statement_text(measure: RankedMeasure, ranks: CountyRanks) -> str:
     """The sentence for one figure, the one wording used everywhere (dashboard, Excel report):
     对标技术方案发布数 61 项，居全省县级市第 1、金华第 1，全省第 3 / 90 — the kind group named by
     its label, the prefecture by its short name, "并列第 N" where tied, and the kind or prefecture
     part left out where the county is alone in that group."""
-    within = [
-        f"{prefix}{rank.place}"
-        for prefix, rank in (
-            ("全省" + ranks.kind_label, ranks.kind),
-            (ranks.prefecture_name, ranks.prefecture),
-        )
-        if rank is not None
-    ]
+    within = [f"{group}{rank.place}" for group, rank in _groups(ranks)]
     text = f"{measure.label} {ranks.figure} {measure.unit}"
     if within:
         text += "，居" + "、".join(within)
@@ -205,14 +204,7 @@ def rank_highlight(ranks: CountyRanks) -> str | None:
     fall in the front while few counties have begun."""
     if not ranks.figure:
         return None
-    parts = [
-        f"{prefix}{rank.place}"
-        for prefix, rank in (
-            ("全省" + ranks.kind_label, ranks.kind),
-            (ranks.prefecture_name, ranks.prefecture),
-        )
-        if rank is not None and rank.rank == 1
-    ]
+    parts = [f"{group}{rank.place}" for group, rank in _groups(ranks) if rank.rank == 1]
     if ranks.province.rank == 1:
         parts.append(f"全省{ranks.province.place}")
     elif ranks.province.front:
