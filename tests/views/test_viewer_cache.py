@@ -198,11 +198,11 @@ def test_a_warm_page_costs_a_fixed_number_of_queries(
     who,
     url,
     n,
-    submit,
+    submit,  # noqa: F811 (the fixture imported above)
     plan,
     enterprise,
     other_enterprise,
-    django_assert_num_queries,  # noqa: F811
+    django_assert_num_queries,
 ):
     settings.BENCHMARKING_USER_CACHE_SECONDS = 300
     for i in range(n):
