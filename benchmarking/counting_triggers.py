@@ -10,9 +10,16 @@ statement here is idempotent.
 # (table, columns whose change can change a count, whether inserting/deleting a published row counts)
 WATCHED = [
     ("benchmarking_declaration", ["published_at", "withdrawn_at", "enterprise_id"], True),
-    ("benchmarking_technicalscheme", ["published_at", "withdrawn_at", "industry_id"], True),
-    ("benchmarking_enterprise", ["branch_office_id", "industry_id"], False),
+    (
+        "benchmarking_technicalscheme",
+        ["published_at", "withdrawn_at", "industry_id", "publisher_region_id"],
+        True,
+    ),
+    ("benchmarking_enterprise", ["branch_office_id", "industry_id", "region_id"], False),
 ]
+# (A plan's or an office's region is watched with the rest of those tables, below.) SQLite
+# rebuilds a table when a column is added, dropping its triggers, and ``migrate`` puts them back
+# with the columns above; PostgreSQL's are replaced whole by the same post_migrate handler.
 EVENTS = ("update", "insert", "delete")
 # Tables the progress pages show beside the counts (the plan, its quotas, the offices and
 # industries the figures are broken down by): any write to them raises the version too, so
@@ -130,8 +137,11 @@ def _postgresql(table, columns, rows_matter):
 
 def _sqlite(table, columns, rows_matter):
     changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+    # Dropped first: a trigger of an older list of columns is replaced, not kept (SQLite has no
+    # CREATE OR REPLACE TRIGGER), so a column added to WATCHED is watched after the next migrate.
     statements = [
-        f"CREATE TRIGGER IF NOT EXISTS {table}_counts_update AFTER UPDATE ON {table} WHEN {changed} BEGIN {BUMP_SQLITE} END;"
+        f"DROP TRIGGER IF EXISTS {table}_counts_update;",
+        f"CREATE TRIGGER {table}_counts_update AFTER UPDATE ON {table} WHEN {changed} BEGIN {BUMP_SQLITE} END;",
     ]
     if rows_matter:
         statements += [
@@ -189,7 +199,12 @@ def _sqlite_shown(table, columns, condition):
     ]
 
 
-def trigger_statements(vendor: str) -> list[str]:
+def trigger_statements(vendor: str, existing_columns: dict[str, set[str]] | None = None) -> list[str]:
+    """Every statement installing the triggers. ``existing_columns`` (table -> its columns)
+    narrows WATCHED to the columns a table has yet: migrating a new database from the start
+    runs 0005 long before a later migration adds a watched column (the region keys, 0017), and
+    SQLite refuses every later table rename while a trigger names a missing column. The
+    post_migrate handler installs them again, whole, once the columns are there."""
     if vendor not in ("postgresql", "sqlite"):
         raise RuntimeError(
             f"no counts-version triggers for {vendor}: add them to benchmarking.counting_triggers"
@@ -203,7 +218,11 @@ def trigger_statements(vendor: str) -> list[str]:
         [
             statement
             for table, columns, rows_matter in WATCHED
-            for statement in make(table, columns, rows_matter)
+            for statement in make(
+                table,
+                [c for c in columns if existing_columns is None or c in existing_columns.get(table, ())],
+                rows_matter,
+            )
         ]
         + [statement for table in WATCHED_WHOLLY for statement in make_wholly(table)]
         + [
@@ -240,7 +259,11 @@ def installed_trigger_names(connection) -> set[str]:
 def install_counts_triggers(connection) -> None:
     """(Re)install every trigger; harmless when they are all there."""
     with connection.cursor() as cursor:
-        for statement in trigger_statements(connection.vendor):
+        existing = {
+            table: {column.name for column in connection.introspection.get_table_description(cursor, table)}
+            for table, _columns, _rows in WATCHED
+        }
+        for statement in trigger_statements(connection.vendor, existing):
             cursor.execute(statement)
 
 

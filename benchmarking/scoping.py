@@ -48,6 +48,7 @@ from .models import (
     IndustryAlias,
     Plan,
     PlanQuota,
+    Region,
     SchemeBenchmark,
     Standard,
     TechnicalScheme,
@@ -135,6 +136,9 @@ _SCOPES: dict[type[Model], Callable[..., Q]] = {
         NOTHING if write else _enterprise_q(user, prefix="declaration__enterprise__", write=False)
     ),
     UserProfile: lambda user, write: _allowed(may_manage_accounts(user)),
+    # The region tree is the national standard, loaded by migrations: every kind of staff reads
+    # it (an enterprise's county is picked from it), nobody changes it.
+    Region: lambda user, write: NOTHING if write else _allowed(may_read_staff_pages(user)),
 }
 
 

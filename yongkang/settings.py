@@ -239,6 +239,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Largest scheme document or evidence file accepted, in bytes.
 BENCHMARKING_MAX_UPLOAD_BYTES = int(os.environ.get("BENCHMARKING_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# The county-level region (GB/T 2260 code) this deployment serves: the region new enterprises,
+# offices, plans and schemes belong to unless told otherwise (docs/domain.md, "Regions").
+BENCHMARKING_HOME_REGION = os.environ.get("BENCHMARKING_HOME_REGION", "330784")
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "对标达标工作台 <noreply@localhost>"

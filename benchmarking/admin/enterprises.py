@@ -13,9 +13,11 @@ from ..access import branch_office_id_of, is_branch_office_staff, may_manage_acc
 from ..forms.errors import add_service_error
 from ..models import BranchOffice, Enterprise
 from ..people import full_name
+from ..selectors.regions import enterprise_region_code
 from ..services.accounts import enterprise_account_create, enterprise_account_invite
 from ..validators import credit_code_region_note, normalize_credit_code
 from .base import HistoryAdmin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, VersionedModelForm
+from .regions import CountyRegionAdminMixin
 
 
 class EnterpriseAccountForm(forms.Form):
@@ -52,7 +54,7 @@ def _posted_pk(value: str) -> int | None:
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
+class EnterpriseAdmin(CountyRegionAdminMixin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin):
     form = VersionedModelForm
     list_display = (
         "name",
@@ -80,11 +82,12 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
         "=industry__name",
         "=industry__aliases__name",
     )
-    autocomplete_fields = ("industry",)
+    # region: staff correct the county the credit code gave (one of 90, so searched).
+    autocomplete_fields = ("industry", "region")
     date_hierarchy = "created_at"
     readonly_fields = ("credit_code_override_by_name", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "credit_code", "branch_office", "industry", "seen_version")}),
+        (None, {"fields": ("name", "credit_code", "region", "branch_office", "industry", "seen_version")}),
         (_("联系方式"), {"fields": ("address", "legal_representative", "contact_person", "phone", "email")}),
         (_("浙江省品牌与标准"), {"fields": ("zhejiang_made", "standard_leader")}),
         (
@@ -123,6 +126,14 @@ class EnterpriseAdmin(ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdm
         else:
             obj.credit_code_override_by = None
         super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        # A new enterprise's county is offered empty: left so, its credit code's county is taken.
+        return {**super().get_changeform_initial_data(request), "region": None}
+
+    def region_when_left_empty(self, obj) -> str:
+        # The county the credit code names, else the home region (selectors.regions).
+        return enterprise_region_code(obj.credit_code)
 
     # -- enterprise logins (开通企业账号) --
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import BranchOffice, BranchOfficeAlias, Industry, IndustryAlias
 from .base import HistoryAdmin, ScopedAdminMixin
+from .regions import CountyRegionAdminMixin
 
 
 class AliasInline(admin.TabularInline):
@@ -50,13 +51,15 @@ def _alias_names(obj) -> str:
 
 
 @admin.register(BranchOffice)
-class BranchOfficeAdmin(ScopedAdminMixin, HistoryAdmin):
+class BranchOfficeAdmin(CountyRegionAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ("name", "code", "alias_names", "enterprise_count", "order")
     list_editable = ("order",)
     # Aliases too: the enterprise and quota forms' office autocomplete finds 方岩所.
     search_fields = ("name", "code", "aliases__name")
     ordering = ("order", "code")
     inlines = (BranchOfficeAliasInline,)
+    # The county the office works in (the home region unless chosen): one of 90, so searched.
+    autocomplete_fields = ("region",)
     Media = OrganisationMedia
 
     def get_queryset(self, request):

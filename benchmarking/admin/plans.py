@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ..models import Plan, PlanQuota
 from .base import HistoryAdmin, NoPerRowQueriesFormSet, ScopedAdminMixin
+from .regions import CountyRegionAdminMixin
 
 
 class PlanQuotaInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class PlanQuotaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ScopedAdminMixin, HistoryAdmin):
+class PlanAdmin(CountyRegionAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = (
         "name",
         "starts_on",
@@ -28,6 +29,8 @@ class PlanAdmin(ScopedAdminMixin, HistoryAdmin):
     list_filter = ("is_active",)
     search_fields = ("name",)
     date_hierarchy = "starts_on"
+    # The county whose plan it is (the home region unless chosen): one current plan per county.
+    autocomplete_fields = ("region",)
     inlines = (PlanQuotaInline,)
 
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import RegionKind
-from ..models import Region
+from ..models import Region, home_region_code
 from ..validators import strip_invisible
 from .base import HistoryAdmin, LenientChangeListMixin, ReadOnlyAdmin
 
@@ -42,3 +42,29 @@ class RegionAdmin(LenientChangeListMixin, HistoryAdmin, ReadOnlyAdmin):
     def get_search_results(self, request, queryset, search_term):
         # A code pasted from a web page or Word may carry characters no one sees.
         return super().get_search_results(request, queryset, strip_invisible(search_term))
+
+
+# The fields by which a record belongs to a county-level region (models.county_region_field).
+REGION_FIELDS = ("region", "publisher_region")
+
+
+class CountyRegionAdminMixin:
+    """A record's county in its admin form: offered filled in (the home region), searched by
+    code or name (``autocomplete_fields``), and never a required-field error: left empty, it is
+    the record's default region again (``region_when_left_empty``). The form's model validation
+    skips an empty field the form does not require, so the default is set before the save."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in REGION_FIELDS and field is not None:
+            field.required = False
+        return field
+
+    def region_when_left_empty(self, obj) -> str:
+        return home_region_code()
+
+    def save_model(self, request, obj, form, change):
+        for name in REGION_FIELDS:
+            if name in form.fields and getattr(obj, f"{name}_id") is None:
+                setattr(obj, f"{name}_id", self.region_when_left_empty(obj))
+        super().save_model(request, obj, form, change)

@@ -18,6 +18,7 @@ from .base import (
     run_for_each,
 )
 from .numbers import PlainDecimalsMixin
+from .regions import CountyRegionAdminMixin
 
 
 class _DraftOnlyInline:
@@ -85,7 +86,11 @@ class _DraftSchemeChoices:
 
 @admin.register(TechnicalScheme)
 class TechnicalSchemeAdmin(
-    DraftsOnlyDeleteMixin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, HistoryAdmin
+    CountyRegionAdminMixin,
+    DraftsOnlyDeleteMixin,
+    ScopedAdminMixin,
+    ServiceErrorsAsMessagesMixin,
+    HistoryAdmin,
 ):
     form = VersionedModelForm
     list_display = (
@@ -106,7 +111,8 @@ class TechnicalSchemeAdmin(
     list_select_related = ("industry",)
     list_filter = ("status", "industry")
     search_fields = ("code", "title", "product_category", "publisher")
-    autocomplete_fields = ("industry",)
+    # publisher_region: the county the scheme counts in (the home region unless chosen).
+    autocomplete_fields = ("industry", "publisher_region")
     date_hierarchy = "published_at"
     readonly_fields = (
         "status",
@@ -126,6 +132,7 @@ class TechnicalSchemeAdmin(
                     "product_category",
                     "industry",
                     "publisher",
+                    "publisher_region",
                     "document",
                     "seen_version",
                 )

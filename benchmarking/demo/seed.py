@@ -125,6 +125,8 @@ def _create_missing(
     """Validate and bulk-insert the rows whose key is not among ``existing``, each with
     its "created" history record naming ``seeder``."""
     missing = [row for row in rows if key(row) not in existing]
+    # The region keys are the home region's code (their default), which the database checks.
+    exclude = (*exclude, "region", "publisher_region")
     for row in missing:
         # Field validators and the model's clean() (e.g. the credit-code check); foreign keys
         # and uniqueness are the database's job here, as the keys were matched above.

@@ -10,6 +10,7 @@ from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
 from ..scoping import editable_by
 from ..selectors.organisation import importable_offices
+from ..selectors.regions import county_level_codes, enterprise_region_code
 from ..validators import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_character,
@@ -211,6 +212,7 @@ class EnterpriseImport(ImportKind):
             .values_list("credit_code", flat=True)
         )
         header_of = {**{f: h for h, f in self.fields.items()}, **{f: h for h, f, _m in self.references}}
+        county_codes = None
         for row, code, values in parsed:
             if row.failed:
                 continue
@@ -232,6 +234,10 @@ class EnterpriseImport(ImportKind):
                     row.problem(problem, "统一社会信用代码")
                     continue
                 record = Enterprise(credit_code=code, **for_new(values))
+                # The county its credit code names, else the home region (one query per file).
+                if county_codes is None:
+                    county_codes = county_level_codes()
+                record.region_id = enterprise_region_code(code, county_codes)
                 changed = None
             else:
                 changed = changed_fields(record, values)
@@ -239,10 +245,13 @@ class EnterpriseImport(ImportKind):
                     plan.unchanged += 1
                     continue
             try:
-                # The office and industry came from the lookups above, so they exist: checking them
-                # again would be two queries per row (a ForeignKey's validate() asks the database).
+                # The office and industry came from the lookups above, the region from the county
+                # codes, so they exist: checking them again would be three queries per row (a
+                # ForeignKey's validate() asks the database).
                 record.full_clean(
-                    exclude=["branch_office", "industry"], validate_unique=False, validate_constraints=False
+                    exclude=["branch_office", "industry", "region"],
+                    validate_unique=False,
+                    validate_constraints=False,
                 )
             except ValidationError as error:
                 for name, messages in message_of(error).items():

@@ -11,9 +11,9 @@ class CountsVersion(models.Model):
 
     Triggers (migration 0005) raise it when a declaration or scheme is published, withdrawn,
     inserted published or deleted, when a declaration changes enterprise, a scheme its
-    industry, or an enterprise its branch office or industry, and on any write to the plan,
-    its quotas, the branch offices or the industries (the progress pages show them beside
-    the counts), and when a field a published result shows is edited (its product, grade,
+    industry or publishing county, or an enterprise its branch office, industry or county,
+    and on any write to the plan, its quotas, the branch offices or the industries (the
+    progress pages show them beside the counts), and when a field a published result shows is edited (its product, grade,
     enterprise, scheme, indicators, standards: counting_triggers.WATCHED_SHOWN, for the
     public pages cached whole) — whoever writes: services, the admin, imports, bulk loads or
     plain SQL.

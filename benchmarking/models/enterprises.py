@@ -14,6 +14,7 @@ from ..validators import (
 )
 from .base import VersionedModel
 from .fields import CreditCodeField
+from .regions import county_region_field
 
 __all__ = ["Enterprise"]
 
@@ -46,6 +47,11 @@ class Enterprise(VersionedModel):
     )
     industry = models.ForeignKey(
         "Industry", verbose_name=_("行业"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    region = county_region_field(
+        _("所属县（市、区）"),
+        related_name="enterprises",
+        help_text=_("默认按统一社会信用代码的登记机关确定，无法确定时为本地；工作人员可更正。"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=40, blank=True)

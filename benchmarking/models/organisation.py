@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from ..validators import normalize_reference_name
 from .fields import IndustryCodeField, ReferenceNameField
+from .regions import county_region_field
 
 __all__ = ["BranchOffice", "BranchOfficeAlias", "Industry", "IndustryAlias", "named_by_another"]
 
@@ -26,6 +27,7 @@ class BranchOffice(models.Model):
         help_text=_("简短代码，用于导入导出和报表，例如 DC（东城所）。"),
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    region = county_region_field(_("所属县（市、区）"), related_name="branch_offices")
 
     history = HistoricalRecords(
         verbose_name=_("基层市场监管所变更记录"), verbose_name_plural=_("基层市场监管所变更记录")

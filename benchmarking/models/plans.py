@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .regions import county_region_field
+
 __all__ = ["Plan", "PlanQuota"]
 
 
@@ -16,6 +18,7 @@ class Plan(models.Model):
     target_schemes = models.PositiveIntegerField(_("发布对标技术方案目标"), default=100)
     target_enterprises = models.PositiveIntegerField(_("完成对标企业目标"), default=300)
     target_results = models.PositiveIntegerField(_("发布对标结果目标"), default=600)
+    region = county_region_field(_("所属县（市、区）"), related_name="plans")
     is_active = models.BooleanField(
         _("当前计划"), default=False, help_text=_("进度页面展示当前计划；同一时间只能有一个。")
     )
@@ -32,8 +35,9 @@ class Plan(models.Model):
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message=_("截止日期必须晚于开始日期。"),
             ),
+            # One current plan per county (each county-level bureau has its own 千项计划).
             models.UniqueConstraint(
-                fields=["is_active"],
+                fields=["region"],
                 condition=models.Q(is_active=True),
                 name="%(app_label)s_%(class)s_one_active",
                 violation_error_message=_("已有一个当前计划，请先取消其“当前计划”标记。"),

@@ -2,15 +2,16 @@
 with their GB/T 2260 codes. Loaded as data (benchmarking/data/, by a data migration), never
 entered by hand: the list is the national standard."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..choices import RegionKind
+from ..choices import COUNTY_LEVEL_KINDS, RegionKind
 
-__all__ = ["Region"]
+__all__ = ["Region", "county_region_field", "home_region_code"]
 
 
 class Region(models.Model):
@@ -55,3 +56,27 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def home_region_code() -> str:
+    """The GB/T 2260 code of the county-level region this deployment serves first
+    (``settings.BENCHMARKING_HOME_REGION``, 330784 永康市 unless set): the region every record
+    made by today's single-county flows belongs to unless told otherwise. A field default, so it
+    costs no query: the region foreign keys point at ``Region.code``, not at its id."""
+    return settings.BENCHMARKING_HOME_REGION
+
+
+def county_region_field(verbose_name, *, related_name: str, help_text="") -> models.ForeignKey:
+    """A county-level region (县级行政区) a record belongs to, held by its GB/T 2260 code
+    (``region_id`` is "330784"), defaulting to the home region. PROTECT: a region with records
+    is never deleted (the list is the national standard, changed only by a migration)."""
+    return models.ForeignKey(
+        Region,
+        to_field="code",
+        on_delete=models.PROTECT,
+        default=home_region_code,
+        limit_choices_to={"kind__in": sorted(COUNTY_LEVEL_KINDS)},
+        related_name=related_name,
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )

@@ -12,6 +12,7 @@ from ..numbers import plain_decimal
 from ..uploads import validate_document_upload
 from .base import VersionedModel
 from .fields import SchemeCodeField
+from .regions import county_region_field
 
 __all__ = [
     "SCHEME_TRANSITIONS",
@@ -73,6 +74,11 @@ class TechnicalScheme(VersionedModel):
         _("发布机构"),
         max_length=120,
         help_text=_("编制并发布方案的专业机构，如标准化研究院、行业协会、检测机构。"),
+    )
+    publisher_region = county_region_field(
+        _("发布地"),
+        related_name="published_schemes",
+        help_text=_("发布方案的县（市、区）：方案计入该地的发布数；各地企业均可采用。"),
     )
     benchmark_standards = models.ManyToManyField(
         "Standard",

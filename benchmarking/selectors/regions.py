@@ -1,7 +1,10 @@
 """Reads of the region tree (``benchmarking.regions`` loads it)."""
 
+from collections.abc import Collection
+
 from ..choices import COUNTY_LEVEL_KINDS
-from ..models import Region
+from ..models import Region, home_region_code
+from ..regions import county_code_of_credit_code
 from ..validators import credit_code_region
 
 
@@ -20,3 +23,14 @@ def county_of_credit_code(credit_code: str | None) -> Region | None:
     if not code:
         return None
     return Region.objects.filter(code=code, kind__in=COUNTY_LEVEL_KINDS).first()
+
+
+def enterprise_region_code(credit_code: str | None, county_codes: Collection[str] | None = None) -> str:
+    """The county-level region a new enterprise is given (docs/domain.md, "Regions"): the one
+    its credit code names when that is a stored county-level region, else the home region
+    (``models.home_region_code``). Staff correct it in the admin. Pass ``county_codes``
+    (``county_level_codes()``, asked once) when placing many; without it, at most one query."""
+    if county_codes is None:
+        found = county_of_credit_code(credit_code)
+        return found.code if found is not None else home_region_code()
+    return county_code_of_credit_code(credit_code, county_codes) or home_region_code()

@@ -293,7 +293,7 @@ class SchemeImport(ImportKind):
         if is_backdated(record.published_at, timezone.now()):
             # Its creation's history record says so (``write`` gives it the reason).
             record._import_backdated = True
-        if not self._clean(record, scheme.first_row, HEADER_OF, exclude=["industry"]):
+        if not self._clean(record, scheme.first_row, HEADER_OF, exclude=["industry", "publisher_region"]):
             return
         record._import_benchmarks = (wanted, [])
         indicators = []
@@ -336,7 +336,7 @@ class SchemeImport(ImportKind):
             row.problem(_("已发布的方案，其对标标准不能修改。"), "对标标准")
         changed = changed_fields(record, values)
         if changed:
-            self._clean(record, row, HEADER_OF, exclude=["industry"])
+            self._clean(record, row, HEADER_OF, exclude=["industry", "publisher_region"])
         # By name as the importer reads it: "双  空格" typed in the app is the file's "双 空格".
         by_name = {squeezed_text(i.name): i for i in record.indicators.all()}
         creates, updates, unchanged = [], [], 0

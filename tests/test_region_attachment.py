@@ -1,0 +1,293 @@
+"""Each enterprise, branch office, plan and scheme belongs to a county-level region: the home
+region (settings.BENCHMARKING_HOME_REGION) unless told otherwise, an enterprise the county its
+credit code names; changing it raises the counts version; a region with records is kept."""
+
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+from django.urls import reverse
+
+from benchmarking.imports.engine import commit_import
+from benchmarking.imports.enterprises import EnterpriseImport
+from benchmarking.models import BranchOffice, Enterprise, Plan, Region, TechnicalScheme
+from benchmarking.selectors.progress import counts_version
+from benchmarking.selectors.regions import county_level_codes, enterprise_region_code
+from benchmarking.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
+from tests.factories import (
+    BranchOfficeFactory,
+    EnterpriseFactory,
+    IndustryFactory,
+    SchemeFactory,
+    make_credit_code,
+)
+from tests.imports.test_enterprises import xlsx
+
+pytestmark = pytest.mark.django_db
+
+YONGKANG, WUCHENG, JINHUA = "330784", "330702", "330700"
+
+
+def credit_code_of(region: str, n: int = 7) -> str:
+    """A valid credit code registered in ``region`` (characters 3–8)."""
+    body = "".join(CREDIT_CODE_ALPHABET[(n + i) % 31] for i in range(9))
+    first17 = "91" + region + body
+    return first17 + credit_code_check_character(first17)
+
+
+def test_new_records_of_todays_flows_belong_to_the_home_region():
+    enterprise = EnterpriseFactory()
+    scheme = SchemeFactory()
+    plan = Plan.objects.create(name="测试计划", starts_on="2025-01-01", ends_on="2027-12-31")
+    for record, field in (
+        (enterprise, "region"),
+        (enterprise.branch_office, "region"),
+        (scheme, "publisher_region"),
+        (plan, "region"),
+    ):
+        record.refresh_from_db()
+        region = getattr(record, field)
+        assert (region.code, region.name) == (YONGKANG, "永康市")
+
+
+def test_the_home_region_is_a_deployment_setting(settings):
+    settings.BENCHMARKING_HOME_REGION = WUCHENG
+    office = BranchOfficeFactory()
+    scheme = SchemeFactory()
+    assert office.region_id == scheme.publisher_region_id == WUCHENG
+    assert Region.objects.get(code=WUCHENG).branch_offices.get() == office
+
+
+def test_an_enterprise_defaults_to_the_county_its_credit_code_names():
+    counties = county_level_codes()
+    assert enterprise_region_code(credit_code_of(WUCHENG), counties) == WUCHENG
+    assert enterprise_region_code(credit_code_of(WUCHENG)) == WUCHENG  # asked of the database
+    # Registered by the prefecture's own bureau: any of its counties, so the home region.
+    assert enterprise_region_code(credit_code_of(JINHUA), counties) == YONGKANG
+    assert enterprise_region_code(credit_code_of(JINHUA)) == YONGKANG
+    # Outside the stored tree (Xiamen), too short, or none at all: the home region.
+    assert enterprise_region_code("91350200MA2YJ1XR9G", counties) == YONGKANG
+    assert enterprise_region_code("9133", counties) == YONGKANG
+    assert enterprise_region_code(None) == YONGKANG
+
+
+def test_the_migration_places_existing_enterprises_by_their_credit_code():
+    home = EnterpriseFactory()
+    elsewhere = EnterpriseFactory(credit_code=credit_code_of(WUCHENG))
+    prefecture = EnterpriseFactory(credit_code=credit_code_of(JINHUA, 11))
+    assert elsewhere.region_id == YONGKANG  # a factory takes the model's default
+    migration = importlib.import_module("benchmarking.migrations.0017_region_attachment")
+    # Its data step only reads the editor's connection (a real editor cannot open inside a test's
+    # transaction on SQLite).
+    migration.enterprises_by_credit_code(django_apps, SimpleNamespace(connection=connection))
+    assert {e.pk: e.region_id for e in Enterprise.objects.all()} == {
+        home.pk: YONGKANG,
+        elsewhere.pk: WUCHENG,
+        prefecture.pk: YONGKANG,
+    }
+
+
+@pytest.mark.parametrize(
+    "make, field",
+    [
+        (lambda: EnterpriseFactory(), "region"),
+        (lambda: SchemeFactory(), "publisher_region"),
+        (lambda: BranchOfficeFactory(), "region"),
+        (lambda: Plan.objects.create(name="计划", starts_on="2025-01-01", ends_on="2027-12-31"), "region"),
+    ],
+    ids=["enterprise", "scheme", "office", "plan"],
+)
+def test_moving_a_record_to_another_county_raises_the_counts_version(make, field):
+    record = make()
+    before = counts_version()
+    type(record).objects.filter(pk=record.pk).update(**{f"{field}_id": WUCHENG})
+    assert counts_version() > before
+
+
+def test_an_unchanged_region_leaves_the_counts_version_alone():
+    enterprise = EnterpriseFactory()
+    before = counts_version()
+    Enterprise.objects.filter(pk=enterprise.pk).update(region_id=YONGKANG, phone="0579-1")
+    assert counts_version() == before
+
+
+def test_a_region_with_records_cannot_be_deleted():
+    EnterpriseFactory(region_id=WUCHENG)
+    region = Region.objects.get(code=WUCHENG)
+    with pytest.raises(ProtectedError):
+        region.delete()
+    assert Region.objects.filter(code=WUCHENG).exists()
+
+
+def test_only_a_stored_region_can_be_named():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnterpriseFactory(region_id="999999")
+        connection.check_constraints()
+
+
+def test_each_county_has_its_own_current_plan():
+    dates = {"starts_on": "2025-01-01", "ends_on": "2027-12-31", "is_active": True}
+    Plan.objects.create(name="永康计划", **dates)
+    Plan.objects.create(name="婺城计划", region_id=WUCHENG, **dates)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Plan.objects.create(name="永康另一计划", **dates)
+    assert Plan.objects.filter(is_active=True).count() == 2
+
+
+def test_an_import_places_new_enterprises_by_credit_code_and_leaves_known_ones(office, bureau_staff):
+    industry = IndustryFactory()
+    known = EnterpriseFactory(credit_code=credit_code_of(WUCHENG, 3), branch_office=office, industry=industry)
+    rows = [
+        [code, name, office.name, industry.name]
+        for code, name in (
+            (credit_code_of(WUCHENG), "婺城登记企业"),
+            (credit_code_of(JINHUA, 5), "金华市局登记企业"),
+            (make_credit_code(), "永康登记企业"),
+            (known.credit_code, "已有企业改名"),
+        )
+    ]
+    data = xlsx(["统一社会信用代码", "企业名称", "所属监管所", "行业"], rows)
+
+    plan = commit_import(EnterpriseImport(), "企业.xlsx", data, bureau_staff)
+
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert dict(Enterprise.objects.values_list("name", "region_id")) == {
+        "婺城登记企业": WUCHENG,
+        "金华市局登记企业": YONGKANG,
+        "永康登记企业": YONGKANG,
+        "已有企业改名": YONGKANG,  # an update leaves the county as staff left it
+    }
+
+
+# -- the admin: staff correct an enterprise's county --
+
+
+@pytest.fixture
+def staff_client(client, bureau_staff):
+    client.force_login(bureau_staff)
+    return client
+
+
+def enterprise_post(enterprise, **overrides):
+    data = {
+        "name": enterprise.name,
+        "credit_code": enterprise.credit_code,
+        "region": enterprise.region_id,
+        "branch_office": enterprise.branch_office_id,
+        "industry": enterprise.industry_id,
+        "seen_version": enterprise.version,
+        "address": "",
+        "legal_representative": "",
+        "contact_person": "",
+        "phone": "",
+        "email": "",
+        "credit_code_override_reason": "",
+    }
+    return {**data, **overrides}
+
+
+def test_staff_correct_an_enterprises_county_in_the_admin(staff_client):
+    enterprise = EnterpriseFactory()
+    url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
+    page = staff_client.get(url)
+    assert "所属县（市、区）" in page.text and "永康市" in page.text
+
+    response = staff_client.post(url, enterprise_post(enterprise, region=WUCHENG))
+
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.region.name == "婺城区"
+    assert enterprise.history.latest().region_id == WUCHENG  # the change history says so
+
+
+def test_the_admin_refuses_a_county_that_is_not_county_level(staff_client):
+    enterprise = EnterpriseFactory()
+    url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
+
+    response = staff_client.post(url, enterprise_post(enterprise, region=JINHUA))
+
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.text
+    enterprise.refresh_from_db()
+    assert enterprise.region_id == YONGKANG
+
+
+def test_a_new_enterprise_left_without_a_county_takes_its_credit_codes(staff_client):
+    office, industry = BranchOfficeFactory(), IndustryFactory()
+    data = {
+        "name": "婺城登记的永康企业",
+        "branch_office": office.pk,
+        "industry": industry.pk,
+        "address": "",
+        "legal_representative": "",
+        "contact_person": "",
+        "phone": "",
+        "email": "",
+        "credit_code_override_reason": "",
+    }
+    add = reverse("admin:benchmarking_enterprise_add")
+    assert (
+        staff_client.post(add, {**data, "credit_code": credit_code_of(WUCHENG), "region": ""}).status_code
+        == 302
+    )
+    assert (
+        staff_client.post(add, {**data, "credit_code": make_credit_code(), "region": ""}).status_code == 302
+    )
+    chosen = credit_code_of(WUCHENG, 13)
+    assert staff_client.post(add, {**data, "credit_code": chosen, "region": YONGKANG}).status_code == 302
+    assert sorted(Enterprise.objects.values_list("region_id", flat=True)) == [WUCHENG, YONGKANG, YONGKANG]
+    assert Enterprise.objects.get(credit_code=chosen).region_id == YONGKANG  # staff's choice kept
+
+
+def test_the_region_autocomplete_offers_counties_only(staff_client):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "benchmarking", "model_name": "enterprise", "field_name": "region", "term": "金华"},
+    )
+    assert response.status_code == 200
+    names = [result["text"] for result in response.json()["results"]]
+    assert "金华市" not in names  # the prefecture is not a county
+
+
+@pytest.mark.parametrize("role", ["branch_staff", "manager"])
+def test_every_kind_of_staff_may_pick_a_region(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "benchmarking", "model_name": "enterprise", "field_name": "region", "term": "永康"},
+    )
+    assert response.status_code == 200
+    assert [result["id"] for result in response.json()["results"]] == [YONGKANG]
+
+
+def test_an_enterprise_user_gets_no_regions(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "benchmarking", "model_name": "enterprise", "field_name": "region", "term": "永康"},
+    )
+    assert response.status_code == 302  # to the admin's login: not staff
+    assert "永康" not in response.text
+
+
+def test_offices_plans_and_schemes_keep_the_home_region_when_left_empty(staff_client):
+    office = BranchOfficeFactory(region_id=WUCHENG)
+    response = staff_client.post(
+        reverse("admin:benchmarking_branchoffice_change", args=[office.pk]),
+        {
+            "name": office.name,
+            "code": office.code,
+            "order": 0,
+            "region": "",
+            "aliases-TOTAL_FORMS": 0,
+            "aliases-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    office.refresh_from_db()
+    assert office.region_id == YONGKANG
+    assert not BranchOffice.objects.filter(region_id__isnull=True).exists()
+    assert not TechnicalScheme.objects.filter(publisher_region_id__isnull=True).exists()
