@@ -231,12 +231,17 @@ def _foreign_keys_checked_after(models_: Iterable[type[models.Model]]) -> Iterat
             [tables],
         )
         keys = cursor.fetchall()
+        # Rows written earlier in this transaction (a test's, or seed_demo's offices) leave
+        # deferred key checks pending, and PostgreSQL refuses to alter a table that has them:
+        # run them now, and defer again once the keys are back.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _definition in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
     yield
     with connection.cursor() as cursor:
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _counts() -> dict[type[models.Model], int]:
