@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from .choices import Role
+from .models.regions import home_region_code
+from .regions import RegionScope
 
 # Group name of each role, as staff see it in the admin.
 ROLE_GROUP_NAMES: dict[str, str] = {
@@ -106,6 +108,22 @@ def branch_office_id_of(user) -> int | None:
     return profile.branch_office_id if profile else None
 
 
+def region_scope_of(user) -> RegionScope:
+    """The region whose records the user works with: their profile's county, prefecture or
+    province (a branch office's staff and an enterprise's users: its county); the home county
+    for a login with no profile (a superuser made by ``createsuperuser``). No query: the profile
+    comes with the user."""
+    profile = profile_of(user)
+    return RegionScope(profile.region_id if profile and profile.region_id else home_region_code())
+
+
+def works_in_a_county(user) -> bool:
+    """Does the user work in one county's bureau (or an office or enterprise of one)? Those above
+    it — a prefecture's or the province's staff and managers — read the counties under them and
+    change nothing: records belong to a county."""
+    return region_scope_of(user).is_county
+
+
 # -- what each role may do ------------------------------------------------------------------
 #
 # The one table of who may do what. Every check outside this module asks one of the named
@@ -142,35 +160,35 @@ def may_read_staff_pages(user) -> bool:
 def may_review(user) -> bool:
     """The review queue and its moves (publish, return, withdraw): bureau staff and
     branch-office staff; managers only read. Which enterprises' declarations: ``is_reviewer_for``."""
-    return role_of(user) in _REVIEWS
+    return role_of(user) in _REVIEWS and works_in_a_county(user)
 
 
 def may_enter_records(user) -> bool:
     """Work in the admin (数据录入与审核): enter and correct records within their scope.
     Bureau staff and branch-office staff; managers only read, on the staff pages."""
-    return role_of(user) in _ENTERS_RECORDS
+    return role_of(user) in _ENTERS_RECORDS and works_in_a_county(user)
 
 
 def may_manage_accounts(user) -> bool:
     """Open enterprise logins, send their invitations, see and change users and their
     profiles, lift login lock-outs."""
-    return role_of(user) in _MANAGES_ACCOUNTS
+    return role_of(user) in _MANAGES_ACCOUNTS and works_in_a_county(user)
 
 
 def may_manage_schemes(user) -> bool:
     """Write technical schemes and their parts, publish and withdraw them."""
-    return role_of(user) in _MANAGES_SCHEMES
+    return role_of(user) in _MANAGES_SCHEMES and works_in_a_county(user)
 
 
 def may_manage_reference_data(user) -> bool:
     """Change offices, industries, the plan and its quotas, and standards of every kind."""
-    return role_of(user) in _MANAGES_REFERENCE_DATA
+    return role_of(user) in _MANAGES_REFERENCE_DATA and works_in_a_county(user)
 
 
 def may_import(user, kind: str) -> bool:
     """May ``user`` import records of ``kind`` (a key of ``imports.kinds()``)? Which rows
     of the file they may then write is their scope's business."""
-    return role_of(user) in _IMPORTS[kind]
+    return role_of(user) in _IMPORTS[kind] and works_in_a_county(user)
 
 
 def is_enterprise_user(user) -> bool:
@@ -226,26 +244,32 @@ NOTHING = Q(pk__in=[])
 
 @dataclass(frozen=True)
 class EnterpriseScope:
-    """The enterprises a user may see or change: all of them, one office's, one, or none.
-    The one statement of that rule: ``covers`` asks it of the enterprise in hand, ``q`` turns
-    it into the filter ``scoping`` applies (tests/access/test_scope_agreement.py checks they
-    agree for every demo login and enterprise)."""
+    """The enterprises a user may see or change: a region's (a county's, or the counties under a
+    prefecture or the province), one office's, one, or none. The one statement of that rule:
+    ``covers`` asks it of the enterprise in hand, ``q`` turns it into the filter ``scoping``
+    applies (tests/access/test_scope_agreement.py checks they agree for every demo login and
+    enterprise)."""
 
-    everything: bool = False
+    region: RegionScope | None = None
     branch_office_id: int | None = None
     enterprise_id: int | None = None
 
+    @property
+    def every_office(self) -> bool:
+        """Every office of a region, rather than one office's share or one enterprise."""
+        return self.region is not None
+
     def covers(self, enterprise) -> bool:
         return (
-            self.everything
+            (self.region is not None and self.region.covers(enterprise.region_id))
             or (self.branch_office_id is not None and self.branch_office_id == enterprise.branch_office_id)
             or (self.enterprise_id is not None and self.enterprise_id == enterprise.pk)
         )
 
     def q(self, prefix: str = "") -> Q:
         """``covers`` as a filter on ``prefix`` + enterprise (``"enterprise__"`` for its declarations)."""
-        if self.everything:
-            return EVERYTHING
+        if self.region is not None:
+            return self.region.q(f"{prefix}region")
         if self.branch_office_id is not None:
             return Q(**{f"{prefix}branch_office_id": self.branch_office_id})
         if self.enterprise_id is not None:
@@ -254,11 +278,16 @@ class EnterpriseScope:
 
 
 def enterprise_scope(user, *, write: bool) -> EnterpriseScope:
-    """Bureau staff: every enterprise. Managers: every enterprise, to read. Branch-office staff:
-    their own office's. Enterprise users: their own enterprise. Anyone else: none."""
+    """Bureau staff: every enterprise of their county. Managers: the same, to read. A prefecture's
+    or the province's staff and managers: every enterprise of the counties under them, to read.
+    Branch-office staff: their own office's. Enterprise users: their own enterprise. Anyone else:
+    none."""
     role = role_of(user)
     if role == Role.BUREAU_STAFF or (role == Role.MANAGER and not write):
-        return EnterpriseScope(everything=True)
+        region = region_scope_of(user)
+        if write and not region.is_county:
+            return EnterpriseScope()
+        return EnterpriseScope(region=region)
     if is_branch_office_role(role):
         return EnterpriseScope(branch_office_id=branch_office_id_of(user))
     if is_enterprise_role(role):
@@ -274,7 +303,7 @@ def is_reviewer_for(user, enterprise) -> bool:
 
 def reviews_every_office(user) -> bool:
     """Does this user's review queue span every branch office (so it offers a choice of office)?"""
-    return may_review(user) and enterprise_scope(user, write=True).everything
+    return may_review(user) and enterprise_scope(user, write=True).every_office
 
 
 def acts_for_enterprise(user, enterprise) -> bool:
@@ -285,7 +314,11 @@ def acts_for_enterprise(user, enterprise) -> bool:
 def reviewers_for_q(enterprise) -> Q:
     """``is_reviewer_for(user, enterprise)`` as a filter on the user model: whom to tell of a
     declaration waiting for review, in one query."""
-    return users_with_role_q(Role.BUREAU_STAFF) | (
+    # ``region_scope_of``: a login with no profile works in the home county.
+    in_county = Q(profile__region_id=enterprise.region_id)
+    if enterprise.region_id == home_region_code():
+        in_county |= Q(profile__isnull=True)
+    return (users_with_role_q(Role.BUREAU_STAFF) & in_county) | (
         users_with_role_q(Role.BRANCH_STAFF) & Q(profile__branch_office_id=enterprise.branch_office_id)
     )
 

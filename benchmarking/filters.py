@@ -52,7 +52,7 @@ def _date_filter(label, method: str, help_text="") -> django_filters.DateFilter:
 def _lists_every_office(user) -> bool:
     """Whether this user's lists hold every office's records (bureau staff, managers), not only
     one office's (a branch-office login)."""
-    return enterprise_scope(user, write=False).everything
+    return enterprise_scope(user, write=False).every_office
 
 
 def _office_choices(request) -> QuerySet[BranchOffice]:

@@ -7,12 +7,14 @@ pass its historical ones and a test the real ones, and both load the same way.
 """
 
 import csv
+import enum
 import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import RegionKind
@@ -181,3 +183,62 @@ def county_code_of_credit_code(credit_code: str | None, county_codes: Collection
     (330103 下城区) is None for the same reason: the credit code keeps the old region forever."""
     region = credit_code_region(credit_code or "")
     return region if region and region in county_codes else None
+
+
+# -- levels and the scope of a region ---------------------------------------------------------
+
+
+class RegionLevel(enum.StrEnum):
+    """Where a region sits in the tree, read off its GB/T 2260 code: 33 0000 is a province,
+    33 07 00 a prefecture (设区市), 33 07 84 a county-level unit."""
+
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+
+
+def level_of_code(code: str) -> RegionLevel:
+    """The level of a region by its code, with no query: the code's pairs of digits are the
+    province, the prefecture and the county, and "00" where the region stops."""
+    if code[2:] == "0000":
+        return RegionLevel.PROVINCE
+    if code[4:] == "00":
+        return RegionLevel.PREFECTURE
+    return RegionLevel.COUNTY
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    """The county-level units a region spans: the county itself, a prefecture's counties, a
+    province's counties. The one statement of "within this region": ``covers`` asks it of a
+    county code in hand, ``q`` turns it into a filter on a county-level region foreign key
+    (``region``, ``enterprise__region``, ``publisher_region``), comparing codes only, so no join.
+    GB/T 2260 codes nest: a county's code begins with its prefecture's four digits."""
+
+    code: str
+
+    @property
+    def level(self) -> RegionLevel:
+        return level_of_code(self.code)
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == RegionLevel.COUNTY
+
+    @property
+    def _prefix(self) -> str:
+        return {RegionLevel.PROVINCE: self.code[:2], RegionLevel.PREFECTURE: self.code[:4]}.get(
+            self.level, self.code
+        )
+
+    def covers(self, county_code: str | None) -> bool:
+        if county_code is None:
+            return False
+        return county_code == self.code if self.is_county else county_code.startswith(self._prefix)
+
+    def q(self, field: str = "region") -> Q:
+        """``covers`` as a filter on the county-level region foreign key ``field``."""
+        if self.is_county:
+            return Q(**{f"{field}_id": self.code})
+        # The code is the key the foreign key holds, so Django compares it without a join.
+        return Q(**{f"{field}__code__startswith": self._prefix})

@@ -5,12 +5,17 @@ Every view, admin ``get_queryset``, autocomplete, export and selector that
 serves a user goes through ``visible_to`` / ``editable_by``. A row outside a
 user's scope is then simply not there: a 404, never a 403 that confirms it exists.
 
-- bureau staff (市局): everything; change everything.
-- branch-office staff (基层所): reference data; their own office's enterprises and
-  those enterprises' declarations, which they may enter and change.
-- managers (局领导): read everything, change nothing.
+- bureau staff (市局): everything of their county; change it. Every county's published schemes.
+- branch-office staff (基层所): their county's reference data; their own office's enterprises
+  and those enterprises' declarations, which they may enter and change.
+- managers (局领导): read everything of their county, change nothing.
+- a prefecture's or the province's staff and managers: read everything of the counties under
+  them, change nothing (``access.works_in_a_county``).
 - enterprise users: their own enterprise, its declarations, and published schemes.
 - anyone else: nothing.
+
+The region (``access.region_scope_of``) narrows what each reads and writes; industries, standards
+and published schemes are shared by every county.
 
 The rules below are written with ``access``'s capabilities and its ``EnterpriseScope``,
 never with roles, so a page's filter and a service's check of one record cannot drift apart.
@@ -32,6 +37,7 @@ from .access import (
     may_manage_reference_data,
     may_manage_schemes,
     may_read_staff_pages,
+    region_scope_of,
 )
 from .choices import SchemeStatus, StandardKind
 from .models import (
@@ -65,9 +71,12 @@ def _allowed(allowed: bool) -> Q:
     return EVERYTHING if allowed else NOTHING
 
 
-def _reference_q(user, *, write: bool) -> Q:
-    """Reference data (offices, industries, plans): staff read it; the bureau changes it."""
-    return _allowed(may_manage_reference_data(user) if write else may_read_staff_pages(user))
+def _reference_q(user, *, write: bool, region_field: str | None = None) -> Q:
+    """Reference data (offices, industries, plans): staff read it; the bureau changes it. What
+    belongs to a county (``region_field``: its offices, its plan) only within the user's region."""
+    if not (may_manage_reference_data(user) if write else may_read_staff_pages(user)):
+        return NOTHING
+    return region_scope_of(user).q(region_field) if region_field else EVERYTHING
 
 
 def _standard_q(user, *, write: bool) -> Q:
@@ -93,10 +102,16 @@ def _standard_q(user, *, write: bool) -> Q:
 
 
 def _scheme_q(user, *, prefix: str = "", write: bool) -> Q:
+    # A scheme belongs to the county that publishes it; once published, any county's enterprises
+    # may benchmark against it, so every county's staff read it.
     if write:
-        return _allowed(may_manage_schemes(user))
+        if not may_manage_schemes(user):
+            return NOTHING
+        return region_scope_of(user).q(f"{prefix}publisher_region")
     if may_read_staff_pages(user):
-        return EVERYTHING
+        return ~Q(**{f"{prefix}status": SchemeStatus.DRAFT}) | region_scope_of(user).q(
+            f"{prefix}publisher_region"
+        )
     if is_enterprise_user(user):
         # Drafts are the bureau's working papers; published and withdrawn schemes are public.
         return ~Q(**{f"{prefix}status": SchemeStatus.DRAFT})
@@ -112,13 +127,15 @@ def _scheme_part_q(user, *, prefix: str, write: bool) -> Q:
 
 # model -> function(user, write) -> Q over that model
 _SCOPES: dict[type[Model], Callable[..., Q]] = {
-    BranchOffice: lambda user, write: _reference_q(user, write=write),
+    BranchOffice: lambda user, write: _reference_q(user, write=write, region_field="region"),
     Industry: lambda user, write: _reference_q(user, write=write),
-    BranchOfficeAlias: lambda user, write: _reference_q(user, write=write),
+    BranchOfficeAlias: lambda user, write: _reference_q(
+        user, write=write, region_field="branch_office__region"
+    ),
     IndustryAlias: lambda user, write: _reference_q(user, write=write),
     Standard: lambda user, write: _standard_q(user, write=write),
-    Plan: lambda user, write: _reference_q(user, write=write),
-    PlanQuota: lambda user, write: _reference_q(user, write=write),
+    Plan: lambda user, write: _reference_q(user, write=write, region_field="region"),
+    PlanQuota: lambda user, write: _reference_q(user, write=write, region_field="plan__region"),
     TechnicalScheme: lambda user, write: _scheme_q(user, write=write),
     SchemeBenchmark: lambda user, write: _scheme_part_q(user, prefix="scheme__", write=write),
     Indicator: lambda user, write: _scheme_part_q(user, prefix="scheme__", write=write),
@@ -135,7 +152,9 @@ _SCOPES: dict[type[Model], Callable[..., Q]] = {
     DeclarationEvent: lambda user, write: (
         NOTHING if write else _enterprise_q(user, prefix="declaration__enterprise__", write=False)
     ),
-    UserProfile: lambda user, write: _allowed(may_manage_accounts(user)),
+    UserProfile: lambda user, write: (
+        region_scope_of(user).q("region") if may_manage_accounts(user) else NOTHING
+    ),
     # The region tree is the national standard, loaded by migrations: every kind of staff reads
     # it (an enterprise's county is picked from it), nobody changes it.
     Region: lambda user, write: NOTHING if write else _allowed(may_read_staff_pages(user)),
@@ -143,10 +162,13 @@ _SCOPES: dict[type[Model], Callable[..., Q]] = {
 
 
 def _user_scope(user, write: bool) -> Q:
-    # Those who manage accounts manage logins; only a superuser manages superusers.
+    # Those who manage accounts manage their county's logins (and logins with no profile yet,
+    # which belong to no county); a superuser manages every login, superusers too.
     if not may_manage_accounts(user):
         return NOTHING
-    return EVERYTHING if user.is_superuser else Q(is_superuser=False)
+    if user.is_superuser:
+        return EVERYTHING
+    return (region_scope_of(user).q("profile__region") | Q(profile__isnull=True)) & Q(is_superuser=False)
 
 
 def scope_q(user, model: type[Model], *, write: bool = False) -> Q:

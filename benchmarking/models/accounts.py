@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .regions import home_region_code
+
 __all__ = ["UserProfile"]
 
 
@@ -32,6 +34,20 @@ class UserProfile(models.Model):
         blank=True,
         related_name="user_profiles",
     )
+    # Any level, not only county-level: a prefecture's or the province's staff read the counties
+    # under them (access.region_scope_of). Held by its code, like every region key.
+    region = models.ForeignKey(
+        "Region",
+        to_field="code",
+        verbose_name=_("所属行政区"),
+        on_delete=models.PROTECT,
+        default=home_region_code,
+        related_name="user_profiles",
+        help_text=_(
+            "县（市、区）的工作人员管理本县的数据；设区市和省的工作人员与局领导只读所辖各县的数据。"
+            "监管所人员和企业用户随其监管所或企业所在的县。"
+        ),
+    )
 
     history = HistoricalRecords(verbose_name=_("用户资料变更记录"), verbose_name_plural=_("用户资料变更记录"))
 
@@ -48,3 +64,11 @@ class UserProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    def clean(self):
+        # A branch office's staff and an enterprise's users work in its county: their region is
+        # that county's, whatever was picked, so the scope rules never see the two disagree.
+        if self.branch_office_id is not None:
+            self.region_id = self.branch_office.region_id
+        elif self.enterprise_id is not None:
+            self.region_id = self.enterprise.region_id

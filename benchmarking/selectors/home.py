@@ -82,7 +82,7 @@ def home_figures_scope(user) -> str:
     role and the profile come with the user). Part of the key the figures are cached under."""
     if is_branch_office_staff(user):
         return f"office:{branch_office_id_of(user)}"
-    return "city:every-office" if enterprise_scope(user, write=False).everything else "city"
+    return "city:every-office" if enterprise_scope(user, write=False).every_office else "city"
 
 
 def home_figures(user, *, today: dt.date, version: int | None = None) -> HomeFigures:
@@ -99,7 +99,7 @@ def home_figures(user, *, today: dt.date, version: int | None = None) -> HomeFig
             dashboard=dashboard, own_office=own, ranked_offices=_ranked_offices(dashboard), bottom_offices=[]
         )
     dashboard = dashboard_for(as_of=today, sort="completion", version=version)
-    sees_every_office = enterprise_scope(user, write=False).everything
+    sees_every_office = enterprise_scope(user, write=False).every_office
     bottom = [row for row in dashboard.offices if row.completion is not None][:BOTTOM_OFFICES]
     return HomeFigures(
         dashboard=dashboard,

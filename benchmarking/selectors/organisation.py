@@ -89,8 +89,8 @@ def importable_offices(actor) -> QuerySet[BranchOffice]:
     """The offices whose enterprises ``actor`` may import (the scope rule): every office for
     bureau staff, their own for branch-office staff, none for anyone else."""
     scope = enterprise_scope(actor, write=True)
-    if scope.everything:
-        return BranchOffice.objects.all()
+    if scope.region is not None:
+        return BranchOffice.objects.filter(scope.region.q("region"))
     return (
         BranchOffice.objects.filter(pk=scope.branch_office_id)
         if scope.branch_office_id

@@ -88,7 +88,7 @@ def enterprise_account_create(
             }
         ) from None
     add_to_role(user, Role.ENTERPRISE)
-    profile = UserProfile(user=user, enterprise=enterprise)
+    profile = UserProfile(user=user, enterprise=enterprise, region_id=enterprise.region_id)
     profile.full_clean()
     profile._history_user = actor
     profile.save()
