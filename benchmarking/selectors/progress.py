@@ -8,6 +8,11 @@ This module is the one place they live: the dashboard, the trend, the lists'
 - Enterprises = distinct enterprises with at least one counted result.
 - By branch office and industry: an enterprise and its results count under the
   enterprise's *current* office and industry; a scheme under its industry.
+- By region (a ``RegionScope``: a county, or the counties under a prefecture or the province):
+  an enterprise and its results count in the enterprise's *current* county
+  (``enterprise__region``), a scheme in its publisher's (``publisher_region``). A region's
+  figures are the sum of its counties'; ``region=None`` counts every county, as one county's
+  deployment always has. ``figures_by_county`` reads every county's at once.
 """
 
 import datetime as dt
@@ -36,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import CountsVersion, Declaration, Enterprise, TechnicalScheme
+from ..regions import RegionScope
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -62,26 +68,40 @@ def counted_q(as_of: dt.datetime | dt.date | None = None, prefix: str = "") -> Q
     )
 
 
-def _declarations_in(branch_office_id: int | None) -> QuerySet[Declaration]:
+def _declarations_in(
+    branch_office_id: int | None, region: RegionScope | None = None
+) -> QuerySet[Declaration]:
+    """Declarations of one office's enterprises, or of one region's (the enterprise's county)."""
     declarations = Declaration.objects.all()
     if branch_office_id is not None:
         declarations = declarations.filter(enterprise__branch_office_id=branch_office_id)
+    if region is not None:
+        declarations = declarations.filter(region.q("enterprise__region"))
     return declarations
 
 
-def counted_schemes(as_of=None) -> QuerySet[TechnicalScheme]:
-    return TechnicalScheme.objects.filter(counted_q(as_of))
+def _schemes_in(region: RegionScope | None = None) -> QuerySet[TechnicalScheme]:
+    """Schemes published by one region's bureaus (its counties'), or by any."""
+    schemes = TechnicalScheme.objects.all()
+    return schemes if region is None else schemes.filter(region.q("publisher_region"))
 
 
-def counted_declarations(as_of=None, *, branch_office_id: int | None = None) -> QuerySet[Declaration]:
-    return _declarations_in(branch_office_id).filter(counted_q(as_of))
+def counted_schemes(as_of=None, *, region: RegionScope | None = None) -> QuerySet[TechnicalScheme]:
+    return _schemes_in(region).filter(counted_q(as_of))
 
 
-def benchmarked_enterprises(as_of=None) -> QuerySet[Enterprise]:
-    """Distinct enterprises with at least one counted result."""
-    return Enterprise.objects.filter(
+def counted_declarations(
+    as_of=None, *, branch_office_id: int | None = None, region: RegionScope | None = None
+) -> QuerySet[Declaration]:
+    return _declarations_in(branch_office_id, region).filter(counted_q(as_of))
+
+
+def benchmarked_enterprises(as_of=None, *, region: RegionScope | None = None) -> QuerySet[Enterprise]:
+    """Distinct enterprises with at least one counted result (of the region, if given)."""
+    enterprises = Enterprise.objects.filter(
         pk__in=Declaration.objects.filter(counted_q(as_of)).values("enterprise_id")
     )
+    return enterprises if region is None else enterprises.filter(region.q("region"))
 
 
 # -- records entered after the day they count on ---------------------------------------
@@ -108,7 +128,9 @@ class EnteredLater:
         return self.results + self.schemes
 
 
-def entered_later(day: dt.date, *, branch_office_id: int | None = None) -> EnteredLater:
+def entered_later(
+    day: dt.date, *, branch_office_id: int | None = None, region: RegionScope | None = None
+) -> EnteredLater:
     """The records created after ``day`` that count as of it (``counted_q``): its figures as
     read now differ from what a report made that day showed. Moves made in the tracker are
     stamped when made (``services.errors.move_moment``), so only records entered after the
@@ -118,7 +140,7 @@ def entered_later(day: dt.date, *, branch_office_id: int | None = None) -> Enter
     at = end_of_day(day)
     # Per enterprise: its results counted on the day, entered by then and entered since.
     per_enterprise = (
-        _declarations_in(branch_office_id)
+        _declarations_in(branch_office_id, region)
         .filter(counted_q(at))
         .values("enterprise_id")
         .annotate(
@@ -131,7 +153,7 @@ def entered_later(day: dt.date, *, branch_office_id: int | None = None) -> Enter
     declared = per_enterprise.aggregate(
         results=Coalesce(Sum("late"), 0), enterprises=Count("enterprise_id", filter=Q(early=0))
     )
-    schemes = counted_schemes(at).filter(entered_after_q(day)).count()
+    schemes = counted_schemes(at, region=region).filter(entered_after_q(day)).count()
     return EnteredLater(
         day=day, results=declared["results"], schemes=schemes, enterprises=declared["enterprises"]
     )
@@ -259,6 +281,8 @@ class ProgressGrid:
     withdrawing: dict[int, tuple[int, int]] = field(default_factory=dict)
     # (end at which published, end at which withdrawn; see ``_spans``) → schemes.
     scheme_spans: dict[tuple[int, int], int] = field(default_factory=dict)
+    # The region counted (None: every county).
+    region: RegionScope | None = None
 
     def progress(self, i: int, *, branch_office_id: int | None = None) -> Progress:
         cells = [c[i] for (office, _), c in self.declared.items() if branch_office_id in (None, office)]
@@ -291,9 +315,13 @@ class ProgressGrid:
 
 
 def progress_grid(
-    instants: Sequence[dt.datetime | dt.date | None], *, trend_ends: Sequence[dt.datetime] = ()
+    instants: Sequence[dt.datetime | dt.date | None],
+    *,
+    trend_ends: Sequence[dt.datetime] = (),
+    region: RegionScope | None = None,
 ) -> ProgressGrid:
-    """Counted schemes, enterprises and results at each instant (or end of day), by office × industry.
+    """Counted schemes, enterprises and results at each instant (or end of day), by office × industry,
+    of one region (its enterprises' results, its bureaus' schemes) or of every county.
 
     With ``trend_ends`` (ascending, none after the first instant) the same two queries also bucket
     each enterprise by the end from which it counts, and each scheme by the ends at which it was
@@ -301,8 +329,8 @@ def progress_grid(
     """
     instants = [instant(at) for at in instants]
     keys = [f"n{i}" for i in range(len(instants))]
-    declared, first_counted, withdrawing = _declared_grid(instants, list(trend_ends))
-    scheme_rows = TechnicalScheme.objects.all()
+    declared, first_counted, withdrawing = _declared_grid(instants, list(trend_ends), region)
+    scheme_rows = _schemes_in(region)
     if trend_ends:
         scheme_rows = _spans(scheme_rows, trend_ends)
     schemes: dict[int, list[int]] = {}
@@ -328,53 +356,26 @@ def progress_grid(
         first_counted=first_counted,
         withdrawing=withdrawing,
         scheme_spans=scheme_spans,
+        region=region,
     )
 
 
-def _declared_grid(instants: list[dt.datetime], ends: list[dt.datetime]) -> tuple[dict, dict, dict]:
+def _declared_grid(
+    instants: list[dt.datetime], ends: list[dt.datetime], region: RegionScope | None = None
+) -> tuple[dict, dict, dict]:
     """``ProgressGrid.declared``, ``first_counted`` and ``withdrawing``: one pass over the
-    declarations, counted per enterprise at each instant, then per office × industry (and, given
-    trend ends, the end from which each counts; an enterprise with a withdrawal by itself)."""
-    keys = [f"n{i}" for i in range(len(instants))]
-    per_enterprise = (
-        Declaration.objects.filter(published_at__lte=max(instants))
-        .values("enterprise_id")
-        .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
-        .order_by()
-    )
+    declarations (of the region's enterprises, if given), counted per enterprise at each instant,
+    then per office × industry (and, given trend ends, the end from which each counts; an
+    enterprise with a withdrawal by itself)."""
     columns = ["e.branch_office_id", "e.industry_id"]
     if ends:
-        at = instants[0]
-        # An enterprise counts from the end following the first publication of a result not
-        # withdrawn by T on. One with a result withdrawn by T may also have counted before, drop
-        # out and come back: monthly_progress adds those few withdrawals, one by one.
-        per_enterprise = per_enterprise.annotate(
-            first_kept=Min("published_at", filter=counted_q(at)),
-            withdrawals=Count("pk", filter=Q(published_at__lte=at, withdrawn_at__lte=at)),
-        ).annotate(
-            first_counted=_Bucket(F("first_kept"), ends),
-            withdrawing=Case(When(withdrawals__gt=0, then=F("enterprise_id")), default=Value(None)),
-        )
         columns += ["c.first_counted", "c.withdrawing"]
-    enterprise_table = connection.ops.quote_name(Enterprise._meta.db_table)
-    # Integer sums: PostgreSQL sums bigint COUNTs as numeric, whose wide state makes it sort the
-    # few hundred groups (a third of the query) where it can hash them.
-    select = ", ".join(
-        [*columns, "COUNT(*)"]
-        + [f"SUM(CASE WHEN c.{key} > 0 THEN 1 ELSE 0 END), SUM(CAST(c.{key} AS INTEGER))" for key in keys]
-    )
     declared: dict[tuple[int, int], list[tuple[int, int]]] = {}
     first_counted: dict[int, list[int]] = {}
     withdrawing: dict[int, tuple[int, int]] = {}
-    for row in _grouped(
-        per_enterprise,
-        select,
-        ", ".join(columns),
-        join=f"JOIN {enterprise_table} e ON e.id = c.enterprise_id",
-    ):
+    for row in _per_enterprise_rows(instants, ends, columns, region):
         office, industry, enterprises = row[0], row[1], row[len(columns)]
-        sums = row[len(columns) + 1 :]
-        cell = [(int(sums[2 * i]), int(sums[2 * i + 1])) for i in range(len(keys))]
+        cell = row[len(columns) + 1]
         was = declared.get((office, industry))
         declared[(office, industry)] = (
             cell if was is None else [(e + e2, r + r2) for (e, r), (e2, r2) in zip(was, cell, strict=True)]
@@ -389,16 +390,109 @@ def _declared_grid(instants: list[dt.datetime], ends: list[dt.datetime]) -> tupl
     return declared, first_counted, withdrawing
 
 
-def progress_as_of(as_of=None, *, branch_office_id: int | None = None) -> Progress:
-    """The three cumulative counts at instant (or end of day) T, for the city or one office.
-    Schemes belong to no office: they are always the city's."""
-    return progress_at([as_of], branch_office_id=branch_office_id)[0]
+def _per_enterprise_rows(
+    instants: list[dt.datetime],
+    ends: list[dt.datetime],
+    columns: list[str],
+    region: RegionScope | None = None,
+) -> list[tuple]:
+    """The one pass over the declarations: counted per enterprise at each instant (and, given
+    trend ends, the end from which each enterprise counts, ``c.first_counted``, and its id if it
+    has a withdrawal, ``c.withdrawing``), then grouped by ``columns`` of the enterprise (``e``) or
+    of that count (``c``). Each row: the columns, the enterprises in the group, and a list of
+    (enterprises, results) counted at each instant."""
+    keys = [f"n{i}" for i in range(len(instants))]
+    per_enterprise = (
+        _declarations_in(None, region)
+        .filter(published_at__lte=max(instants))
+        .values("enterprise_id")
+        .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
+        .order_by()
+    )
+    if ends:
+        at = instants[0]
+        # An enterprise counts from the end following the first publication of a result not
+        # withdrawn by T on. One with a result withdrawn by T may also have counted before, drop
+        # out and come back: monthly_progress adds those few withdrawals, one by one.
+        per_enterprise = per_enterprise.annotate(
+            first_kept=Min("published_at", filter=counted_q(at)),
+            withdrawals=Count("pk", filter=Q(published_at__lte=at, withdrawn_at__lte=at)),
+        ).annotate(
+            first_counted=_Bucket(F("first_kept"), ends),
+            withdrawing=Case(When(withdrawals__gt=0, then=F("enterprise_id")), default=Value(None)),
+        )
+    enterprise_table = connection.ops.quote_name(Enterprise._meta.db_table)
+    # Integer sums: PostgreSQL sums bigint COUNTs as numeric, whose wide state makes it sort the
+    # few hundred groups (a third of the query) where it can hash them.
+    select = ", ".join(
+        [*columns, "COUNT(*)"]
+        + [f"SUM(CASE WHEN c.{key} > 0 THEN 1 ELSE 0 END), SUM(CAST(c.{key} AS INTEGER))" for key in keys]
+    )
+    rows = _grouped(
+        per_enterprise,
+        select,
+        ", ".join(columns),
+        join=f"JOIN {enterprise_table} e ON e.id = c.enterprise_id",
+    )
+    n = len(columns)
+    return [
+        (
+            *row[: n + 1],
+            [(int(row[n + 1 + 2 * i]), int(row[n + 2 + 2 * i])) for i in range(len(keys))],
+        )
+        for row in rows
+    ]
 
 
-def progress_at(instants: Sequence, *, branch_office_id: int | None = None) -> list[Progress]:
+def progress_as_of(
+    as_of=None, *, branch_office_id: int | None = None, region: RegionScope | None = None
+) -> Progress:
+    """The three cumulative counts at instant (or end of day) T, for every county, one region or
+    one office. Schemes belong to no office: they are always the county's (the region's)."""
+    return progress_at([as_of], branch_office_id=branch_office_id, region=region)[0]
+
+
+def progress_at(
+    instants: Sequence, *, branch_office_id: int | None = None, region: RegionScope | None = None
+) -> list[Progress]:
     """The counts at several instants, whatever the number of records, in two queries."""
-    grid = progress_grid(instants)
+    grid = progress_grid(instants, region=region)
     return [grid.progress(i, branch_office_id=branch_office_id) for i in range(len(grid.instants))]
+
+
+def figures_by_county(instants: Sequence[dt.datetime | dt.date | None]) -> dict[str, list[Progress]]:
+    """The three figures of every county at each instant (or end of day): county code → one
+    ``Progress`` per instant. Two queries whatever the number of counties or records: the
+    per-enterprise pass of ``progress_grid`` grouped by the enterprise's county, and the schemes
+    by their publisher's. A county with nothing counted at any instant may be missing (read it as
+    zeros); each county's figures equal ``progress_at(instants, region=RegionScope(code))``."""
+    instants = [instant(at) for at in instants]
+    keys = [f"n{i}" for i in range(len(instants))]
+    declared: dict[str, list[tuple[int, int]]] = {}
+    for region_id, _, cell in _per_enterprise_rows(instants, [], ["e.region_id"]):
+        declared[region_id] = cell
+    schemes: dict[str, list[int]] = {}
+    for row in (
+        TechnicalScheme.objects.values("publisher_region_id")
+        .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
+        .order_by()
+    ):
+        schemes[row["publisher_region_id"]] = [row[key] for key in keys]
+    zeros_declared = [(0, 0)] * len(keys)
+    zeros_schemes = [0] * len(keys)
+    return {
+        code: [
+            Progress(as_of=at, schemes=s, enterprises=e, results=r)
+            for at, s, (e, r) in zip(
+                instants,
+                schemes.get(code, zeros_schemes),
+                declared.get(code, zeros_declared),
+                strict=True,
+            )
+        ]
+        for code in declared.keys() | schemes.keys()
+        if code is not None
+    }
 
 
 def _month_of(moment: dt.datetime) -> dt.date:
@@ -418,6 +512,7 @@ def monthly_progress(
     as_of=None,
     *,
     branch_office_id: int | None = None,
+    region: RegionScope | None = None,
     grid: ProgressGrid | None = None,
 ) -> list[Progress]:
     """The counts at the end of each month in ``months`` (first days of months, ascending),
@@ -426,16 +521,17 @@ def monthly_progress(
     each record is bucketed once, in SQL, by the first end at which it counts and the first at
     which it no longer does, and the cumulative counts are summed up here.
 
-    Equal, month for month, to ``progress_as_of(end of that month)`` — the tests check it.
+    Equal, month for month, to ``progress_as_of(end of that month)`` — the tests check it. A
+    ``grid`` given must be of the same ``region``.
     """
     at = instant(as_of)
     ends = trend_ends(months, at)
     if not ends:
         return []
-    if grid is None or grid.instants[0] != at or grid.trend_ends != ends:
-        _, first_counted, withdrawing = _declared_grid([at], ends)
+    if grid is None or grid.instants[0] != at or grid.trend_ends != ends or grid.region != region:
+        _, first_counted, withdrawing = _declared_grid([at], ends, region)
         scheme_spans = (
-            _spans(TechnicalScheme.objects.all(), ends)
+            _spans(_schemes_in(region), ends)
             .annotate(n=Count("pk"))
             .order_by()
             .values_list("published", "withdrawn", "n")
@@ -443,7 +539,7 @@ def monthly_progress(
     else:
         first_counted, withdrawing = grid.first_counted, grid.withdrawing
         scheme_spans = [(*span, n) for span, n in grid.scheme_spans.items()]
-    declarations = _declarations_in(branch_office_id).filter(published_at__lte=at)
+    declarations = _declarations_in(branch_office_id, region).filter(published_at__lte=at)
 
     schemes = [0] * (len(ends) + 1)
     for published, withdrawn, n in scheme_spans:
@@ -473,7 +569,7 @@ def monthly_progress(
         for enterprise_id, (office, kept) in withdrawing.items()
         if branch_office_id in (None, office)
     }
-    withdrawn = Declaration.objects.filter(published_at__lte=at, withdrawn_at__lte=at)
+    withdrawn = _declarations_in(None, region).filter(published_at__lte=at, withdrawn_at__lte=at)
     for enterprise_id, published, withdrawn_end in (
         _spans(withdrawn, ends).order_by().values_list("enterprise_id", "published", "withdrawn")
     ):
