@@ -105,8 +105,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
 
 
-def make_user(role: Role, *, branch_office=None, enterprise=None, **kwargs):
+def make_user(role: Role, *, branch_office=None, enterprise=None, region: str | None = None, **kwargs):
+    """A login in ``role``; with a profile when it works for an office or an enterprise (in their
+    county, as UserProfile.clean has it) or in a ``region`` (a county, prefecture or province code)."""
     user = UserFactory(role=role, **kwargs)
-    if branch_office or enterprise:
-        models.UserProfile.objects.create(user=user, branch_office=branch_office, enterprise=enterprise)
+    if branch_office or enterprise or region:
+        owner = branch_office or enterprise
+        models.UserProfile.objects.create(
+            user=user,
+            branch_office=branch_office,
+            enterprise=enterprise,
+            region_id=owner.region_id if owner else region,
+        )
     return user

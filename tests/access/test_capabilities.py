@@ -70,6 +70,24 @@ EXPECTED = {
         ("enterprises", "declarations"),
     ),
     "manager": ({may_read_staff_pages}, ()),
+    # Another county's bureau works as ours does, in its county.
+    "other_county_bureau_staff": (
+        {
+            may_read_staff_pages,
+            may_review,
+            may_enter_records,
+            reviews_every_office,
+            may_manage_accounts,
+            may_manage_schemes,
+            may_manage_reference_data,
+        },
+        ALL_KINDS,
+    ),
+    # Above a county, bureau staff and managers alike read the counties under them and change nothing.
+    "prefecture_bureau_staff": ({may_read_staff_pages}, ()),
+    "prefecture_manager": ({may_read_staff_pages}, ()),
+    "province_bureau_staff": ({may_read_staff_pages}, ()),
+    "province_manager": ({may_read_staff_pages}, ()),
     "enterprise_user": ({is_enterprise_user}, ()),
     "user_in_no_role": (set(), ()),
     "inactive_bureau_staff": (set(), ()),
@@ -90,6 +108,31 @@ def user_in_no_role(db):
 @pytest.fixture
 def inactive_bureau_staff(db):
     return make_user(Role.BUREAU_STAFF, username="gone", is_active=False)
+
+
+@pytest.fixture
+def other_county_bureau_staff(db):
+    return make_user(Role.BUREAU_STAFF, username="dongyang", region="330783")
+
+
+@pytest.fixture
+def prefecture_bureau_staff(db):
+    return make_user(Role.BUREAU_STAFF, username="jinhua_staff", region="330700")
+
+
+@pytest.fixture
+def prefecture_manager(db):
+    return make_user(Role.MANAGER, username="jinhua", region="330700")
+
+
+@pytest.fixture
+def province_bureau_staff(db):
+    return make_user(Role.BUREAU_STAFF, username="zhejiang_staff", region="330000")
+
+
+@pytest.fixture
+def province_manager(db):
+    return make_user(Role.MANAGER, username="zhejiang", region="330000")
 
 
 @pytest.fixture
