@@ -15,6 +15,20 @@ seed_demo: matched on their natural key exactly as seed_demo matches them, creat
 only if missing. So ``factor`` N on an empty database counts exactly N × (61 schemes,
 230 enterprises, 480 results), and on top of seed_demo's data (N + 1) × that.
 
+With ``counties`` N (``manage.py generate_scale --counties N``, or ``--province`` for every
+county-level unit of the home county's province), the copies are spread over N county-level
+units, round-robin: copy k belongs to county (k - 1) mod N of ``spread_counties(N)`` (the home
+county first, then the rest of its prefecture, then the province's others, by code), so with
+``factor`` ≥ N every county gets at least one copy, a county at Yongkang's size or more (factor
+180 over the province's 90: two copies each). The home county keeps seed_demo's offices and plan
+as above; every other county gets its own copy of the demo's branch offices (their code and
+name suffixed with the county's code and prefixed with its short name, ``region`` the county)
+and its own current plan (the demo's, named for the county, targets and quotas times the
+county's copies). A copy's enterprises belong to its county (``region``, their offices the
+county's) and its schemes are published there (``publisher_region``; the publisher's "永康市"
+becomes the county's name). Credit codes stay the MA3 range of the home county: an enterprise's
+region is set explicitly, not read from its code.
+
 Unlike seed_demo, the copies go through neither the workflow services nor
 simple-history: COPY and ``bulk_create`` send no signals, so no change-history rows are
 written for them. That is the point (the services would take hours at factor 100),
@@ -44,18 +58,23 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from ..access import add_to_role
-from ..choices import Role
+from ..choices import COUNTY_LEVEL_KINDS, Role
 from ..models import (
+    BranchOffice,
     Declaration,
     DeclarationEvent,
     DeclarationItem,
     Enterprise,
     Indicator,
     IndicatorReferenceValue,
+    Plan,
+    PlanQuota,
+    Region,
     SchemeAction,
     SchemeBenchmark,
     TechnicalScheme,
 )
+from ..models.regions import home_region_code
 from ..rules import regrade
 from ..selectors.progress import Progress, progress_as_of
 from ..services.workflow import apply_move, apply_scheme_move, start_declaration
@@ -110,6 +129,11 @@ BATCH_SIZE = 5000
 COPY_CHUNK = 500
 
 
+class SpreadError(ValueError):
+    """The copies cannot be spread as asked: more counties than the province has, or fewer
+    copies than counties (a county without a copy would be smaller than Yongkang)."""
+
+
 class ScaleDataExistsError(RuntimeError):
     """Copies are already in the database: a second run would mix two generations."""
 
@@ -122,6 +146,8 @@ class ScaleResult:
     progress: Progress
     seconds: float
     notes: list[str] = field(default_factory=list)
+    # With ``counties``: each county's code and the copies it got, in spread order.
+    copies_by_county: dict[str, int] = field(default_factory=dict)
 
     def created(self, model: type[models.Model]) -> int:
         return self.after[model] - self.before[model]
@@ -150,9 +176,37 @@ def scale_enterprise_name(name: str, copy: int) -> str:
     return f"{name}（副本{copy}）"
 
 
-def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = None) -> ScaleResult:
+def spread_counties(count: int | None = None) -> list[Region]:
+    """The county-level units copies are spread over, in the order they get them: the home
+    county, the rest of its prefecture, then the province's others, each group by code; the
+    first ``count`` of them (all the province's when None). Raises SpreadError when the province
+    has fewer."""
+    home = home_region_code()
+    counties = sorted(
+        Region.objects.filter(code__startswith=home[:2], kind__in=COUNTY_LEVEL_KINDS).only("code", "name"),
+        key=lambda region: (region.code != home, region.code[:4] != home[:4], region.code),
+    )
+    if not counties or counties[0].code != home:
+        raise SpreadError(f"the home county {home} is not among the loaded regions")
+    if count is None:
+        return counties
+    if not 1 <= count <= len(counties):
+        raise SpreadError(
+            f"--counties must be between 1 and {len(counties)}, the province's county-level units"
+        )
+    return counties[:count]
+
+
+def generate_scale(
+    factor: int, *, with_items: bool = True, demo: Demo | None = None, counties: int | None = None
+) -> ScaleResult:
     """Write ``factor`` copies of the demo, in one transaction. Refuses (ScaleDataExistsError)
-    when copies are already there: to regenerate, start from a fresh database."""
+    when copies are already there: to regenerate, start from a fresh database.
+
+    ``counties``: None (the default) puts every copy in the home county; a number N spreads
+    them over the first N of ``spread_counties`` (``len(spread_counties())``: the whole
+    province; see the module's docstring). Raises SpreadError when there are fewer copies than
+    counties, or more counties than the province has."""
     demo = demo or build_demo()
     if factor < 1:
         raise ValueError("factor must be at least 1")
@@ -174,6 +228,14 @@ def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = 
                 f"{SCALE_CODE_PREFIX} 开头的企业），不再重复生成。请在新建的空数据库（或仅有 seed_demo 演示数据的数据库）上运行。"
                 " Scale copies already exist: run it on a fresh database."
             )
+        spread = None
+        if counties is not None:
+            spread = spread_counties(counties)
+            if factor < len(spread):
+                raise SpreadError(
+                    f"factor {factor} is fewer copies than the {len(spread)} counties: "
+                    "every county needs at least one"
+                )
         user = _creator()
         offices = seed_offices(demo, user)
         industries = seed_industries(demo, user)
@@ -185,10 +247,20 @@ def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = 
             standards={number: standard.pk for number, standard in standards.items()},
             user=user,
         )
+        places: list[_County] = []
+        copies_by_county: dict[str, int] = {}
+        if spread is not None:
+            copies_by_county = {
+                county.code: len(range(n + 1, factor + 1, len(spread))) for n, county in enumerate(spread)
+            }
+            places = _county_places(demo, spread, copies_by_county, shared, notes)
         rows = _Rows(demo, shared, with_items=with_items)
         with _foreign_keys_checked_after(COPIED_MODELS):
             for copy in range(1, factor + 1):
-                rows.write(copy)
+                if places:
+                    rows.write(copy, places[(copy - 1) % len(places)])
+                else:
+                    rows.write(copy)
                 if settings.DEBUG:
                     # With DEBUG on, Django keeps the last 9,000 statements; on SQLite ours are
                     # INSERTs of thousands of rows each, which would hold hundreds of megabytes at
@@ -208,6 +280,7 @@ def generate_scale(factor: int, *, with_items: bool = True, demo: Demo | None = 
         progress=progress_as_of(),
         seconds=time.monotonic() - started,
         notes=notes,
+        copies_by_county=copies_by_county,
     )
 
 
@@ -274,6 +347,95 @@ class _Shared:
     user: models.Model
 
 
+@dataclass(frozen=True)
+class _County:
+    """Where a copy belongs when copies are spread: its county's code, its offices' primary keys
+    by the demo's office code, and the publisher names of its schemes by the demo's."""
+
+    code: str
+    offices: dict[str, int]
+    publishers: dict[str, str]
+
+
+def _county_places(
+    demo: Demo, counties: list[Region], copies: dict[str, int], shared: _Shared, notes: list[str]
+) -> list[_County]:
+    """For each county of the spread, in order: its offices and current plan, made if missing.
+
+    The home county keeps seed_demo's (already in ``shared``). Every other county gets a copy of
+    the demo's offices, matched on their code (the demo's code, "-", the county's code) and its
+    own plan, matched on its name; the plan is made current unless the county has one already
+    (one current plan per county), and gets a quota for each of the county's offices. Offices and
+    quotas are bulk written, without change history, like the copies; the plan is saved (one
+    history record each)."""
+    home = counties[0]
+    publishers = {s.publisher for s in demo.schemes}
+    places = []
+    for county in counties:
+        if county.code == home.code:
+            offices = dict(shared.offices)
+        else:
+            offices = _county_offices(demo, county)
+            _county_plan(demo, county, offices, copies[county.code], home.name, notes)
+        places.append(
+            _County(
+                code=county.code,
+                offices=offices,
+                publishers={p: p.replace(home.name, county.name) for p in publishers},
+            )
+        )
+    return places
+
+
+def _county_offices(demo: Demo, county: Region) -> dict[str, int]:
+    """The county's copies of the demo's offices: primary keys by the demo's office code."""
+    codes = {o.code: f"{o.code}-{county.code}" for o in demo.offices}
+    existing = set(BranchOffice.objects.filter(code__in=codes.values()).values_list("code", flat=True))
+    BranchOffice.objects.bulk_create(
+        BranchOffice(code=codes[o.code], name=f"{county.short_name}{o.name}", order=n, region_id=county.code)
+        for n, o in enumerate(demo.offices, start=1)
+        if codes[o.code] not in existing
+    )
+    pks = dict(BranchOffice.objects.filter(code__in=codes.values()).values_list("code", "pk"))
+    return {demo_code: pks[code] for demo_code, code in codes.items()}
+
+
+def _county_plan(
+    demo: Demo, county: Region, offices: dict[str, int], copies: int, home_name: str, notes
+) -> None:
+    """The county's own plan: the demo's, named for the county, targets and quotas × ``copies``."""
+    spec = demo.plan
+    name = spec.name.replace(home_name, county.name)
+    if name == spec.name:
+        name = f"{county.name}{spec.name}"
+    plan = Plan.objects.filter(name=name).first()
+    if plan is None:
+        active = Plan.objects.filter(region_id=county.code, is_active=True).exists()
+        if active:
+            notes.append(f"{county.name}已有当前计划，“{name}”未设为当前计划。")
+        plan = Plan.objects.create(
+            name=name,
+            starts_on=spec.starts_on,
+            ends_on=spec.ends_on,
+            target_schemes=spec.target_schemes * copies,
+            target_enterprises=spec.target_enterprises * copies,
+            target_results=spec.target_results * copies,
+            region_id=county.code,
+            is_active=not active,
+        )
+    have = set(plan.quotas.values_list("branch_office_id", flat=True))
+    PlanQuota.objects.bulk_create(
+        PlanQuota(
+            plan=plan,
+            branch_office_id=offices[q.office],
+            enterprises=q.enterprises * copies,
+            results=q.results * copies,
+        )
+        for q in spec.quotas
+        if offices[q.office] not in have
+    )
+
+
 class _Rows:
     """The demo as unsaved model instances, built once and inserted once per copy.
 
@@ -332,16 +494,23 @@ class _Rows:
                     for item, indicator in zip(items, scheme.indicators, strict=True)
                 ]
 
-    def write(self, copy: int) -> None:
-        """Insert copy number ``copy`` (1, 2, …): one COPY (or batched INSERT) per model."""
+    def write(self, copy: int, county: _County | None = None) -> None:
+        """Insert copy number ``copy`` (1, 2, …): one COPY (or batched INSERT) per model; with
+        ``county``, its enterprises and schemes that county's."""
         first_number = (copy - 1) * len(self.enterprises)
         for n, (row, spec) in enumerate(zip(self.enterprises, self.demo.enterprises, strict=True)):
             row.name = scale_enterprise_name(spec.name, copy)
             row.credit_code = scale_credit_code(first_number + n)
+            if county is not None:
+                row.region_id = county.code
+                row.branch_office_id = county.offices[spec.office]
         _insert(self.enterprises)
         for row, spec in zip(self.schemes, self.demo.schemes, strict=True):
             row.code = scale_scheme_code(spec.code, copy)
             row.withdraw_reason = _rename_codes(spec.withdraw_reason, self.scheme_codes, copy)
+            if county is not None:
+                row.publisher_region_id = county.code
+                row.publisher = county.publishers[spec.publisher]
         _insert(self.schemes)
         _insert_children(self.benchmarks, "scheme_id", self.schemes)
         _insert_children(self.indicators, "scheme_id", self.schemes)

@@ -4,7 +4,7 @@ with COPY on PostgreSQL and batched INSERTs on SQLite (benchmarking.demo.scale).
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from benchmarking.demo.scale import ScaleDataExistsError, generate_scale
+from benchmarking.demo.scale import ScaleDataExistsError, generate_scale, spread_counties
 from benchmarking.demo.seed import REPORTED_MODELS, DemoClockError
 from benchmarking.demo.specs import EXPECTED_ENTERPRISES, EXPECTED_RESULTS, EXPECTED_SCHEMES
 
@@ -25,12 +25,30 @@ class Command(BaseCommand):
             action="store_true",
             help="不生成各指标声明值（DeclarationItem） / skip the per-indicator values",
         )
+        spread = parser.add_mutually_exclusive_group()
+        spread.add_argument(
+            "--counties",
+            type=int,
+            metavar="N",
+            help=(
+                "把各份轮流分到 N 个县级行政区（永康市、金华市其他县、全省其他县依次），各县有自己的监管所和当前计划"
+                " / spread the copies round-robin over N county-level units (Yongkang first), each with its own"
+                " offices and current plan; N ≤ factor"
+            ),
+        )
+        spread.add_argument(
+            "--province",
+            action="store_true",
+            help="分到全省所有县级行政区（浙江 90 个） / spread over every county-level unit of the province",
+        )
 
-    def handle(self, *args, factor, no_items, **options):
+    def handle(self, *args, factor, no_items, counties=None, province=False, **options):
         if factor < 1:
             raise CommandError("--factor 必须至少为 1。--factor must be at least 1.")
         try:
-            result = generate_scale(factor, with_items=not no_items)
+            if province:
+                counties = len(spread_counties())
+            result = generate_scale(factor, with_items=not no_items, counties=counties)
         except (ScaleDataExistsError, DemoClockError, ValueError) as error:
             raise CommandError(str(error)) from error
 
@@ -39,6 +57,12 @@ class Command(BaseCommand):
         for model in REPORTED_MODELS:
             if result.created(model):
                 out.write(f"  {model.__name__:<26}{result.created(model):>10}")
+        if result.copies_by_county:
+            spread = result.copies_by_county
+            out.write(
+                f"  分到 {len(spread)} 个县级行政区 / over {len(spread)} counties: "
+                f"每县 {min(spread.values())}–{max(spread.values())} 份 / copies each"
+            )
         for note in result.notes:
             out.write(self.style.WARNING(f"  {note}"))
         progress = result.progress
