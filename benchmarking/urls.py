@@ -20,11 +20,15 @@ from .views.lists import (
     SchemeExportView,
     SchemeListView,
 )
+from .views.rollup import RegionDashboardView, RegionStatisticsView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("progress/", DashboardView.as_view(), name="progress-dashboard"),
     path("progress/report.xlsx", DashboardWorkbookView.as_view(), name="progress-report"),
+    # -- roll-ups of a prefecture and the province, statistics by month (views/rollup.py) --
+    path("regions/<str:code>/", RegionDashboardView.as_view(), name="region_dashboard"),
+    path("regions/statistics.xlsx", RegionStatisticsView.as_view(), name="region-statistics"),
     # -- lists and their exports (benchmarking/views/lists.py) --
     # fmt is "xlsx" or "csv"; the view answers any other with a 404.
     path("schemes/", SchemeListView.as_view(), name="scheme-list"),
