@@ -15,7 +15,7 @@ from benchmarking.imports.engine import commit_import
 from benchmarking.imports.enterprises import EnterpriseImport
 from benchmarking.models import BranchOffice, Enterprise, Plan, Region, TechnicalScheme
 from benchmarking.selectors.progress import counts_version
-from benchmarking.selectors.regions import county_level_codes, enterprise_region_code
+from benchmarking.selectors.regions import enterprise_region_code, served_county_codes
 from benchmarking.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 from tests.factories import (
     BranchOfficeFactory,
@@ -28,7 +28,7 @@ from tests.imports.test_enterprises import xlsx
 
 pytestmark = pytest.mark.django_db
 
-YONGKANG, WUCHENG, JINHUA = "330784", "330702", "330700"
+YONGKANG, WUCHENG, JINHUA, YIWU = "330784", "330702", "330700", "330782"
 
 
 def credit_code_of(region: str, n: int = 7) -> str:
@@ -61,13 +61,20 @@ def test_the_home_region_is_a_deployment_setting(settings):
     assert Region.objects.get(code=WUCHENG).branch_offices.get() == office
 
 
-def test_an_enterprise_defaults_to_the_county_its_credit_code_names():
-    counties = county_level_codes()
+def test_an_enterprise_defaults_to_the_county_its_credit_code_names_when_served_here():
+    # A deployment for one county serves it alone: a credit code of 婺城 still lands at home.
+    assert served_county_codes() == {YONGKANG}
+    assert enterprise_region_code(credit_code_of(WUCHENG)) == YONGKANG
+    BranchOfficeFactory(region_id=WUCHENG)  # now 婺城 is served here too
+    counties = served_county_codes()
+    assert counties == {YONGKANG, WUCHENG}
     assert enterprise_region_code(credit_code_of(WUCHENG), counties) == WUCHENG
     assert enterprise_region_code(credit_code_of(WUCHENG)) == WUCHENG  # asked of the database
-    # Registered by the prefecture's own bureau: any of its counties, so the home region.
+    # Registered by the prefecture's own bureau, or in a county not served (义乌): its office's
+    # county, else the home region.
+    assert enterprise_region_code(credit_code_of(JINHUA), counties, otherwise=WUCHENG) == WUCHENG
     assert enterprise_region_code(credit_code_of(JINHUA), counties) == YONGKANG
-    assert enterprise_region_code(credit_code_of(JINHUA)) == YONGKANG
+    assert enterprise_region_code(credit_code_of(YIWU), counties) == YONGKANG
     # Outside the stored tree (Xiamen), too short, or none at all: the home region.
     assert enterprise_region_code("91350200MA2YJ1XR9G", counties) == YONGKANG
     assert enterprise_region_code("9133", counties) == YONGKANG
@@ -88,6 +95,12 @@ def test_the_migration_places_existing_enterprises_by_their_credit_code():
         elsewhere.pk: WUCHENG,
         prefecture.pk: YONGKANG,
     }
+    # 婺城 is served by no office here: 0019 puts the enterprise back in its office's county.
+    importlib.import_module(
+        "benchmarking.migrations.0019_enterprises_in_served_counties"
+    ).back_to_their_offices_county(django_apps, SimpleNamespace(connection=connection))
+    assert set(Enterprise.objects.values_list("region_id", flat=True)) == {YONGKANG}
+    assert elsewhere.history.latest().region_id == YONGKANG
 
 
 @pytest.mark.parametrize(
@@ -138,6 +151,7 @@ def test_each_county_has_its_own_current_plan():
 
 
 def test_an_import_places_new_enterprises_by_credit_code_and_leaves_known_ones(office, bureau_staff):
+    """In a deployment for one county every new enterprise is the county's, whatever its credit code."""
     industry = IndustryFactory()
     known = EnterpriseFactory(credit_code=credit_code_of(WUCHENG, 3), branch_office=office, industry=industry)
     rows = [
@@ -155,11 +169,31 @@ def test_an_import_places_new_enterprises_by_credit_code_and_leaves_known_ones(o
 
     assert plan.ok, [str(p) for p in plan.problems]
     assert dict(Enterprise.objects.values_list("name", "region_id")) == {
-        "婺城登记企业": WUCHENG,
+        "婺城登记企业": YONGKANG,
         "金华市局登记企业": YONGKANG,
         "永康登记企业": YONGKANG,
         "已有企业改名": YONGKANG,  # an update leaves the county as staff left it
     }
+
+
+def test_an_import_refuses_an_enterprise_whose_county_is_not_its_offices(office, bureau_staff):
+    """Where 婺城 is served too, a 婺城 credit code with a Yongkang office is a row to correct: put in
+    婺城 it would drop out of the Yongkang office's view and 婺城's bureau would see an office not
+    theirs. Nothing of the file is written."""
+    BranchOfficeFactory(region_id=WUCHENG)
+    industry = IndustryFactory()
+    rows = [
+        [make_credit_code(), "永康登记企业", office.name, industry.name],
+        [credit_code_of(WUCHENG), "婺城登记企业", office.name, industry.name],
+    ]
+    data = xlsx(["统一社会信用代码", "企业名称", "所属监管所", "行业"], rows)
+
+    plan = commit_import(EnterpriseImport(), "企业.xlsx", data, bureau_staff)
+
+    assert not plan.ok
+    (problem,) = [str(p) for p in plan.problems]
+    assert "第 3 行" in problem and "婺城区" in problem and "永康市" in problem
+    assert not Enterprise.objects.exists()
 
 
 # -- the admin: staff correct an enterprise's county --
@@ -189,18 +223,29 @@ def enterprise_post(enterprise, **overrides):
     return {**data, **overrides}
 
 
-def test_staff_correct_an_enterprises_county_in_the_admin(staff_client):
+def test_staff_see_and_keep_an_enterprises_county_in_the_admin(staff_client):
     enterprise = EnterpriseFactory()
     url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
     page = staff_client.get(url)
     assert "所属县（市、区）" in page.text and "永康市" in page.text
 
-    response = staff_client.post(url, enterprise_post(enterprise, region=WUCHENG))
+    response = staff_client.post(url, enterprise_post(enterprise, name="改名后的企业"))
 
     assert response.status_code == 302
     enterprise.refresh_from_db()
-    assert enterprise.region.name == "婺城区"
-    assert enterprise.history.latest().region_id == WUCHENG  # the change history says so
+    assert (enterprise.name, enterprise.region_id) == ("改名后的企业", YONGKANG)
+
+
+def test_a_county_that_is_not_the_offices_is_refused_in_the_admin(staff_client):
+    enterprise = EnterpriseFactory()
+    url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
+
+    response = staff_client.post(url, enterprise_post(enterprise, region=WUCHENG))
+
+    assert response.status_code == 200
+    assert "所属县（婺城区）与所属监管所" in response.text and "（永康市）不一致" in response.text
+    enterprise.refresh_from_db()
+    assert enterprise.region_id == YONGKANG
 
 
 def test_the_admin_refuses_a_county_that_is_not_county_level(staff_client):
@@ -238,8 +283,12 @@ def test_a_new_enterprise_left_without_a_county_takes_its_credit_codes(staff_cli
     )
     chosen = credit_code_of(WUCHENG, 13)
     assert staff_client.post(add, {**data, "credit_code": chosen, "region": YONGKANG}).status_code == 302
-    assert sorted(Enterprise.objects.values_list("region_id", flat=True)) == [WUCHENG, YONGKANG, YONGKANG]
-    assert Enterprise.objects.get(credit_code=chosen).region_id == YONGKANG  # staff's choice kept
+    # 婺城 is served by no office here: every one of them is Yongkang's.
+    assert sorted(Enterprise.objects.values_list("region_id", flat=True)) == [YONGKANG] * 3
+    # Once 婺城 is served, left empty a 婺城 credit code is taken, and refused with a Yongkang office.
+    BranchOfficeFactory(region_id=WUCHENG)
+    response = staff_client.post(add, {**data, "credit_code": credit_code_of(WUCHENG, 17), "region": ""})
+    assert response.status_code == 200 and "所属县（婺城区）与所属监管所" in response.text
 
 
 def test_the_region_autocomplete_offers_counties_only(staff_client):
@@ -274,7 +323,7 @@ def test_an_enterprise_user_gets_no_regions(client, enterprise_user):
 
 
 def test_offices_plans_and_schemes_keep_the_home_region_when_left_empty(staff_client):
-    office = BranchOfficeFactory(region_id=WUCHENG)
+    office = BranchOfficeFactory()
     response = staff_client.post(
         reverse("admin:benchmarking_branchoffice_change", args=[office.pk]),
         {

@@ -132,8 +132,8 @@ class EnterpriseAdmin(CountyRegionAdminMixin, ScopedAdminMixin, ServiceErrorsAsM
         return {**super().get_changeform_initial_data(request), "region": None}
 
     def region_when_left_empty(self, obj) -> str:
-        # The county the credit code names, else the home region (selectors.regions).
-        return enterprise_region_code(obj.credit_code)
+        # Model validation has already chosen it (Enterprise._clean_region); this is its rule again.
+        return enterprise_region_code(obj.credit_code, otherwise=obj.branch_office.region_id)
 
     # -- enterprise logins (开通企业账号) --
 

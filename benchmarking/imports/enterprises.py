@@ -10,7 +10,7 @@ from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
 from ..scoping import editable_by
 from ..selectors.organisation import importable_offices
-from ..selectors.regions import county_level_codes, enterprise_region_code
+from ..selectors.regions import enterprise_region_code, served_county_codes
 from ..validators import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_character,
@@ -221,8 +221,9 @@ class EnterpriseImport(ImportKind):
             if record is not None and code not in editable:
                 row.problem(_("该企业不属于您负责的监管所，不能修改。"), "统一社会信用代码")
                 continue
-            if not scope.covers(Enterprise(branch_office_id=office_id)):
-                office = lookups["所属监管所"].by_pk(office_id)
+            office = lookups["所属监管所"].by_pk(office_id)
+            office_region = office.region_id if office is not None else None
+            if not scope.covers(Enterprise(branch_office_id=office_id, region_id=office_region)):
                 row.problem(
                     _("只能导入本所的企业，不能导入“%(office)s”的企业。") % {"office": office.name},
                     "所属监管所",
@@ -234,16 +235,20 @@ class EnterpriseImport(ImportKind):
                     row.problem(problem, "统一社会信用代码")
                     continue
                 record = Enterprise(credit_code=code, **for_new(values))
-                # The county its credit code names, else the home region (one query per file).
+                # The county its credit code names when served here, else its office's (one
+                # query per file); one that is not its office's is refused below (Enterprise.clean).
                 if county_codes is None:
-                    county_codes = county_level_codes()
-                record.region_id = enterprise_region_code(code, county_codes)
+                    county_codes = served_county_codes()
+                record.region_id = enterprise_region_code(code, county_codes, otherwise=office_region)
                 changed = None
             else:
                 changed = changed_fields(record, values)
                 if not changed:
                     plan.unchanged += 1
                     continue
+            # The office as looked up: its county is compared with the enterprise's without a query.
+            if lookups["所属监管所"].by_pk(record.branch_office_id) is not None:
+                record.branch_office = lookups["所属监管所"].by_pk(record.branch_office_id)
             try:
                 # The office and industry came from the lookups above, the region from the county
                 # codes, so they exist: checking them again would be three queries per row (a

@@ -14,7 +14,7 @@ from ..validators import (
 )
 from .base import VersionedModel
 from .fields import CreditCodeField
-from .regions import county_region_field
+from .regions import Region, county_region_field
 
 __all__ = ["Enterprise"]
 
@@ -78,8 +78,39 @@ class Enterprise(VersionedModel):
     def __str__(self):
         return self.name
 
+    def _clean_region(self):
+        # A county's bureau and offices keep its enterprises: an office of one county cannot
+        # supervise an enterprise of another, or the enterprise would drop out of both views.
+        if self.branch_office_id is None:
+            return
+        office = self.branch_office
+        if self.region_id is None:
+            # Left empty (the admin offers it so): the county its credit code names when this
+            # deployment serves it, else its office's county (docs/domain.md, "Regions").
+            from ..selectors.regions import enterprise_region_code
+
+            self.region_id = enterprise_region_code(self.credit_code, otherwise=office.region_id)
+        if office.region_id != self.region_id:
+            names = dict(
+                Region.objects.filter(code__in=[self.region_id, office.region_id]).values_list("code", "name")
+            )
+            raise ValidationError(
+                {
+                    "region": _(
+                        "所属县（%(region)s）与所属监管所“%(office)s”所在的县（%(office_region)s）不一致："
+                        "请更正所属县或监管所。"
+                    )
+                    % {
+                        "region": names.get(self.region_id, self.region_id),
+                        "office": office.name,
+                        "office_region": names.get(office.region_id, office.region_id),
+                    }
+                }
+            )
+
     def clean(self):
         super().clean()
+        self._clean_region()
         code = normalize_credit_code(self.credit_code)
         try:
             validate_credit_code_format(code)

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 
 from ..choices import COUNTY_LEVEL_KINDS
-from ..models import Region, home_region_code
+from ..models import BranchOffice, Region, home_region_code
 from ..regions import county_code_of_credit_code
 from ..validators import credit_code_region
 
@@ -25,12 +25,22 @@ def county_of_credit_code(credit_code: str | None) -> Region | None:
     return Region.objects.filter(code=code, kind__in=COUNTY_LEVEL_KINDS).first()
 
 
-def enterprise_region_code(credit_code: str | None, county_codes: Collection[str] | None = None) -> str:
+def served_county_codes() -> frozenset[str]:
+    """The county-level regions this deployment works in: the home county and every county with
+    a branch office. One query. A deployment for one county serves that county alone, so no
+    credit code places an enterprise outside it."""
+    offices = BranchOffice.objects.order_by().values_list("region_id", flat=True).distinct()
+    return frozenset(offices) | {home_region_code()}
+
+
+def enterprise_region_code(
+    credit_code: str | None, county_codes: Collection[str] | None = None, *, otherwise: str | None = None
+) -> str:
     """The county-level region a new enterprise is given (docs/domain.md, "Regions"): the one
-    its credit code names when that is a stored county-level region, else the home region
-    (``models.home_region_code``). Staff correct it in the admin. Pass ``county_codes``
-    (``county_level_codes()``, asked once) when placing many; without it, at most one query."""
+    its credit code names when this deployment serves it (``served_county_codes``), else
+    ``otherwise`` (its branch office's county), else the home region. Staff correct it in the
+    admin. Pass ``county_codes`` (``served_county_codes()``, asked once) when placing many;
+    without it, one query."""
     if county_codes is None:
-        found = county_of_credit_code(credit_code)
-        return found.code if found is not None else home_region_code()
-    return county_code_of_credit_code(credit_code, county_codes) or home_region_code()
+        county_codes = served_county_codes()
+    return county_code_of_credit_code(credit_code, county_codes) or otherwise or home_region_code()
