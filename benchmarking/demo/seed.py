@@ -11,12 +11,16 @@ withdrawing schemes, creating, submitting, returning, publishing and
 withdrawing declarations) goes through the services, with the plan's past
 timestamps, so the history is recorded exactly as if staff and enterprises
 had done it.
+
+The other county-level units of the province (``province``) are bulk-written after Yongkang:
+only what their figures are counted from, without services or history.
 """
 
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
@@ -41,6 +45,7 @@ from ..models import (
     TechnicalScheme,
     UserProfile,
 )
+from ..regions import RegionScope
 from ..selectors.progress import Progress, progress_as_of
 from ..services.declarations import (
     declaration_create,
@@ -52,6 +57,8 @@ from ..services.declarations import (
 from ..services.schemes import scheme_publish, scheme_withdraw
 from ..validators import normalize_reference_name
 from .builder import build_demo
+from .names import LoginTemplate
+from .province import LOGIN_REGIONS, REGION_LOGINS, ProvinceSeed, seed_province
 from .specs import LAST_EVENT, SHANGHAI, Demo
 
 User = get_user_model()
@@ -96,10 +103,18 @@ class DemoClockError(RuntimeError):
 class SeedResult:
     before: dict[type[models.Model], int]
     after: dict[type[models.Model], int]
+    # The home county's (Yongkang's) figures.
     progress: Progress
     demo: Demo
+    # The other counties of the province (None when the demo was seeded without them).
+    province: ProvinceSeed | None = None
     # What happened besides rows being created (passwords reset, a plan left inactive, …).
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def logins(self) -> tuple[LoginTemplate, ...]:
+        """Every demo login: Yongkang's, then the prefecture's and the province's."""
+        return (*self.demo.logins, *(REGION_LOGINS if self.province is not None else ()))
 
     def created(self, model: type[models.Model]) -> int:
         return self.after[model] - self.before[model]
@@ -134,8 +149,9 @@ def _create_missing(
     bulk_create_with_history(missing, model, default_user=seeder, default_change_reason=SEED_REASON)
 
 
-def seed_demo(demo: Demo | None = None) -> SeedResult:
-    """Create whatever of the demo Yongkang is missing, in one transaction."""
+def seed_demo(demo: Demo | None = None, *, province: bool = True) -> SeedResult:
+    """Create whatever of the demo Yongkang is missing, in one transaction, and (``province``)
+    of the other counties of Zhejiang with the prefecture's and the province's logins."""
     demo = demo or build_demo()
     last_event = dt.datetime.combine(LAST_EVENT, dt.time.max, tzinfo=SHANGHAI)
     if timezone.now() < last_event:
@@ -145,7 +161,7 @@ def seed_demo(demo: Demo | None = None) -> SeedResult:
     notes: list[str] = []
     before = _counts()
     with transaction.atomic():
-        users = _logins(demo, notes)
+        users = _logins(demo.logins, notes)
         seeder = users[SEEDER]
         offices = seed_offices(demo, seeder)
         industries = seed_industries(demo, seeder)
@@ -155,7 +171,19 @@ def seed_demo(demo: Demo | None = None) -> SeedResult:
         schemes = _schemes(demo, industries, standards, users["bureau"])
         _declarations(demo, enterprises, schemes, standards, users)
         seed_plan(demo, offices, notes, seeder)
-    return SeedResult(before=before, after=_counts(), progress=progress_as_of(), demo=demo, notes=notes)
+        others = None
+        if province:
+            # Bulk-written, no services and no history: only what the figures count.
+            others = seed_province(creator=seeder, industries=industries, standards=standards)
+            _region_profiles(_logins(REGION_LOGINS, notes), seeder)
+    return SeedResult(
+        before=before,
+        after=_counts(),
+        progress=progress_as_of(region=RegionScope(settings.BENCHMARKING_HOME_REGION)),
+        demo=demo,
+        province=others,
+        notes=notes,
+    )
 
 
 def seed_offices(demo: Demo, seeder) -> dict[str, BranchOffice]:
@@ -219,11 +247,11 @@ def _enterprises(demo: Demo, offices, industries, seeder) -> dict[str, Enterpris
     return Enterprise.objects.in_bulk(codes, field_name="credit_code")
 
 
-def _logins(demo: Demo, notes: list[str]) -> dict[str, models.Model]:
-    """One login per role. An existing demo login keeps its row; its password and role
-    group are put back to the demo's if someone changed them."""
+def _logins(logins: Iterable[LoginTemplate], notes: list[str]) -> dict[str, models.Model]:
+    """The demo's ``logins`` (one per role for Yongkang). An existing demo login keeps its
+    row; its password and role group are put back to the demo's if someone changed them."""
     users = {}
-    for login in demo.logins:
+    for login in logins:
         user = User.objects.filter(username=login.username).first()
         if user is None:
             user = User(
@@ -272,6 +300,20 @@ def _profiles(demo: Demo, users, offices, enterprises, seeder) -> dict[str, mode
     return {
         username: User.objects.select_related("profile").get(pk=user.pk) for username, user in users.items()
     }
+
+
+def _region_profiles(users, seeder) -> None:
+    """The prefecture's and the province's logins read the counties under their region
+    (``LOGIN_REGIONS``): each one's profile region, put back if someone changed it."""
+    for username, user in users.items():
+        region = LOGIN_REGIONS[username]
+        profile = UserProfile.objects.filter(user=user).first() or UserProfile(user=user)
+        held = (profile.branch_office_id, profile.enterprise_id, profile.region_id)
+        if profile._state.adding or held != (None, None, region):
+            profile.branch_office = profile.enterprise = None
+            profile.region_id = region
+            profile._history_user, profile._change_reason = seeder, SEED_REASON
+            profile.save()
 
 
 def _schemes(demo: Demo, industries, standards, bureau) -> dict[str, TechnicalScheme]:
@@ -410,7 +452,10 @@ def seed_plan(demo: Demo, offices, notes: list[str], seeder) -> None:
     spec = demo.plan
     plan = Plan.objects.filter(name=spec.name).first()
     if plan is None:
-        other_active = Plan.objects.filter(is_active=True).first()
+        # One current plan per county: the home county's, which the demo plan is for.
+        other_active = Plan.objects.filter(
+            is_active=True, region_id=settings.BENCHMARKING_HOME_REGION
+        ).first()
         plan = Plan(
             name=spec.name,
             starts_on=spec.starts_on,

@@ -11,8 +11,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from benchmarking.access import ROLE_GROUP_NAMES
+from benchmarking.demo.province import LOGIN_REGIONS, ProvinceSeed
 from benchmarking.demo.seed import REPORTED_MODELS, DemoClockError, seed_demo
 from benchmarking.demo.specs import EXPECTED_ENTERPRISES, EXPECTED_RESULTS, EXPECTED_SCHEMES
+from benchmarking.models import BranchOffice, Declaration, Enterprise, Plan, Region, TechnicalScheme
 
 CONSOLE_MAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Where the demo's mails go when the console would otherwise print them (git-ignored).
@@ -52,7 +54,9 @@ def mail_into(directory: Path):
 
 class Command(BaseCommand):
     help = (
-        "创建演示数据：永康的基层所、行业、企业、标准、对标技术方案、自我声明对标结果、千项计划和各角色演示账号。"
+        "创建演示数据：永康的基层所、行业、企业、标准、对标技术方案、自我声明对标结果、千项计划和各角色演示账号；"
+        "全省其他县（市、区）的基层所、企业、对标技术方案、对标结果和千项计划（仅计数所需，批量写入），"
+        "以及金华市和浙江省的局领导演示账号。"
         "按自然键匹配，重复运行不会重复创建。Demo data only."
     )
 
@@ -102,12 +106,14 @@ class Command(BaseCommand):
             )
         for note in result.notes:
             out.write(self.style.WARNING(f"  {note}"))
+        if result.province is not None:
+            out.write(_province_summary(result.province))
 
         progress = result.progress
         plan = result.demo.plan
         out.write(
             self.style.MIGRATE_HEADING(
-                f"千项计划进度（截至 {timezone.localtime(progress.as_of):%Y-%m-%d %H:%M}）"
+                f"永康市千项计划进度（截至 {timezone.localtime(progress.as_of):%Y-%m-%d %H:%M}）"
             )
         )
         for label, count, target, expected in (
@@ -128,14 +134,34 @@ class Command(BaseCommand):
         out.write(self.style.MIGRATE_HEADING("演示账号 / demo logins"))
         out.write(f"  网址 {settings.SITE_URL}/    管理后台 {settings.SITE_URL}/admin/")
         out.write(f"  {_pad('角色 role', 18)}{_pad('用户名 username', 18)}密码 password")
-        for login in result.demo.logins:
-            out.write(f"  {_pad(ROLE_GROUP_NAMES[login.role], 18)}{login.username:<18}{login.password}")
+        region_names = dict(
+            Region.objects.filter(code__in=LOGIN_REGIONS.values()).values_list("code", "name")
+        )
+        for login in result.logins:
+            role = ROLE_GROUP_NAMES[login.role]
+            if login.username in LOGIN_REGIONS:
+                # One word, so the table keeps three columns: 局领导（金华市）.
+                role += f"（{region_names[LOGIN_REGIONS[login.username]]}）"
+            out.write(f"  {_pad(role, 18)}{login.username:<18}{login.password}")
         out.write(
             self.style.WARNING(
                 "  以上账号和密码仅供本地演示，切勿在真实环境中使用。"
                 "Demo-only logins: never use these passwords on a real server."
             )
         )
+
+
+def _province_summary(province: ProvinceSeed) -> str:
+    """One line on the other counties of the province: what this run added, or that all was there."""
+    created = province.created
+    if not any(created.values()):
+        return f"  全省其他 {province.counties} 个县（市、区）的演示数据已齐全。"
+    return (
+        f"  已添加全省其他 {province.counties} 个县（市、区）的演示数据（仅计数所需，批量写入，无变更记录）："
+        f"基层所 {created[BranchOffice]} 个、企业 {created[Enterprise]} 家、"
+        f"对标技术方案 {created[TechnicalScheme]} 项、对标结果 {created[Declaration]} 条、"
+        f"千项计划 {created[Plan]} 个（已计入上表）。"
+    )
 
 
 def _mail_summary(sent: int, directory: Path) -> str:
