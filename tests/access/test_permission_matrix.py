@@ -172,6 +172,19 @@ def site_checks(world, name):
         # Progress is for staff; enterprises are refused; branch staff see their own office's share.
         "progress-dashboard": [(reverse("progress-dashboard"), _staff_pages())],
         "progress-report": [(reverse("progress-report"), _staff_pages())],
+        # A prefecture's or the province's roll-up: for staff above a county (tests/access/
+        # test_region_matrix.py); a county's logins find no such page, not even their prefecture's.
+        "region_dashboard": [
+            (reverse("region_dashboard", args=["330700"]), {**_everyone(NOT_FOUND), "anonymous": LOGIN})
+        ],
+        # The yearly statistics workbook of the viewer's region: for those who read a whole county
+        # or more; a branch office's staff have their office's share on the dashboard instead.
+        "region-statistics": [
+            (
+                reverse("region-statistics") + "?year=2025",
+                {**_staff_pages(), **dict.fromkeys(BRANCH | {"enterprise_a", "enterprise_b"}, NOT_FOUND)},
+            )
+        ],
         # The lists and their exports: staff only; each shows only the rows the user may see.
         **{
             f"{kind}-list": [(reverse(f"{kind}-list") + "?counted_on=2024-06-30", _staff_pages())]
