@@ -171,7 +171,10 @@ def test_as_of_counts_the_past_day_and_bad_dates_are_a_chinese_error(client, jin
 
     html = client.get(url(JINHUA, as_of="2024-12-31")).content.decode()
     assert "截至 2024-12-31 日终" in html
-    assert text(row_of(html, YIWU)).startswith("义乌市 县级市 0 / — — 0 / — — 0 / — —")
+    assert text(row_of(html, YIWU)) == "义乌市 县级市 0 / — 0 / — 0 / — — 未设计划"
+    # Ranks as of that day too: only Yongkang had begun, so there were none to state.
+    assert "全省" not in text(row_of(html, YONGKANG))
+    assert "金华第 2" in text(row_of(client.get(url(JINHUA)).content.decode(), YONGKANG))
     assert region_rollup(JINHUA, as_of=dt.date(2024, 12, 31)).measure("schemes").count == 2
     assert f'href="/progress/?region={YONGKANG}&amp;as_of=2024-12-31"' in html
 
