@@ -245,12 +245,13 @@ def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any]) 
 
 
 def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
-    """The progress dashboard as a workbook: summary, offices (考核), industries, monthly trend,
-    each headed by the report's scope, day and plan."""
+    """The progress dashboard as a workbook: summary (with the county's rank statements, where
+    ranks mean anything), offices (考核), industries, monthly trend, each headed by the report's
+    county, scope, day and plan."""
     plan = dashboard.plan
     scope = dashboard.branch_office.name if dashboard.branch_office else "全市"
     preamble = [
-        f"永康市对标达标千项计划进度报表（{scope}）",
+        f"{dashboard.county_name}对标达标千项计划进度报表（{scope}）",
         f"截至 {dashboard.as_of:%Y-%m-%d} 日终（北京时间）",
     ]
     if plan:
@@ -272,7 +273,8 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
             Column("按近90天速度预计完成日期", lambda m: _projection_text(m, plan)),
         ],
         dashboard.measures,
-        preamble=preamble,
+        # The rank sentences, one a line, under the heading (none in a single-county deployment).
+        preamble=[*preamble, *(f"全省排名：{statement.text}" for statement in dashboard.ranks)],
     )
     offices = Sheet(
         "监管所考核",

@@ -1,8 +1,9 @@
-"""The progress dashboard as plain data: targets, pace, 考核 by office, industries, trend.
+"""The progress dashboard of one county as plain data: targets, pace, 考核 by office, industries,
+trend, and where the county ranks among the others.
 
-Everything is counted by ``selectors.progress`` and judged by ``rules``; this
-module only assembles it for one viewer and one "as of" day, in a fixed number
-of queries whatever the number of records.
+Everything is counted by ``selectors.progress`` and judged by ``rules`` (ranks by ``ranks``); this
+module only assembles it for one county, one viewer and one "as of" day, in a fixed number
+of queries whatever the number of records or of counties.
 """
 
 import datetime as dt
@@ -12,8 +13,10 @@ from django.utils import timezone
 
 from .. import rules
 from ..access import branch_office_id_of
-from ..models import BranchOffice, Industry, Plan
+from ..models import BranchOffice, Industry, Plan, home_region_code
+from ..regions import RegionScope
 from . import progress
+from .ranks import RankStatement, county_figures, county_tree, rank_statements
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,12 @@ class Dashboard:
     trend: list[TrendPoint]
     # For a past day, what records entered since changed in its figures (progress.entered_later).
     entered_later: progress.EnteredLater | None = None
+    # The county-level region whose dashboard this is (its GB/T 2260 code and name).
+    county: str = ""
+    county_name: str = ""
+    # Where the county ranks on each figure among the province's counties (asked for with
+    # ``ranks=True``); empty when ranks mean nothing (a single-county deployment).
+    ranks: list[RankStatement] = field(default_factory=list)
 
     def measure(self, key: str) -> Measure:
         return next(m for m in self.measures if m.key == key)
@@ -121,8 +130,13 @@ OFFICE_SORTS = {
 }
 
 
-def active_plan() -> Plan | None:
-    return Plan.objects.filter(is_active=True).prefetch_related("quotas").first()
+def active_plan(county: str | None = None) -> Plan | None:
+    """The current 千项计划 of ``county`` (the home county if not given): one per county."""
+    return (
+        Plan.objects.filter(is_active=True, region_id=county or home_region_code())
+        .prefetch_related("quotas")
+        .first()
+    )
 
 
 def viewer_office(user) -> BranchOffice | None:
@@ -138,15 +152,22 @@ def dashboard_for(
     branch_office: BranchOffice | None = None,
     sort: str = "rank",
     version: int | None = None,
+    county: str | None = None,
+    ranks: bool = False,
 ) -> Dashboard:
-    """The dashboard as it stood at the end of ``as_of``; for one office's share when
-    ``branch_office`` is given (schemes stay the city's: they belong to no office).
+    """The dashboard of ``county`` (a county-level region's code; the home county if not given)
+    as it stood at the end of ``as_of``: its enterprises and their results, its bureau's schemes,
+    its plan and its offices; for one office's share when ``branch_office`` is given (schemes
+    stay the county's: they belong to no office). With ``ranks``, the county's rank statements
+    (for the whole county only): three more queries, cached for every county of the day.
     ``version``: the counts version the caller already read (and caches its page under),
     so that the figures are cached under the same one; read here when not given."""
     today = timezone.localdate()
     at = progress.instant(as_of) if as_of < today else timezone.now()
     office_id = branch_office.pk if branch_office else None
-    plan = active_plan()
+    county = county or home_region_code()
+    region = RegionScope(county)
+    plan = active_plan(county)
 
     window_start = as_of - dt.timedelta(days=rules.PROJECTION_WINDOW_DAYS)
     instants = [at, progress.end_of_day(window_start)]
@@ -160,17 +181,17 @@ def dashboard_for(
     version = progress.counts_version() if version is None else version
     # The grid's one pass over the declarations also buckets the enterprises for the trend.
     grid = progress.cached_counts(
-        f"grid:{day_key}",
-        lambda: progress.progress_grid(instants, trend_ends=progress.trend_ends(months, at)),
+        f"grid:{county}:{day_key}",
+        lambda: progress.progress_grid(instants, trend_ends=progress.trend_ends(months, at), region=region),
         version=version,
     )
     # A grid from the cache was read at an earlier "now" of the same day and counts version:
     # the same counts (no record is dated in the future), so the trend is cut at its instant.
     trend_at = grid.instants[0]
     monthly = progress.cached_counts(
-        f"trend:{day_key}:{office_id}",
+        f"trend:{county}:{day_key}:{office_id}",
         lambda: (
-            progress.monthly_progress(months, trend_at, branch_office_id=office_id, grid=grid)
+            progress.monthly_progress(months, trend_at, branch_office_id=office_id, region=region, grid=grid)
             if months
             else []
         ),
@@ -214,15 +235,23 @@ def dashboard_for(
     # Today's figures cannot have been changed by later entries; a past day's may have been.
     entered_later = (
         progress.cached_counts(
-            f"later:{as_of}:{office_id}",
-            lambda: progress.entered_later(as_of, branch_office_id=office_id),
+            f"later:{county}:{as_of}:{office_id}",
+            lambda: progress.entered_later(as_of, branch_office_id=office_id, region=region),
             version=version,
         )
         if as_of < today
         else None
     )
-    offices = _office_rows(plan, grid.by_office(0), elapsed, only=branch_office)
+    offices = _office_rows(plan, grid.by_office(0), elapsed, county=county, only=branch_office)
     offices.sort(key=OFFICE_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
+    statements, county_name = [], ""
+    if ranks:
+        tree = county_tree()
+        county_name = tree.names.get(county, "")
+        if branch_office is None:
+            # Every county counted once for the day (the day only: no plan's dates).
+            figures = county_figures(at, day_key=_day_key(as_of, today, None), version=version)
+            statements = rank_statements(county, figures, tree)
     return Dashboard(
         as_of=as_of,
         is_today=as_of >= today,
@@ -235,6 +264,9 @@ def dashboard_for(
         months=months,
         trend=_trend(plan, months, monthly, measures),
         entered_later=entered_later,
+        county=county,
+        county_name=county_name,
+        ranks=statements,
     )
 
 
@@ -264,12 +296,14 @@ def _office_rows(
     counts: dict[int, progress.GroupCounts],
     elapsed: float | None,
     *,
+    county: str,
     only: BranchOffice | None,
 ) -> list[OfficeRow]:
-    """Every office against its quota, ranked by completion (ties share a rank); an office
-    below the time gone by is behind pace. A branch office sees its own row, ranked among all."""
+    """Every office of the county against its quota, ranked by completion (ties share a rank); an
+    office below the time gone by is behind pace. A branch office sees its own row, ranked among
+    all."""
     quotas = {q.branch_office_id: q for q in plan.quotas.all()} if plan else {}
-    offices = list(BranchOffice.objects.all())
+    offices = list(BranchOffice.objects.filter(region_id=county))
     done = {office.pk: counts.get(office.pk, progress.GroupCounts()) for office in offices}
     completion = {
         pk: rules.office_completion(

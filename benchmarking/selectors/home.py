@@ -16,10 +16,13 @@ from ..access import (
     is_branch_office_staff,
     may_read_staff_pages,
     may_review,
+    region_scope_of,
 )
 from ..choices import DeclarationStatus
-from ..models import Declaration
+from ..models import Declaration, Region
+from ..regions import RegionScope
 from ..scoping import visible_to
+from . import progress
 from .dashboard import Dashboard, OfficeRow, dashboard_for, viewer_office
 from .declarations import pending_review
 
@@ -70,35 +73,49 @@ def review_work(user, *, today: dt.date) -> ReviewWork:
 class HomeFigures:
     """Where the 千项计划 stands, as a home page shows it: the same for every login of one scope."""
 
-    dashboard: Dashboard | None  # None for a branch login not tied to an office
+    dashboard: Dashboard | None  # None for a branch login not tied to an office, or above a county
     own_office: OfficeRow | None
     ranked_offices: int
     bottom_offices: list[OfficeRow]
+    # Above a county (a prefecture's or the province's login): their region's figures summed.
+    region: Region | None = None
+    region_progress: progress.Progress | None = None
 
 
 def home_figures_scope(user) -> str:
-    """What the home page's figures depend on besides the day and the counts: the office of a
-    branch-office login; for the others, whether they see every office's table. No query (the
-    role and the profile come with the user). Part of the key the figures are cached under."""
+    """What the home page's figures depend on besides the day and the counts: the county (or,
+    above a county, the region) and the office of a branch-office login; for the others, whether
+    they see every office's table. No query (the role and the profile come with the user). Part
+    of the key the figures are cached under."""
+    region = region_scope_of(user).code
     if is_branch_office_staff(user):
-        return f"office:{branch_office_id_of(user)}"
-    return "city:every-office" if enterprise_scope(user, write=False).every_office else "city"
+        return f"{region}:office:{branch_office_id_of(user)}"
+    return (
+        f"{region}:city:every-office"
+        if enterprise_scope(user, write=False).every_office
+        else f"{region}:city"
+    )
 
 
 def home_figures(user, *, today: dt.date, version: int | None = None) -> HomeFigures:
     """Branch-office staff see the figures their dashboard shows (their office's share, their row
-    ranked among all); the others the city's, and the offices lowest in completion.
-    ``version``: the counts version the caller caches the figures under (see ``dashboard_for``)."""
+    ranked among all); the others their county's, and the offices lowest in completion; a login
+    above a county their region's three figures, summed over its counties (the roll-up page has
+    the rest). ``version``: the counts version the caller caches the figures under (see
+    ``dashboard_for``)."""
+    scope = region_scope_of(user)
+    if not scope.is_county:
+        return _region_figures(scope, today=today)
     if is_branch_office_staff(user):
         office = viewer_office(user)
         if office is None:
             return HomeFigures(dashboard=None, own_office=None, ranked_offices=0, bottom_offices=[])
-        dashboard = dashboard_for(as_of=today, branch_office=office, version=version)
+        dashboard = dashboard_for(as_of=today, branch_office=office, version=version, county=scope.code)
         own = next((row for row in dashboard.offices if row.office.pk == office.pk), None)
         return HomeFigures(
             dashboard=dashboard, own_office=own, ranked_offices=_ranked_offices(dashboard), bottom_offices=[]
         )
-    dashboard = dashboard_for(as_of=today, sort="completion", version=version)
+    dashboard = dashboard_for(as_of=today, sort="completion", version=version, county=scope.code)
     sees_every_office = enterprise_scope(user, write=False).every_office
     bottom = [row for row in dashboard.offices if row.completion is not None][:BOTTOM_OFFICES]
     return HomeFigures(
@@ -123,6 +140,19 @@ def staff_home(user) -> StaffHome:
         own_office=figures.own_office,
         ranked_offices=figures.ranked_offices,
         bottom_offices=figures.bottom_offices,
+    )
+
+
+def _region_figures(scope: RegionScope, *, today: dt.date) -> HomeFigures:
+    """A prefecture's or the province's three figures today, summed over its counties: the region
+    (one query) and its counts (two)."""
+    return HomeFigures(
+        dashboard=None,
+        own_office=None,
+        ranked_offices=0,
+        bottom_offices=[],
+        region=Region.objects.filter(code=scope.code).first(),
+        region_progress=progress.progress_as_of(today, region=scope),
     )
 
 

@@ -1,10 +1,14 @@
-"""The 千项计划 progress dashboard and its .xlsx report."""
+"""The 千项计划 progress dashboard of a county and its .xlsx report.
+
+A county's staff (and its offices') see their own county; a prefecture's or the province's open
+any county under them with ``?region=<county code>``, and without it go to their roll-up."""
 
 import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
-from ..access import branch_office_id_of, is_branch_office_staff
+from ..access import branch_office_id_of, is_branch_office_staff, region_scope_of
 from ..charts import trend_chart
 from ..exports import dashboard_sheets, xlsx_response
 from ..models import BranchOffice
+from ..regions import RegionLevel, level_of_code
 from ..selectors import progress
 from ..selectors.dashboard import OFFICE_SORTS, dashboard_for
+from ..selectors.ranks import county_tree
 from ..validators import EARLIEST_RECORD_DATE
 from .links import MEASURE_LISTS, counted_list_url
 from .mixins import ReplicaReadsMixin, StaffOnlyMixin
@@ -66,6 +72,36 @@ def _viewer_office(user) -> BranchOffice | None:
     return BranchOffice.objects.get(pk=office_id) if office_id else None
 
 
+def viewer_county(request) -> str | None:
+    """The county whose dashboard ``request`` opens: a county's viewer their own (a ``?region``
+    naming another county is a 404); a viewer above a county the one ``?region`` names, when it is
+    a county-level unit under them, else a 404 (an unknown or malformed code too, never a 500);
+    None when they name none (their page is their region's roll-up). No query for a county's
+    viewer; the stored tree, from the shared cache, for one above."""
+    scope = region_scope_of(request.user)
+    requested = request.GET.get("region", "").strip()
+    if scope.is_county:
+        if requested and requested != scope.code:
+            raise Http404("没有这个地区的进度页面。")
+        return scope.code
+    if not requested:
+        return None
+    well_formed = len(requested) == 6 and requested.isascii() and requested.isdigit()
+    if not (
+        well_formed
+        and level_of_code(requested) == RegionLevel.COUNTY
+        and scope.covers(requested)
+        and requested in county_tree()
+    ):
+        raise Http404("没有这个地区的进度页面。")
+    return requested
+
+
+def rollup_redirect(request):
+    """A viewer above a county who named none: to their region's roll-up."""
+    return redirect(reverse("region_dashboard", args=[region_scope_of(request.user).code]))
+
+
 def _read(request) -> tuple[DashboardForm, dt.date, str]:
     form = DashboardForm(request.GET)
     if form.is_valid():
@@ -84,6 +120,16 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
     template_name = "benchmarking/dashboard.html"
     body_template_name = "benchmarking/dashboard_body.html"
 
+    def get(self, request, *args, **kwargs):
+        # Before the page cache: which county, and whether this viewer may open it.
+        self.county = viewer_county(request)
+        if self.county is None:
+            return rollup_redirect(request)
+        # Opened from above (a prefecture's or the province's viewer): the page names the county
+        # and its links keep it.
+        self.from_above = not region_scope_of(request.user).is_county
+        return super().get(request, *args, **kwargs)
+
     def viewer_page_cacheable(self) -> bool:
         # The viewer's own mistyped parameters are shown back to them, never cached. A branch
         # login without an office is refused here, before anything is read from the cache.
@@ -98,6 +144,7 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
         version = getattr(self, "counts_version", None)
         if version is None:
             version = progress.counts_version()
+        county, from_above = self.county, self.from_above
         if form.errors:
             # The viewer's own mistyped parameters, shown back to them: never cached.
             body = self.render_body(form, as_of, sort, office_id, version)
@@ -105,7 +152,8 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
             # A warm page is the session, the user (both from the shared cache), the counts
             # version and this entry: the office is read only to render.
             body = progress.cached_counts(
-                f"dashboard-page:{get_language()}:{timezone.localdate()}:{as_of}:{office_id or 'city'}:{sort}",
+                f"dashboard-page:{get_language()}:{timezone.localdate()}:{county}:{from_above:d}:"
+                f"{as_of}:{office_id or 'city'}:{sort}",
                 lambda: self.render_body(form, as_of, sort, office_id, version),
                 version=version,
             )
@@ -115,11 +163,16 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
         # Rendered without the request: nothing of one viewer may end up in the cache.
         office = BranchOffice.objects.get(pk=office_id) if office_id else None
         return render_to_string(
-            self.body_template_name, self.body_context(form, as_of, sort, office, version)
+            self.body_template_name,
+            self.body_context(
+                form, as_of, sort, office, version, county=self.county, from_above=self.from_above
+            ),
         )
 
-    def body_context(self, form, as_of, sort, office, version=None) -> dict:
-        dashboard = dashboard_for(as_of=as_of, branch_office=office, sort=sort, version=version)
+    def body_context(self, form, as_of, sort, office, version=None, *, county=None, from_above=False) -> dict:
+        dashboard = dashboard_for(
+            as_of=as_of, branch_office=office, sort=sort, version=version, county=county, ranks=True
+        )
         office_id = office.pk if office else None
         list_for = {
             "schemes": lambda **f: counted_list_url(MEASURE_LISTS["schemes"], as_of, **f),
@@ -130,11 +183,15 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
                 MEASURE_LISTS["results"], as_of, branch_office=office_id, **f
             ),
         }
-        query = {"as_of": as_of.isoformat()} if not dashboard.is_today else {}
+        # Opened from above, the county travels with every link that stays on the dashboard.
+        region_query = {"region": dashboard.county} if from_above else {}
+        query = {**region_query, **({"as_of": as_of.isoformat()} if not dashboard.is_today else {})}
         return {
             "form": form,
             "dashboard": dashboard,
             "sort": sort,
+            "from_above": from_above,
+            "today_url": "?" + urlencode(region_query),
             "measures": [(m, list_for[m.key](), trend_chart(dashboard, m.key)) for m in dashboard.measures],
             "offices": [
                 (
@@ -169,12 +226,18 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
 
 
 class DashboardWorkbookView(StaffOnlyMixin, View):
-    """The dashboard as an .xlsx workbook: summary, offices, industries, monthly trend."""
+    """The dashboard as an .xlsx workbook: summary (with the county's rank statements), offices,
+    industries, monthly trend. The same county as the dashboard (``viewer_county``)."""
 
     def get(self, request):
+        county = viewer_county(request)
+        if county is None:
+            return rollup_redirect(request)
         form, as_of, sort = _read(request)
         if form.errors:
             # The dashboard shows what is wrong with the parameters, next to the field.
             return redirect(reverse("progress-dashboard") + "?" + request.GET.urlencode())
-        dashboard = dashboard_for(as_of=as_of, branch_office=_viewer_office(request.user), sort=sort)
+        dashboard = dashboard_for(
+            as_of=as_of, branch_office=_viewer_office(request.user), sort=sort, county=county, ranks=True
+        )
         return xlsx_response(f"千项计划进度_{as_of:%Y-%m-%d}.xlsx", dashboard_sheets(dashboard))

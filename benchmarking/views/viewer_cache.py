@@ -4,8 +4,8 @@ address, the language, the day and the counts (the dashboard).
 The content such a page shows is cached per scope (views.dashboard); what is left, the site's
 layout around it, is the viewer's own: their name, the links their role may open, the logout
 form's CSRF token. Rendering that layout is most of what a warm page costs, so the whole page
-is kept too, under a key made of the viewer (their id, role, office, enterprise and name — so
-a changed role, office or name is a new key, and another viewer never shares an entry), the
+is kept too, under a key made of the viewer (their id, role, region, office, enterprise and name
+— so a changed role, region, office or name is a new key, and another viewer never shares an entry), the
 address, the language, the day, the templates' release and the counts version. The CSRF token
 is the one part made per request: the page is stored with a placeholder in its place and each
 answer puts a fresh token in (``get_token``, which also sets the cookie as rendering would).
@@ -35,8 +35,8 @@ CSRF_PLACEHOLDER = "viewerpagecsrftokenplaceholder"
 
 
 def viewer_identity(request, extra: str = "") -> str:
-    """What a cached page of ``request`` is a function of, hashed: the viewer (id, role, office,
-    enterprise, name), the address, the language, the day and the templates, and ``extra``:
+    """What a cached page of ``request`` is a function of, hashed: the viewer (id, role, region,
+    office, enterprise, name), the address, the language, the day and the templates, and ``extra``:
     what else the view says its page shows (read live on every request)."""
     user = request.user
     profile = profile_of(user)
@@ -47,6 +47,7 @@ def viewer_identity(request, extra: str = "") -> str:
         page_address(request),
         user.pk,
         role_of(user),
+        profile.region_id if profile else None,
         profile.branch_office_id if profile else None,
         profile.enterprise_id if profile else None,
         people.full_name(user),
