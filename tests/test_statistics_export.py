@@ -120,6 +120,23 @@ def test_a_county_viewer_gets_their_county(client, bureau_staff, county_data):
     assert rows[YONGKANG][15] == 2
 
 
+def test_a_region_under_the_viewer(client, jinhua_staff, bureau_staff, county_data):
+    county_data(YIWU, schemes=5, published=sh(2025, 3, 15))
+    client.force_login(jinhua_staff)
+
+    _, rows = table(workbook(client.get(STATISTICS, {"year": 2025, "region": YIWU})).worksheets[0])
+    assert list(rows) == [YIWU]
+    assert rows[YIWU][15] == 5
+    for elsewhere in ("330106", "330100", PROVINCE, "339900", "abc"):
+        assert client.get(STATISTICS, {"year": 2025, "region": elsewhere}).status_code == 404
+
+    # A county's bureau: its own county and nothing else.
+    client.force_login(bureau_staff)
+    assert client.get(STATISTICS, {"year": 2025, "region": YONGKANG}).status_code == 200
+    for elsewhere in (YIWU, JINHUA):
+        assert client.get(STATISTICS, {"year": 2025, "region": elsewhere}).status_code == 404
+
+
 def test_who_may_download(client, branch_staff, enterprise_user):
     for user in (branch_staff, enterprise_user):
         client.force_login(user)
@@ -156,3 +173,15 @@ def test_query_count_does_not_grow_with_the_counties(client, county_data):
     for code in counties[3:30]:
         county_data(code, schemes=1, enterprises=2, results=3, published=sh(2025, 4, 2))
     assert queries() == few
+
+
+def test_the_county_dashboard_links_its_statistics(client, bureau_staff, branch_staff, jinhua_staff):
+    link = f"{STATISTICS}?region={YONGKANG}&amp;year={timezone.localdate().year}"
+    client.force_login(bureau_staff)
+    assert link in client.get(reverse("progress-dashboard")).content.decode()
+    # Above the county, its dashboard links the county's own statistics.
+    client.force_login(jinhua_staff)
+    assert link in client.get(reverse("progress-dashboard"), {"region": YONGKANG}).content.decode()
+    # A branch office's staff see their office's share and download no county's statistics.
+    client.force_login(branch_staff)
+    assert STATISTICS not in client.get(reverse("progress-dashboard")).content.decode()

@@ -131,6 +131,7 @@ def body_context(rollup, form, sort: str) -> dict:
         ],
         "sort_links": sort_links,
         "statistics_action": reverse("region-statistics"),
+        "statistics_region": rollup.region.code,
         "years": statistics_years(),
     }
 
@@ -168,8 +169,22 @@ def may_download_statistics(user) -> bool:
     return may_read_staff_pages(user) and enterprise_scope(user, write=False).every_office
 
 
+def may_read_statistics_of(user, code: str) -> bool:
+    """The viewer's own region, a county under it (the county dashboard's download, for a viewer
+    above it), or a prefecture whose roll-up they may open."""
+    viewer = region_scope_of(user)
+    if code == viewer.code:
+        return True
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return False
+    if level_of_code(code) == RegionLevel.COUNTY:
+        return viewer.covers(code)
+    return may_open_rollup(user, code)
+
+
 class RegionStatisticsView(AccessMixin, View):
-    """The viewer's region, month by month through a year, as an .xlsx workbook."""
+    """A region, month by month through a year, as an .xlsx workbook: the viewer's own, or
+    (``?region=``) one under it."""
 
     def get(self, request):
         if not request.user.is_authenticated:
@@ -184,7 +199,9 @@ class RegionStatisticsView(AccessMixin, View):
                 {"form": form, "years": statistics_years()},
                 status=400,
             )
-        code = region_scope_of(request.user).code
+        code = request.GET.get("region", "").strip() or region_scope_of(request.user).code
+        if not may_read_statistics_of(request.user, code):
+            raise Http404("没有这个地区的统计表。")
         sheets = statistics_sheets(code, form.cleaned_data["year"])
         if sheets is None:
             raise Http404("没有这个地区。")
