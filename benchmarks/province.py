@@ -1,7 +1,7 @@
 """Server time and queries of the roll-up and county pages at province size (issue 18).
 
     .venv/bin/python -m benchmarks.province [--factor 180] [--counties 90] [--compare-counties 10]
-        [--requests 20] [--warmup 2] [--file-requests 3] [--reuse] [--only NAME ...]
+        [--compare-factor N] [--requests 20] [--warmup 2] [--file-requests 3] [--reuse] [--only NAME ...]
         [--output benchmarks/results-province.md]
 
 Drops and recreates the database of BENCH_DATABASE_URL (default
@@ -18,7 +18,8 @@ as the province manager (``?region=``), warm and cold; the enterprises, declarat
 schemes lists as Yongkang's bureau; and the statistics workbook as the province manager.
 
 Then the same data spread over fewer counties (``--compare-counties``, default 10: Yongkang,
-the rest of 金华 and one more; the same factor, so the same rows in fewer, larger counties), in
+the rest of 金华 and one more; the same factor unless --compare-factor says otherwise, so the same
+rows in fewer, larger counties), in
 the database named after the first with the count appended (province_bench10), and the same
 pages again: the queries of each page at both spreads, side by side, must be the same for the
 page to cost a number of queries independent of the number of counties.
@@ -95,6 +96,7 @@ class Timing:
 
 @dataclass
 class SpreadRun:
+    factor: int
     counties: int
     database: str
     load_seconds: float | None
@@ -115,6 +117,12 @@ def main() -> None:
         default=10,
         help="the second spread, for the query counts (default 10; 0: none)",
     )
+    parser.add_argument(
+        "--compare-factor",
+        type=int,
+        default=None,
+        help="copies for the second spread (default: --factor, the same rows in fewer counties)",
+    )
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page (default 20)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests first (default 2)")
     parser.add_argument("--file-requests", type=int, default=3, help="timed downloads (default 3)")
@@ -127,14 +135,18 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     harness.setup_django(url)
     name = harness.bench_database(url)["NAME"]
-    spreads = [(args.counties, url)]
+    spreads = [(args.factor, args.counties, url)]
     if args.compare_counties:
         spreads.append(
-            (args.compare_counties, harness.with_database_name(url, f"{name}{args.compare_counties}"))
+            (
+                args.compare_factor or args.factor,
+                args.compare_counties,
+                harness.with_database_name(url, f"{name}{args.compare_counties}"),
+            )
         )
     runs, diagnoses = [], []
-    for n, (counties, spread_url) in enumerate(spreads):
-        run = run_spread(args, counties, spread_url)
+    for n, (factor, counties, spread_url) in enumerate(spreads):
+        run = run_spread(args, factor, counties, spread_url)
         runs.append(run)
         if n == 0:
             # While its database is the one in use.
@@ -146,7 +158,7 @@ def main() -> None:
 # -- one spread -------------------------------------------------------------------------------
 
 
-def run_spread(args, counties: int | None, url: str) -> SpreadRun:
+def run_spread(args, factor: int, counties: int | None, url: str) -> SpreadRun:
     from django.core.management import call_command
 
     from benchmarking.demo.scale import spread_counties
@@ -159,9 +171,9 @@ def run_spread(args, counties: int | None, url: str) -> SpreadRun:
     database = harness.bench_database(url)["NAME"]
     load_seconds = None
     if not args.reuse:
-        _progress(f"{database}: generate_scale --factor {args.factor} --counties {count}")
+        _progress(f"{database}: generate_scale --factor {factor} --counties {count}")
         started = time.monotonic()
-        call_command("generate_scale", factor=args.factor, counties=count, verbosity=0, stdout=io.StringIO())
+        call_command("generate_scale", factor=factor, counties=count, verbosity=0, stdout=io.StringIO())
         load_seconds = time.monotonic() - started
     logins = set_up_logins()
     clients = make_clients(logins)
@@ -171,6 +183,7 @@ def run_spread(args, counties: int | None, url: str) -> SpreadRun:
         _progress(f"  {database}: {page.key}")
         timings.append(time_page(clients[page.login], page, args))
     return SpreadRun(
+        factor=factor,
         counties=count,
         database=database,
         load_seconds=load_seconds,
@@ -358,7 +371,7 @@ def markdown(args, runs: list[SpreadRun], diagnoses: list[str], load_start: str,
     lines.append(f"Command: `{harness.command_line('benchmarks.province')}`\n")
     for run in runs:
         lines += [
-            f"\n### {args.factor} × the demo over {run.counties} counties (`{run.database}`)\n",
+            f"\n### {run.factor} × the demo over {run.counties} counties (`{run.database}`)\n",
             f"Data: {run.data}. "
             + (
                 "Data left by an earlier run (--reuse).\n"
