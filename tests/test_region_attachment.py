@@ -224,6 +224,7 @@ def enterprise_post(enterprise, **overrides):
 
 
 def test_staff_see_and_keep_an_enterprises_county_in_the_admin(staff_client):
+    BranchOfficeFactory(region_id=WUCHENG)  # a second county served: the county field is shown
     enterprise = EnterpriseFactory()
     url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
     page = staff_client.get(url)
@@ -237,6 +238,7 @@ def test_staff_see_and_keep_an_enterprises_county_in_the_admin(staff_client):
 
 
 def test_a_county_that_is_not_the_offices_is_refused_in_the_admin(staff_client):
+    BranchOfficeFactory(region_id=WUCHENG)  # a second county served: the county field is shown
     enterprise = EnterpriseFactory()
     url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
 
@@ -249,6 +251,7 @@ def test_a_county_that_is_not_the_offices_is_refused_in_the_admin(staff_client):
 
 
 def test_the_admin_refuses_a_county_that_is_not_county_level(staff_client):
+    BranchOfficeFactory(region_id=WUCHENG)  # a second county served: the county field is shown
     enterprise = EnterpriseFactory()
     url = reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk])
 
@@ -340,3 +343,33 @@ def test_offices_plans_and_schemes_keep_the_home_region_when_left_empty(staff_cl
     assert office.region_id == YONGKANG
     assert not BranchOffice.objects.filter(region_id__isnull=True).exists()
     assert not TechnicalScheme.objects.filter(publisher_region_id__isnull=True).exists()
+
+
+# -- a deployment for one county shows no region fields --
+
+
+def test_one_county_served_shows_no_county_fields_but_an_offices(staff_client):
+    enterprise = EnterpriseFactory()
+    pages = {
+        "enterprise": reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk]),
+        "scheme": reverse("admin:benchmarking_technicalscheme_add"),
+        "plan": reverse("admin:benchmarking_plan_add"),
+        "profile": reverse("admin:benchmarking_userprofile_add"),
+    }
+    for name, url in pages.items():
+        page = staff_client.get(url)
+        assert page.status_code == 200, name
+        assert 'name="region"' not in page.text and 'name="publisher_region"' not in page.text, name
+    # An office's county stays: an office in another county is how a second county is served.
+    office_page = staff_client.get(reverse("admin:benchmarking_branchoffice_add"))
+    assert 'name="region"' in office_page.text
+
+
+def test_a_second_county_served_shows_the_county_fields(staff_client):
+    BranchOfficeFactory(region_id=WUCHENG)
+    enterprise = EnterpriseFactory()
+    page = staff_client.get(reverse("admin:benchmarking_enterprise_change", args=[enterprise.pk]))
+    assert 'name="region"' in page.text
+    assert (
+        'name="publisher_region"' in staff_client.get(reverse("admin:benchmarking_technicalscheme_add")).text
+    )

@@ -15,8 +15,10 @@ from ..access import may_manage_accounts
 from ..models import UserProfile
 from ..people import chinese_name
 from ..selectors.logins import limited_addresses, recent_lifts
+from ..selectors.regions import served_county_codes
 from ..services.logins import address_limit_lift
 from .base import HistoryAdmin, ScopedAdminMixin
+from .regions import CountyRegionAdminMixin, without_region_fields
 
 User = get_user_model()
 
@@ -61,12 +63,19 @@ class GroupAdmin(ChinesePermissionsMixin, DjangoGroupAdmin):
 class UserProfileInline(admin.StackedInline):
     model = UserProfile
     can_delete = False
-    autocomplete_fields = ("enterprise",)
+    # region: a county, prefecture or province (one of 102), so searched.
+    autocomplete_fields = ("enterprise", "region")
     fk_name = "user"
+
+    def get_fieldsets(self, request, obj=None):
+        # As CountyRegionAdminMixin: no region while one county is served (the profile keeps the
+        # home county); shown, it stays required here, as nothing else would fill it in.
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if len(served_county_codes()) > 1 else without_region_fields(fieldsets)
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(ScopedAdminMixin, HistoryAdmin):
+class UserProfileAdmin(CountyRegionAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ("user", "branch_office", "enterprise")
     # user, branch_office and enterprise columns.
     list_select_related = ("user", "branch_office", "enterprise")
@@ -78,7 +87,7 @@ class UserProfileAdmin(ScopedAdminMixin, HistoryAdmin):
         "enterprise__name",
         "enterprise__credit_code",
     )
-    autocomplete_fields = ("user", "enterprise")
+    autocomplete_fields = ("user", "enterprise", "region")
 
 
 admin.site.unregister(User)

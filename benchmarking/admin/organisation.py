@@ -60,6 +60,10 @@ class BranchOfficeAdmin(CountyRegionAdminMixin, ScopedAdminMixin, HistoryAdmin):
     inlines = (BranchOfficeAliasInline,)
     # The county the office works in (the home region unless chosen): one of 90, so searched.
     autocomplete_fields = ("region",)
+
+    def shows_region_fields(self) -> bool:
+        # Always: an office in another county is how a deployment comes to serve a second one.
+        return True
     Media = OrganisationMedia
 
     def get_queryset(self, request):

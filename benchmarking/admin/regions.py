@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import RegionKind
 from ..models import Region, home_region_code
+from ..selectors.regions import served_county_codes
 from ..validators import strip_invisible
 from .base import HistoryAdmin, LenientChangeListMixin, ReadOnlyAdmin
 
@@ -63,8 +64,35 @@ class CountyRegionAdminMixin:
     def region_when_left_empty(self, obj) -> str:
         return home_region_code()
 
+    def shows_region_fields(self) -> bool:
+        """While this deployment serves one county, everything is that county's: a field saying
+        so on every form is clutter, and left out it keeps the default (the home county)."""
+        return len(served_county_codes()) > 1
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if self.shows_region_fields() else without_region_fields(fieldsets)
+
     def save_model(self, request, obj, form, change):
         for name in REGION_FIELDS:
             if name in form.fields and getattr(obj, f"{name}_id") is None:
                 setattr(obj, f"{name}_id", self.region_when_left_empty(obj))
         super().save_model(request, obj, form, change)
+
+
+def without_region_fields(fieldsets):
+    """Fieldsets without the region fields."""
+    return [(name, {**options, "fields": _without_regions(options["fields"])}) for name, options in fieldsets]
+
+
+def _without_regions(fields):
+    """A fieldset's fields (names, or tuples of names shown on one line) without the region fields."""
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            line = tuple(name for name in field if name not in REGION_FIELDS)
+            if line:
+                kept.append(line)
+        elif field not in REGION_FIELDS:
+            kept.append(field)
+    return tuple(kept)
