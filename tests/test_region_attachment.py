@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
@@ -373,3 +374,46 @@ def test_a_second_county_served_shows_the_county_fields(staff_client):
     assert (
         'name="publisher_region"' in staff_client.get(reverse("admin:benchmarking_technicalscheme_add")).text
     )
+
+
+# -- names are unique within a county --
+
+
+def test_each_county_may_have_its_own_dongcheng_office_and_plan_name():
+    BranchOffice.objects.create(name="东城市场监管所", code="DC")
+    BranchOffice.objects.create(name="东城市场监管所", code="DC", region_id=WUCHENG)
+    dates = {"starts_on": "2025-01-01", "ends_on": "2027-12-31"}
+    Plan.objects.create(name="千项计划", **dates)
+    Plan.objects.create(name="千项计划", region_id=WUCHENG, **dates)
+    assert BranchOffice.objects.filter(code="DC").count() == 2
+
+
+def test_a_county_refuses_a_second_office_of_the_same_name_or_code():
+    BranchOffice.objects.create(name="东城市场监管所", code="DC")
+    for twin in (
+        BranchOffice(name="东城市场监管所", code="DC2"),
+        BranchOffice(name="东城所（新）", code="DC"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            twin.full_clean()
+        assert "本县（市、区）已有" in str(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BranchOffice.objects.create(name="东城市场监管所", code="DC3")
+
+
+def test_an_import_reads_office_names_in_the_importers_county(bureau_staff):
+    ours = BranchOffice.objects.create(name="东城市场监管所", code="DC")
+    BranchOffice.objects.create(name="东城市场监管所", code="DC", region_id=WUCHENG)
+    industry = IndustryFactory()
+    data = xlsx(
+        ["统一社会信用代码", "企业名称", "所属监管所", "行业"],
+        [
+            [make_credit_code(), "东城企业甲", "DC", industry.name],
+            [make_credit_code(), "东城企业乙", "东城市场监管所", industry.name],
+        ],
+    )
+
+    plan = commit_import(EnterpriseImport(), "企业.xlsx", data, bureau_staff)
+
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert set(Enterprise.objects.values_list("branch_office_id", "region_id")) == {(ours.pk, YONGKANG)}

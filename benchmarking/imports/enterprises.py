@@ -8,7 +8,7 @@ from ..access import enterprise_scope
 from ..choices import StandardKind
 from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
-from ..scoping import editable_by
+from ..scoping import editable_by, visible_to
 from ..selectors.organisation import importable_offices
 from ..selectors.regions import enterprise_region_code, served_county_codes
 from ..validators import (
@@ -179,7 +179,10 @@ class EnterpriseImport(ImportKind):
         }
 
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
-        lookups = {header: reference_lookup(model) for header, _f, model in self.references}
+        # Among the offices the importer sees (their county's): another county's 东城所 is not theirs.
+        lookups = {
+            header: reference_lookup(model, visible_to(actor, model)) for header, _f, model in self.references
+        }
         # Bureau staff import for any office; branch-office staff for their own (the scope rule).
         scope = enterprise_scope(actor, write=True)
         parsed = []

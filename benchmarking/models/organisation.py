@@ -19,11 +19,11 @@ class BranchOffice(models.Model):
     # The fields that name a record besides its aliases, in the order a lookup prefers them.
     naming_fields = ("name", "code")
 
-    name = models.CharField(_("名称"), max_length=60, unique=True)
+    # Unique within its county (the constraints below): two counties may each have a 东城所, DC.
+    name = models.CharField(_("名称"), max_length=60)
     code = models.CharField(
         _("简码"),
         max_length=12,
-        unique=True,
         help_text=_("简短代码，用于导入导出和报表，例如 DC（东城所）。"),
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -37,6 +37,18 @@ class BranchOffice(models.Model):
         verbose_name = _("基层市场监管所")
         verbose_name_plural = _("基层市场监管所")
         ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="%(app_label)s_%(class)s_unique_name_in_region",
+                violation_error_message=_("本县（市、区）已有同名的监管所。"),
+            ),
+            models.UniqueConstraint(
+                fields=["region", "code"],
+                name="%(app_label)s_%(class)s_unique_code_in_region",
+                violation_error_message=_("本县（市、区）已有使用这个简码的监管所。"),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -146,17 +158,24 @@ class IndustryAlias(models.Model):
 _ALIAS_MODEL = {BranchOffice: BranchOfficeAlias, Industry: IndustryAlias}
 
 
-def named_by_another(model, value: str, *, exclude_pk, names: bool = True, aliases: bool = True):
+def named_by_another(
+    model, value: str, *, exclude_pk, names: bool = True, aliases: bool = True, region_id: str | None = None
+):
     """The office (or industry) other than ``exclude_pk`` that ``value`` already names — by its
     name or code (``names``), or by one of its aliases (``aliases``), compared after
     ``normalize_reference_name`` — or None. The rule "one name, one office" (docs/domain.md,
-    "Offices and industries by the names staff write")."""
+    "Offices and industries by the names staff write"); with ``region_id``, among that county's
+    offices' names (aliases are one list for every county)."""
     key = normalize_reference_name(value)
     if not key:
         return None
+    others = model._default_manager.exclude(pk=exclude_pk)
+    if region_id is not None:
+        # An office's names are its county's: another county may have its own 东城所.
+        others = others.filter(region_id=region_id)
     if names:
         # A few dozen rows, their names stored as typed: compared here, normalised.
-        for record in model._default_manager.exclude(pk=exclude_pk).only("pk", *model.naming_fields):
+        for record in others.only("pk", *model.naming_fields):
             if any(normalize_reference_name(getattr(record, f)) == key for f in model.naming_fields):
                 return record
     if aliases:
@@ -177,8 +196,13 @@ def clean_alias(alias) -> None:
     """An alias may not be another office's (industry's) name or code. (Another's alias is the
     unique constraint's to refuse: the alias is stored normalised.)"""
     owner_model = alias._meta.get_field(alias.owner_field).related_model
+    owner = getattr(alias, alias.owner_field, None) if getattr(alias, f"{alias.owner_field}_id") else None
     other = named_by_another(
-        owner_model, alias.name, exclude_pk=getattr(alias, f"{alias.owner_field}_id"), aliases=False
+        owner_model,
+        alias.name,
+        exclude_pk=getattr(alias, f"{alias.owner_field}_id"),
+        aliases=False,
+        region_id=getattr(owner, "region_id", None),
     )
     if other is not None:
         raise ValidationError(

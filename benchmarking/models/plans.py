@@ -12,7 +12,8 @@ __all__ = ["Plan", "PlanQuota"]
 class Plan(models.Model):
     """The bureau's 对标达标千项计划: cumulative targets for schemes, enterprises and results."""
 
-    name = models.CharField(_("计划名称"), max_length=100, unique=True)
+    # Unique within its county (the constraint below): every county may call its plan 千项计划.
+    name = models.CharField(_("计划名称"), max_length=100)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("截止日期"))
     target_schemes = models.PositiveIntegerField(_("发布对标技术方案目标"), default=100)
@@ -34,6 +35,11 @@ class Plan(models.Model):
                 condition=models.Q(ends_on__gt=models.F("starts_on")),
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message=_("截止日期必须晚于开始日期。"),
+            ),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="%(app_label)s_%(class)s_unique_name_in_region",
+                violation_error_message=_("本县（市、区）已有同名的计划。"),
             ),
             # One current plan per county (each county-level bureau has its own 千项计划).
             models.UniqueConstraint(
