@@ -182,6 +182,8 @@ class RegionRollup:
     plan: PlanSpan | None  # None when no county under the region has a current plan
     months: list[dt.date]
     trend: list[TrendPoint] = field(default_factory=list)
+    # For a past day, what records entered since changed in its figures (progress.entered_later).
+    entered_later: progress.EnteredLater | None = None
 
     def measure(self, key: str) -> Measure:
         return next(m for m in self.measures if m.key == key)
@@ -392,6 +394,8 @@ def _region_rollup(code: str, *, as_of: dt.date, today: dt.date) -> RegionRollup
         plan=span,
         months=months,
         trend=trend,
+        # Today's figures cannot have been changed by later entries; a past day's may have been.
+        entered_later=progress.entered_later(as_of, region=RegionScope(code)) if as_of < today else None,
     )
 
 

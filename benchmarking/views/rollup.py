@@ -23,6 +23,7 @@ from ..selectors.rollup import ROLLUP_SORTS, region_rollup
 from ..statistics import statistics_filename, statistics_sheets
 from ..validators import EARLIEST_RECORD_DATE
 from .dashboard import DashboardForm
+from .links import counted_list_url
 from .mixins import ReplicaReadsMixin
 from .viewer_cache import ViewerPageCacheMixin
 
@@ -90,8 +91,9 @@ class RegionDashboardView(StaffAbove404Mixin, ReplicaReadsMixin, ViewerPageCache
         if form.errors:
             page = self.render_body(code, form, as_of, sort, version)
         else:
+            own = region_scope_of(self.request.user).code == code
             page = progress.cached_counts(
-                f"region-page:{get_language()}:{timezone.localdate()}:{code}:{as_of}:{sort}",
+                f"region-page:{get_language()}:{timezone.localdate()}:{code}:{as_of}:{sort}:{own}",
                 lambda: self.render_body(code, form, as_of, sort, version),
                 version=version,
             )
@@ -107,15 +109,30 @@ class RegionDashboardView(StaffAbove404Mixin, ReplicaReadsMixin, ViewerPageCache
         rollup = region_rollup(code, as_of=as_of, sort=sort, version=version)
         if rollup is None:
             return None
-        return rollup.region.name, render_to_string(self.body_template_name, body_context(rollup, form, sort))
+        own = region_scope_of(self.request.user).code == code
+        return rollup.region.name, render_to_string(
+            self.body_template_name, body_context(rollup, form, sort, lists_are_the_regions=own)
+        )
 
 
 def _county_dashboard_url(code: str, query: dict) -> str:
     return reverse("progress-dashboard") + "?" + urlencode({"region": code, **query})
 
 
-def body_context(rollup, form, sort: str) -> dict:
+def body_context(rollup, form, sort: str, *, lists_are_the_regions: bool) -> dict:
+    """``lists_are_the_regions``: the viewer's lists hold exactly this region's records (it is
+    their own region), so a link to a list shows what the page counts; above it they would hold
+    more, and the page links the counties' dashboards only."""
     query = {"as_of": rollup.as_of.isoformat()} if not rollup.is_today else {}
+    day = rollup.as_of
+    entered_later_urls = (
+        {
+            "results": counted_list_url("declaration-list", day, entered_after=day.isoformat()),
+            "schemes": counted_list_url("scheme-list", day, entered_after=day.isoformat()),
+        }
+        if lists_are_the_regions
+        else {}
+    )
     sort_links = {
         key: "?" + urlencode({**query, "sort": key if sort != key else f"-{key}"}) for key in ROLLUP_SORTS
     }
@@ -130,6 +147,7 @@ def body_context(rollup, form, sort: str) -> dict:
             for row in rollup.prefectures
         ],
         "sort_links": sort_links,
+        "entered_later_urls": entered_later_urls,
         "statistics_action": reverse("region-statistics"),
         "statistics_region": rollup.region.code,
         "years": statistics_years(),

@@ -178,6 +178,10 @@ def test_as_of_counts_the_past_day_and_bad_dates_are_a_chinese_error(client, jin
     assert region_rollup(JINHUA, as_of=dt.date(2024, 12, 31)).measure("schemes").count == 2
     assert f'href="/progress/?region={YONGKANG}&amp;as_of=2024-12-31"' in html
 
+    # Written today with past dates: that day's figures were changed by later entries.
+    assert "该日数据已被之后补录的 3 条记录改变" in html
+    assert "/declarations/?counted_on=2024-12-31&amp;entered_after=2024-12-31" in html
+
     for bad, message in (
         ("2024-02-30", "请输入有效日期"),
         ("2999-01-01", "截至日期不能晚于今天"),
@@ -187,6 +191,17 @@ def test_as_of_counts_the_past_day_and_bad_dates_are_a_chinese_error(client, jin
         assert response.status_code == 200
         assert message in response.content.decode()
     assert client.get(url(JINHUA, sort="nonsense")).status_code == 200
+
+
+def test_above_the_region_the_later_entries_are_not_linked(client, province_staff, county_data):
+    # The province's lists hold every prefecture's records: a link from 金华's page would list more.
+    county_data(YONGKANG, schemes=2, enterprises=1, results=1, published=sh(2024, 3, 1))
+    client.force_login(province_staff)
+    html = client.get(url(JINHUA, as_of="2024-12-31")).content.decode()
+    assert "该日数据已被之后补录的 3 条记录改变" in html
+    assert "entered_after" not in html
+    html = client.get(url(PROVINCE, as_of="2024-12-31")).content.decode()
+    assert "/schemes/?counted_on=2024-12-31&amp;entered_after=2024-12-31" in html
 
 
 def test_sorting_by_a_figure(client, jinhua_manager, county_data):
@@ -227,12 +242,12 @@ def test_scope(client, jinhua_manager, province_staff, enterprise_user, bureau_s
     assert response["Location"].startswith(reverse("login"))
 
 
-def _queries(client, code) -> int:
+def _queries(client, code, **query) -> int:
     from django.core.cache import cache
 
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url(code)).status_code == 200
+        assert client.get(url(code, **query)).status_code == 200
     return len(queries)
 
 
@@ -247,10 +262,13 @@ def test_query_count_does_not_grow_with_the_counties(client, province_staff, cou
         county_data(code, schemes=1, enterprises=1, results=2)
         plan_for(code)
     few = _queries(client, PROVINCE)
+    few_past = _queries(client, PROVINCE, as_of="2025-06-30")
     for code in counties[3:30]:
         county_data(code, schemes=2, enterprises=2, results=3)
         plan_for(code)
     many = _queries(client, PROVINCE)
+    # A past day also counts what later entries changed in it (two queries).
+    assert few_past == _queries(client, PROVINCE, as_of="2025-06-30") == 10
     # The session, the user with its profile, the role, the counts version; the tree, the plans
     # and the figures (two).
     assert few == many == 8
