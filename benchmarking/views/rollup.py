@@ -23,7 +23,7 @@ from ..selectors.rollup import ROLLUP_SORTS, region_rollup
 from ..statistics import statistics_filename, statistics_sheets
 from ..validators import EARLIEST_RECORD_DATE
 from .dashboard import DashboardForm
-from .links import counted_list_url
+from .links import MEASURE_LISTS, counted_list_url
 from .mixins import ReplicaReadsMixin
 from .viewer_cache import ViewerPageCacheMixin
 
@@ -125,14 +125,18 @@ def body_context(rollup, form, sort: str, *, lists_are_the_regions: bool) -> dic
     more, and the page links the counties' dashboards only."""
     query = {"as_of": rollup.as_of.isoformat()} if not rollup.is_today else {}
     day = rollup.as_of
-    entered_later_urls = (
-        {
-            "results": counted_list_url("declaration-list", day, entered_after=day.isoformat()),
-            "schemes": counted_list_url("scheme-list", day, entered_after=day.isoformat()),
-        }
-        if lists_are_the_regions
-        else {}
-    )
+    # Every staff login reads every county's published schemes (scoping: any county's
+    # enterprises may use them), so the scheme list is the region's only for the province.
+    listed = {
+        "enterprises": lists_are_the_regions,
+        "results": lists_are_the_regions,
+        "schemes": lists_are_the_regions and rollup.region.level == RegionLevel.PROVINCE,
+    }
+    entered_later_urls = {
+        key: counted_list_url(name, day, entered_after=day.isoformat())
+        for key, name in (("results", "declaration-list"), ("schemes", "scheme-list"))
+        if listed[key]
+    }
     sort_links = {
         key: "?" + urlencode({**query, "sort": key if sort != key else f"-{key}"}) for key in ROLLUP_SORTS
     }
@@ -140,7 +144,15 @@ def body_context(rollup, form, sort: str, *, lists_are_the_regions: bool) -> dic
         "form": form,
         "rollup": rollup,
         "sort": sort,
-        "measures": [(m, trend_chart(rollup, m.key), sort_links[m.key]) for m in rollup.measures],
+        "measures": [
+            (
+                m,
+                trend_chart(rollup, m.key),
+                sort_links[m.key],
+                counted_list_url(MEASURE_LISTS[m.key], day) if listed[m.key] else None,
+            )
+            for m in rollup.measures
+        ],
         "counties": [(row, _county_dashboard_url(row.code, query)) for row in rollup.counties],
         "prefectures": [
             (row, reverse("region_dashboard", args=[row.code]) + ("?" + urlencode(query) if query else ""))

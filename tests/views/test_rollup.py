@@ -181,6 +181,16 @@ def test_as_of_counts_the_past_day_and_bad_dates_are_a_chinese_error(client, jin
     # Written today with past dates: that day's figures were changed by later entries.
     assert "该日数据已被之后补录的 3 条记录改变" in html
     assert "/declarations/?counted_on=2024-12-31&amp;entered_after=2024-12-31" in html
+    # The viewer's lists are the region's: the summed enterprises and results open the records
+    # counted; the schemes not, as every county's staff read every county's published schemes.
+    assert '<a href="/enterprises/?counted_on=2024-12-31" title="查看计入的记录">1</a>' in html
+    assert '<a href="/declarations/?counted_on=2024-12-31" title="查看计入的记录">1</a>' in html
+    assert "/schemes/?counted_on=" not in html
+    for link, counted in (
+        ("/enterprises/?counted_on=2024-12-31", 1),
+        ("/declarations/?counted_on=2024-12-31", 1),
+    ):
+        assert client.get(link).context["paginator"].count == counted
 
     for bad, message in (
         ("2024-02-30", "请输入有效日期"),
@@ -200,8 +210,10 @@ def test_above_the_region_the_later_entries_are_not_linked(client, province_staf
     html = client.get(url(JINHUA, as_of="2024-12-31")).content.decode()
     assert "该日数据已被之后补录的 3 条记录改变" in html
     assert "entered_after" not in html
+    assert "/schemes/?counted_on=" not in html  # nor the summed figures: the counties' pages are
     html = client.get(url(PROVINCE, as_of="2024-12-31")).content.decode()
     assert "/schemes/?counted_on=2024-12-31&amp;entered_after=2024-12-31" in html
+    assert '<a href="/schemes/?counted_on=2024-12-31" title="查看计入的记录">2</a>' in html
 
 
 def test_sorting_by_a_figure(client, jinhua_manager, county_data):
