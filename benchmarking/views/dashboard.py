@@ -240,4 +240,6 @@ class DashboardWorkbookView(StaffOnlyMixin, View):
         dashboard = dashboard_for(
             as_of=as_of, branch_office=_viewer_office(request.user), sort=sort, county=county, ranks=True
         )
-        return xlsx_response(f"千项计划进度_{as_of:%Y-%m-%d}.xlsx", dashboard_sheets(dashboard))
+        # Opened from above, the file names its county: a prefecture's staff download several.
+        named = dashboard.county_name if not region_scope_of(request.user).is_county else ""
+        return xlsx_response(f"{named}千项计划进度_{as_of:%Y-%m-%d}.xlsx", dashboard_sheets(dashboard))

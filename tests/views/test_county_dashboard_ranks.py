@@ -5,6 +5,7 @@
 import datetime as dt
 import io
 import re
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -272,7 +273,10 @@ def test_a_prefecture_viewer_opens_each_county_under_it(client, counties, jinhua
     yongkang = page_of(client.get(URL, {"region": YONGKANG}))
     assert statements(yongkang) == YONGKANG_NOW
     assert figures(yongkang) == {"schemes": 1, "enterprises": 2, "results": 3}
-    lines = workbook_lines(client.get(REPORT, {"region": YIWU}))
+    report = client.get(REPORT, {"region": YIWU})
+    # The file names the county (Django's header: filename*=utf-8'' and the name percent-encoded).
+    assert quote("义乌市千项计划进度_") in report["Content-Disposition"]
+    lines = workbook_lines(report)
     assert lines[0] == "义乌市对标达标千项计划进度报表（全市）"
     assert "全省排名：" + YIWU_NOW[1] in lines
 
