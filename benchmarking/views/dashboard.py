@@ -174,13 +174,16 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
             as_of=as_of, branch_office=office, sort=sort, version=version, county=county, ranks=True
         )
         office_id = office.pk if office else None
+        # Opened from above, a figure's list is narrowed to the county (filters: ``region``, the
+        # lists' county filter for viewers above a county); a county's own lists are its own.
+        in_county = {"region": dashboard.county} if from_above else {}
         list_for = {
-            "schemes": lambda **f: counted_list_url(MEASURE_LISTS["schemes"], as_of, **f),
+            "schemes": lambda **f: counted_list_url(MEASURE_LISTS["schemes"], as_of, **in_county, **f),
             "enterprises": lambda **f: counted_list_url(
-                MEASURE_LISTS["enterprises"], as_of, branch_office=office_id, **f
+                MEASURE_LISTS["enterprises"], as_of, branch_office=office_id, **in_county, **f
             ),
             "results": lambda **f: counted_list_url(
-                MEASURE_LISTS["results"], as_of, branch_office=office_id, **f
+                MEASURE_LISTS["results"], as_of, branch_office=office_id, **in_county, **f
             ),
         }
         # Opened from above, the county travels with every link that stays on the dashboard.
@@ -196,8 +199,8 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
             "offices": [
                 (
                     row,
-                    counted_list_url("enterprise-list", as_of, branch_office=row.office.pk),
-                    counted_list_url("declaration-list", as_of, branch_office=row.office.pk),
+                    counted_list_url("enterprise-list", as_of, branch_office=row.office.pk, **in_county),
+                    counted_list_url("declaration-list", as_of, branch_office=row.office.pk, **in_county),
                 )
                 for row in dashboard.offices
             ],
@@ -217,9 +220,15 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
             # The records behind the "changed by later entries" notice of a past day.
             "entered_later_urls": {
                 "results": counted_list_url(
-                    "declaration-list", as_of, branch_office=office_id, entered_after=as_of.isoformat()
+                    "declaration-list",
+                    as_of,
+                    branch_office=office_id,
+                    entered_after=as_of.isoformat(),
+                    **in_county,
                 ),
-                "schemes": counted_list_url("scheme-list", as_of, entered_after=as_of.isoformat()),
+                "schemes": counted_list_url(
+                    "scheme-list", as_of, entered_after=as_of.isoformat(), **in_county
+                ),
             },
             "report_url": reverse("progress-report") + ("?" + urlencode(query) if query else ""),
         }

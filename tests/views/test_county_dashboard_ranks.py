@@ -269,6 +269,13 @@ def test_a_prefecture_viewer_opens_each_county_under_it(client, counties, jinhua
     assert '<input type="hidden" name="region" value="330782">' in yiwu
     assert f"{REPORT}?region={YIWU}" in yiwu
     assert "?region=330782&amp;sort=" in yiwu
+    # Each figure opens its list narrowed to the county (the lists' county filter above a county).
+    assert re.search(
+        r'data-measure="schemes">.*?<a href="/schemes/\?counted_on=[\d-]+&amp;region=330782"', yiwu, re.S
+    )
+    assert re.search(
+        r'data-measure="results">.*?<a href="/declarations/\?counted_on=[\d-]+&amp;region=330782"', yiwu, re.S
+    )
     # Another county, another page (the cached body is per county).
     yongkang = page_of(client.get(URL, {"region": YONGKANG}))
     assert statements(yongkang) == YONGKANG_NOW
