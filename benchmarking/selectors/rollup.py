@@ -6,7 +6,7 @@ yearly statistics by month that ``benchmarking.statistics`` writes as a workbook
 Everything is counted by ``selectors.progress`` (every county's figures at several instants in
 one pass, ``figures_by_county``), ranked by ``ranks`` and judged by ``rules``; this module only
 reads the tree and the plans and assembles them. A fixed number of queries whatever the number
-of counties: the tree (one), the current plans (one), the figures (two).
+of counties: the tree (one), the current plans (one), the figures (two), the trend (four).
 """
 
 import datetime as dt
@@ -259,8 +259,6 @@ def _region_rollup(code: str, *, as_of: dt.date, today: dt.date) -> RegionRollup
             "name", "starts_on", "ends_on", "target_schemes", "target_enterprises", "target_results", "region"
         )
     }
-    # The instants of the one count: now, the day before each plan began (its baseline, for the
-    # pace line), and the trend's month ends.
     baseline_days = sorted({plan.starts_on - dt.timedelta(days=1) for plan in plans.values()})
     if plans:
         span = PlanSpan(
@@ -271,11 +269,13 @@ def _region_rollup(code: str, *, as_of: dt.date, today: dt.date) -> RegionRollup
         span = None
         # No plan to follow: the year up to the day.
         months = _months_between(dt.date(as_of.year - 1, as_of.month, 1), as_of)
-    ends = progress.trend_ends(months, at)
-    instants = [at, *(progress.end_of_day(d) for d in baseline_days), *ends]
+    # Every county's figures now and the day before each plan began (its baseline, for the pace
+    # line), in one pass; the trend is the region's sum, each record bucketed once by the month
+    # end from which it counts (``progress.monthly_progress``), not counted again at each end.
+    instants = [at, *(progress.end_of_day(d) for d in baseline_days)]
     figures = progress.figures_by_county(instants)
     base_index = {d: 1 + i for i, d in enumerate(baseline_days)}
-    trend_from = 1 + len(baseline_days)
+    monthly = progress.monthly_progress(months, at, region=RegionScope(code))
 
     # Ranked among the whole province, whichever part of it the page shows.
     rank_tree = tree.rank_tree(code[:2] + "0000")
@@ -344,19 +344,7 @@ def _region_rollup(code: str, *, as_of: dt.date, today: dt.date) -> RegionRollup
             )
         )
 
-    trend = [
-        TrendPoint(
-            month=month,
-            progress=progress.Progress(
-                as_of=end,
-                **{
-                    key: sum(_figure(figures, c.code, trend_from + i, key) for c in counties)
-                    for key in MEASURES
-                },
-            ),
-        )
-        for i, (month, end) in enumerate(zip(months, ends, strict=False))
-    ]
+    trend = [TrendPoint(month=month, progress=point) for month, point in zip(months, monthly, strict=False)]
 
     prefectures = []
     if region.level == RegionLevel.PROVINCE:
