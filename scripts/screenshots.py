@@ -79,7 +79,8 @@ MONITOR = {"width": 1920, "height": 1080}
 
 
 def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
-    """(file, path, viewport, media) per demo login; the records are the demo's hardest cases
+    """(file, path, viewport, media) per demo login, media being screen, print or first-screen
+    (the viewport's first screenful only); the records are the demo's hardest cases
     (benchmarking.demo.showcase), the same the browser tests measure."""
     import django
 
@@ -100,11 +101,23 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
         "manager": [
             ("home-manager.png", "/", LAPTOP, "screen"),
             ("dashboard.png", "/progress/", LAPTOP, "screen"),
+            ("dashboard-ranks.png", "/progress/", {"width": 1366, "height": 420}, "first-screen"),
             ("dashboard-as-of-2025-06-30.png", "/progress/?as_of=2025-06-30", LAPTOP, "screen"),
             ("dashboard-print.png", "/progress/", {"width": 794, "height": 1123}, "print"),
             ("dashboard-phone.png", "/progress/", PHONE, "screen"),
             ("enterprises-list-1920.png", "/enterprises/", MONITOR, "screen"),
             ("403.png", "/imports/", LAPTOP, "screen"),
+        ],
+        # Above the county: the province's and 金华's roll-ups, and a county opened from them.
+        "zhejiang": [
+            ("region-province-top.png", "/regions/330000/", {"width": 1366, "height": 1250}, "first-screen"),
+            ("region-province.png", "/regions/330000/", LAPTOP, "screen"),
+            ("region-province-1920.png", "/regions/330000/", MONITOR, "screen"),
+            ("region-province-phone.png", "/regions/330000/", PHONE, "screen"),
+        ],
+        "jinhua": [
+            ("region-jinhua.png", "/regions/330700/", LAPTOP, "screen"),
+            ("dashboard-from-jinhua.png", "/progress/?region=330784", LAPTOP, "screen"),
         ],
         "branch": [
             ("home-branch.png", "/", LAPTOP, "screen"),
@@ -130,10 +143,11 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
 
 
 def shoot(base: str) -> None:
-    from benchmarking.demo.names import LOGINS
-
-    passwords = {login.username: login.password for login in LOGINS}
     shots = shots_by_login()  # before Playwright's event loop starts: the ORM is synchronous
+    from benchmarking.demo.names import LOGINS
+    from benchmarking.demo.province import REGION_LOGINS
+
+    passwords = {login.username: login.password for login in (*LOGINS, *REGION_LOGINS)}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for username, login_shots in shots.items():
@@ -147,9 +161,10 @@ def shoot(base: str) -> None:
                 page.wait_for_load_state()
             for name, path, viewport, media in login_shots:
                 page.set_viewport_size(viewport)
-                page.emulate_media(media=media)
+                # "first-screen": what the viewport shows on opening, not the whole page.
+                page.emulate_media(media="screen" if media == "first-screen" else media)
                 page.goto(base + path)
-                page.screenshot(path=str(OUT / name), full_page=True)
+                page.screenshot(path=str(OUT / name), full_page=media != "first-screen")
                 print(f"wrote docs/screenshots/{name}")
             if username == "manager":
                 # What "print" gives a manager: the dashboard on A4 pages.
