@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from django.db.models import Prefetch, QuerySet
 
 from .exports import Column, choice_label
+from .filters import COUNTY_NAME
 from .models import Declaration, Indicator, SchemeBenchmark, TechnicalScheme
 from .selectors.declarations import declaration_value_pairs
 
@@ -180,9 +181,11 @@ def declaration_export_table(
     pairs = declaration_value_pairs(declarations, chunk_size=chunk_size)
     width = max(map(len, pairs.values()), default=0)
     columns = (*DECLARATION_FIELDS, *declaration_pair_columns(width), *DECLARATION_COMPUTED)
+    county = with_county_column((), declarations, kind="declaration")
     # Dicts of the values the columns read, not model instances (see DECLARATION_VALUES).
-    rows = declarations.values(*DECLARATION_VALUES).iterator(chunk_size=chunk_size)
-    return columns, _with_pairs(rows, pairs)
+    values = (*DECLARATION_VALUES, COUNTY_NAME) if county else DECLARATION_VALUES
+    rows = declarations.values(*values).iterator(chunk_size=chunk_size)
+    return (*county, *columns), _with_pairs(rows, pairs)
 
 
 def declaration_pair_columns(count: int) -> list[Column]:
@@ -206,6 +209,25 @@ def _with_pairs(rows: Iterable[dict], pairs: dict[int, list[tuple[str, object]]]
     for declaration in rows:
         declaration["indicator_pairs"] = pairs.get(declaration["pk"], ())
         yield declaration
+
+
+# Above a county (a prefecture's or the province's staff), each export begins with the row's
+# county, which the list's FilterSet annotates (``filters.COUNTY_NAME``, a join of the rows'
+# query); a county's own exports, without it, keep the import's columns.
+COUNTY_HEADER = "所属县（市、区）"
+_COUNTY_READERS: dict[str, Callable[[Any], Any]] = {
+    "enterprise": lambda e: getattr(e, COUNTY_NAME),
+    "scheme": lambda r: getattr(r.scheme, COUNTY_NAME),
+    "declaration": itemgetter(COUNTY_NAME),
+}
+
+
+def with_county_column(columns: Iterable[Column], records: QuerySet, *, kind: str) -> tuple[Column, ...]:
+    """``columns``, with the county column first when the FilterSet named each row's county
+    (``records`` carries the annotation: the viewer spans more than one county)."""
+    if COUNTY_NAME not in records.query.annotations:
+        return tuple(columns)
+    return (Column(COUNTY_HEADER, _COUNTY_READERS[kind]), *columns)
 
 
 # The joins each export's cells read (the select_related of its rows; the declarations' rows

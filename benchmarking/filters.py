@@ -18,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .access import enterprise_scope, reviews_every_office
-from .choices import DeclarationStatus, Grade, SchemeStatus
-from .models import BranchOffice, Declaration, Enterprise, Industry, TechnicalScheme
+from .access import enterprise_scope, region_scope_of, reviews_every_office
+from .choices import COUNTY_LEVEL_KINDS, DeclarationStatus, Grade, RegionKind, SchemeStatus
+from .models import BranchOffice, Declaration, Enterprise, Industry, Region, TechnicalScheme
+from .regions import RegionLevel, RegionScope
 from .scoping import visible_to
 from .selectors.organisation import named_q, reference_lookup
 from .selectors.progress import (
@@ -224,11 +225,54 @@ class SortStateMixin:
         return value[0] if value else ""
 
 
+# -- the county of a record, for a viewer above a county -------------------------------------
+#
+# A prefecture's or the province's staff list the records of every county under them; their
+# lists name each record's county (``COUNTY_NAME``, a join, no query per row) and filter by it
+# (``region``). A county's own logins keep the lists as a single-county deployment has them:
+# neither the filter nor the column.
+
+# The annotation naming each row's county (the exports' county column reads it too: columns.py).
+COUNTY_NAME = "county_name"
+REGION_OUT_OF_SCOPE = _("所选县（市、区）不在您可查看的范围内，请从列表中重新选择。")
+
+
+def region_choices(scope: RegionScope) -> list[tuple[str, str]]:
+    """The regions a viewer above a county may filter a list by, in code order (so grouped by
+    prefecture): the county-level units under them and, for the province, each prefecture
+    (its counties together) before its counties. One query over the ~100 regions."""
+    kinds = [*COUNTY_LEVEL_KINDS, RegionKind.PREFECTURE]
+    regions = Region.objects.filter(kind__in=kinds).order_by("code").values_list("code", "name")
+    names = dict(regions)
+    choices = []
+    for code, name in names.items():
+        if not scope.covers(code) or code == scope.code:
+            continue
+        if scope.level == RegionLevel.PREFECTURE:
+            choices.append((code, name))
+        elif code[4:] == "00":
+            choices.append((code, _("%(prefecture)s（全市）") % {"prefecture": name}))
+        else:
+            # Among the province's 90, the prefecture names the county.
+            choices.append((code, f"{names.get(code[:4] + '00', '')} · {name}"))
+    return choices
+
+
 class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
     """What the three lists share: the search box ``q``, ``counted_on``, ``sort``, and
-    the per-row count of counted results "as of" the same instant as ``counted_on``."""
+    the per-row count of counted results "as of" the same instant as ``counted_on``; above a
+    county, the county (``region``) and each row's county name (``COUNTY_NAME``)."""
+
+    # The county-level region foreign key a row belongs to, as the counting rules count it.
+    region_field = "region"
 
     q = _search_filter()
+    region = django_filters.ChoiceFilter(
+        label=_("所属县（市、区）"),
+        method="filter_region",
+        empty_label=ALL,
+        error_messages={"invalid_choice": REGION_OUT_OF_SCOPE},
+    )
     counted_on = _date_filter(_("截至该日计入"), "filter_counted_on")
     # What counted_on selects on this list, under the field.
     counted_on_help = _("该日（北京时间）结束时已发布、且尚未撤回的记录。")
@@ -241,6 +285,12 @@ class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
         # the FilterSet validated on the bare list too, not only once something is filtered.
         super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
         self.filters["counted_on"].extra["help_text"] = self.counted_on_help
+        # No query: the profile comes with the user.
+        self.spans_counties = not region_scope_of(request.user).is_county
+        if self.spans_counties:
+            self.filters["region"].extra["choices"] = region_choices(region_scope_of(request.user))
+        else:
+            del self.filters["region"]
         if "branch_office" in self.filters and not _lists_every_office(request.user):
             # A branch-office login offered only its own office: another one (a crafted or
             # shared link) is not "missing", it is outside what this login may list.
@@ -259,7 +309,14 @@ class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
         """Annotate the per-row counts before filtering, so the columns can sort by them."""
         return queryset
 
+    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # One of the choices (the form refused any other): a county, or a prefecture's counties.
+        return queryset.filter(RegionScope(value).q(self.region_field))
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.spans_counties:
+            # The county column: a join on the rows' query, not a query per row.
+            queryset = queryset.annotate(**{COUNTY_NAME: F(f"{self.region_field}__name")})
         return super().filter_queryset(self.with_counts(queryset))
 
 
@@ -288,6 +345,8 @@ def _published_to(queryset: QuerySet, value: dt.date) -> QuerySet:
 
 
 class SchemeFilter(EnteredAfterMixin, ListFilterSet):
+    # A scheme counts in its publisher's county.
+    region_field = "publisher_region"
     industry = _industry_filter("industry")
     status = _choice_filter(_("状态"), SchemeStatus.choices)
     published_from = _date_filter(_("发布日期起"), "filter_published_from")
@@ -300,6 +359,8 @@ class SchemeFilter(EnteredAfterMixin, ListFilterSet):
             ("product_category", "product_category"),
             ("industry__name", "industry"),
             ("publisher", "publisher"),
+            # By code, so by prefecture (the county column, above a county).
+            ("publisher_region", "region"),
             ("published_at", "published_at"),
             ("withdrawn_at", "withdrawn_at"),
             ("counted_results", "counted_results"),
@@ -337,6 +398,7 @@ class EnterpriseFilter(ListFilterSet):
             ("name", "name"),
             ("credit_code", "credit_code"),
             ("branch_office__name", "branch_office"),
+            ("region", "region"),
             ("industry__name", "industry"),
             ("counted_results", "counted_results"),
         )
@@ -361,7 +423,8 @@ class EnterpriseFilter(ListFilterSet):
 
 
 class DeclarationFilter(EnteredAfterMixin, ListFilterSet):
-    # The counting rules count a result under its enterprise's current office and industry.
+    # The counting rules count a result under its enterprise's current county, office and industry.
+    region_field = "enterprise__region"
     branch_office = _office_filter("enterprise__branch_office")
     industry = _industry_filter("enterprise__industry")
     status = _choice_filter(_("状态"), DeclarationStatus.choices)
@@ -376,6 +439,7 @@ class DeclarationFilter(EnteredAfterMixin, ListFilterSet):
             ("enterprise__name", "enterprise"),
             ("enterprise__credit_code", "credit_code"),
             ("enterprise__branch_office__name", "branch_office"),
+            ("enterprise__region", "region"),
             ("enterprise__industry__name", "industry"),
             ("scheme__code", "scheme"),
             ("product_name", "product_name"),

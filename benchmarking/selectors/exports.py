@@ -23,6 +23,7 @@ from ..columns import (
     SCHEME_EXPORT_PREFETCH,
     declaration_export_table,
     scheme_export_rows,
+    with_county_column,
 )
 from ..exports import Column
 from ..filters import DeclarationFilter, EnterpriseFilter, ListFilterSet, SchemeFilter
@@ -95,13 +96,16 @@ class ListExport:
             # prefetches run once per chunk of schemes, so the file still costs a fixed number
             # of queries.
             schemes = queryset.prefetch_related(*SCHEME_EXPORT_PREFETCH).iterator(chunk_size=EXPORT_CHUNK)
-            return self.columns, scheme_export_rows(tick(schemes))
+            columns = with_county_column(self.columns, queryset, kind=self.kind)
+            return columns, scheme_export_rows(tick(schemes))
         if self.kind == ExportKind.DECLARATIONS:
             # The import's columns, the indicator values as pairs 指标1 | 声明值1 | … (as many as
             # the widest declaration exported), then the computed columns.
             columns, rows = declaration_export_table(queryset, chunk_size=EXPORT_CHUNK)
             return columns, tick(rows)
-        return self.columns, tick(queryset.iterator(chunk_size=EXPORT_CHUNK))
+        # Above a county, the county column first (columns.with_county_column).
+        columns = with_county_column(self.columns, queryset, kind=self.kind)
+        return columns, tick(queryset.iterator(chunk_size=EXPORT_CHUNK))
 
     def filename(self, fmt: str) -> str:
         return f"{self.file_stem}_{timezone.localdate().isoformat()}.{fmt}"

@@ -56,6 +56,8 @@ class StaffListView(StaffOnlyMixin, ReplicaReadsMixin, ForgivingPaginationMixin,
             # A bound FilterSet whose form failed: the list is empty on purpose (see the module).
             filter_errors=not filterset.is_valid(),
             sort=filterset.current_sort,
+            # Above a county: the 所属县（市、区） column (each row's ``county_name``).
+            spans_counties=filterset.spans_counties,
             export_xlsx=reverse(self.export_name, kwargs={"fmt": "xlsx"}),
             export_csv=reverse(self.export_name, kwargs={"fmt": "csv"}),
         )
