@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from benchmarking.demo.names import LOGINS
+from benchmarking.demo.province import REGION_LOGINS
 from benchmarking.demo.showcase import DEMO_ENTERPRISE_LOGIN, demo_showcase
 from benchmarking.imports import kinds
 from tests.e2e.conftest import log_in as log_in_with_form
 
-PASSWORDS = {login.username: login.password for login in LOGINS}
+PASSWORDS = {login.username: login.password for login in (*LOGINS, *REGION_LOGINS)}
 ANONYMOUS = ""
 
 
@@ -64,6 +65,11 @@ def demo_pages() -> list[RolePage]:
         RolePage("manager", "千项计划进度", reverse("progress-dashboard")),
         RolePage("manager", "企业", reverse("enterprise-list"), is_list=True),
         RolePage("manager", "403 批量导入", reverse("imports"), status=403),  # managers may not import
+        # Above the county: the roll-ups, a county opened from them, a list over every county.
+        RolePage("zhejiang", "全省千项计划进度", reverse("region_dashboard", args=["330000"])),
+        RolePage("zhejiang", "企业（全省）", reverse("enterprise-list"), is_list=True),
+        RolePage("jinhua", "金华千项计划进度", reverse("region_dashboard", args=["330700"])),
+        RolePage("jinhua", "永康千项计划进度", reverse("progress-dashboard") + "?region=330784"),
         RolePage(DEMO_ENTERPRISE_LOGIN, "我的对标声明", reverse("portal-home")),
         RolePage(DEMO_ENTERPRISE_LOGIN, "选择技术方案", reverse("portal-scheme-choose")),
         RolePage(
@@ -97,7 +103,7 @@ def _demo_exports() -> list[tuple[str, str]]:
     from benchmarking.services.exports import FAILED_MESSAGE, scope_key
 
     bureau = get_user_model().objects.get(username="bureau")
-    office = max(BranchOffice.objects.all(), key=lambda o: len(o.name))
+    office = max(BranchOffice.objects.filter(region_id="330784"), key=lambda o: len(o.name))
     query = f"branch_office={office.pk}&status=published&declared_from=2024-01-01&q=保温杯"
     shown = {}
     for label, status, done in (
