@@ -8,10 +8,10 @@ and the roll-up pages need none, and writing them would cost the time ``seed_dem
 
 Like the Yongkang demo, ``build_province`` is pure (one ``random.Random`` drawn in a fixed
 order, from the region list the migrations load), so every run plans the same records;
-``seed_province`` bulk-writes the ones whose natural key (office code, credit code, scheme code,
-enterprise × scheme × product model, plan name, plan × office) the database lacks, so a second
-run creates nothing. No per-row services and no history rows: these counties are scenery for
-the ranks, not a story to replay.
+``seed_province`` bulk-writes the ones whose natural key (county × office code, credit code,
+scheme code, enterprise × scheme × product model, county × plan name, plan × office) the
+database lacks, so a second run creates nothing. No per-row services and no history rows:
+these counties are scenery for the ranks, not a story to replay.
 
 The sizes are believable, not real: each county's figures scale with a rough size of its
 manufacturing (the districts of Hangzhou and Ningbo largest, the mountain counties of Lishui and
@@ -650,19 +650,15 @@ def seed_province(
         return result
     province = build_province(counties)
 
-    # Branch offices, matched on their code.
-    have = set(
-        BranchOffice.objects.filter(code__in=[o.code for o in province.offices]).values_list(
-            "code", flat=True
-        )
-    )
+    # Branch offices, matched on county × code (their codes hold the county's, so are unique).
+    have = set(BranchOffice.objects.filter(region_id__in=codes).values_list("region_id", "code"))
     _create(
         result,
         BranchOffice,
         [
             BranchOffice(code=o.code, name=o.name, order=o.order, region_id=o.county)
             for o in province.offices
-            if o.code not in have
+            if (o.county, o.code) not in have
         ],
     )
     offices = dict(BranchOffice.objects.filter(region_id__in=codes).values_list("code", "pk"))
@@ -749,7 +745,8 @@ def seed_province(
     _entered_when(Declaration, new, Coalesce("submitted_at", "published_at"))
 
     # Plans, matched on their name; each the county's current plan unless it has one already.
-    have = set(Plan.objects.filter(name__in=[p.name for p in province.plans]).values_list("name", flat=True))
+    # Matched on county × name, the name naming a plan within its county.
+    have = set(Plan.objects.filter(region_id__in=codes).values_list("region_id", "name"))
     current = set(
         Plan.objects.filter(region_id__in=codes, is_active=True).values_list("region_id", flat=True)
     )
@@ -768,10 +765,15 @@ def seed_province(
                 is_active=p.county not in current,
             )
             for p in province.plans
-            if p.name not in have
+            if (p.county, p.name) not in have
         ],
     )
-    plans = dict(Plan.objects.filter(name__in=[p.name for p in province.plans]).values_list("name", "pk"))
+    plans = {
+        (region, name): pk
+        for region, name, pk in Plan.objects.filter(region_id__in=codes).values_list(
+            "region_id", "name", "pk"
+        )
+    }
     have = set(
         PlanQuota.objects.filter(plan_id__in=plans.values()).values_list("plan_id", "branch_office_id")
     )
@@ -779,10 +781,12 @@ def seed_province(
         result,
         PlanQuota,
         [
-            PlanQuota(plan_id=plans[p.name], branch_office_id=offices[code], enterprises=e, results=r)
+            PlanQuota(
+                plan_id=plans[p.county, p.name], branch_office_id=offices[code], enterprises=e, results=r
+            )
             for p in province.plans
             for code, e, r in p.quotas
-            if (plans[p.name], offices[code]) not in have
+            if (plans[p.county, p.name], offices[code]) not in have
         ],
     )
     return result

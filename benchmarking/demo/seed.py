@@ -1,8 +1,8 @@
 """Write the demo plan of ``builder`` to the database, idempotently.
 
-Every record is matched on its natural key (office code, industry name, credit
-code, standard number, scheme code, scheme × indicator name, enterprise × scheme
-× product model, username, plan name, plan × office) and only what is missing
+Every record is matched on its natural key (office code and plan name within the
+home county, industry name, credit code, standard number, scheme code, scheme ×
+indicator name, enterprise × scheme × product model, username, plan × office) and only what is missing
 is created, so a second run creates nothing. Reference data goes in with
 simple-history's ``bulk_create_with_history``, so each row gets its one
 "created" history record, naming the bureau demo login (created first for
@@ -161,7 +161,7 @@ def seed_demo(demo: Demo | None = None, *, province: bool = True) -> SeedResult:
     notes: list[str] = []
     before = _counts()
     with transaction.atomic():
-        users = _logins(demo.logins, notes)
+        users = _logins(demo, notes)
         seeder = users[SEEDER]
         offices = seed_offices(demo, seeder)
         industries = seed_industries(demo, seeder)
@@ -175,7 +175,7 @@ def seed_demo(demo: Demo | None = None, *, province: bool = True) -> SeedResult:
         if province:
             # Bulk-written, no services and no history: only what the figures count.
             others = seed_province(creator=seeder, industries=industries, standards=standards)
-            _region_profiles(_logins(REGION_LOGINS, notes), seeder)
+            _region_profiles(_demo_users(REGION_LOGINS, notes), seeder)
     return SeedResult(
         before=before,
         after=_counts(),
@@ -187,10 +187,12 @@ def seed_demo(demo: Demo | None = None, *, province: bool = True) -> SeedResult:
 
 
 def seed_offices(demo: Demo, seeder) -> dict[str, BranchOffice]:
-    existing = BranchOffice.objects.in_bulk(field_name="code")
+    # The home county's offices: an office's code names it within its county.
+    in_home = BranchOffice.objects.filter(region_id=settings.BENCHMARKING_HOME_REGION)
+    existing = set(in_home.values_list("code", flat=True))
     rows = [BranchOffice(code=o.code, name=o.name, order=n) for n, o in enumerate(demo.offices, start=1)]
-    _create_missing(BranchOffice, rows, set(existing), lambda o: o.code, seeder=seeder)
-    offices = BranchOffice.objects.in_bulk([o.code for o in demo.offices], field_name="code")
+    _create_missing(BranchOffice, rows, existing, lambda o: o.code, seeder=seeder)
+    offices = {o.code: o for o in in_home.filter(code__in=[o.code for o in demo.offices])}
     # Each office's short name (方岩所) as its alias, unless that name is already taken.
     aliases = [
         BranchOfficeAlias(office=offices[o.code], name=alias) for o in demo.offices for alias in o.aliases
@@ -247,9 +249,14 @@ def _enterprises(demo: Demo, offices, industries, seeder) -> dict[str, Enterpris
     return Enterprise.objects.in_bulk(codes, field_name="credit_code")
 
 
-def _logins(logins: Iterable[LoginTemplate], notes: list[str]) -> dict[str, models.Model]:
-    """The demo's ``logins`` (one per role for Yongkang). An existing demo login keeps its
-    row; its password and role group are put back to the demo's if someone changed them."""
+def _logins(demo: Demo, notes: list[str]) -> dict[str, models.Model]:
+    """One login per role."""
+    return _demo_users(demo.logins, notes)
+
+
+def _demo_users(logins: Iterable[LoginTemplate], notes: list[str]) -> dict[str, models.Model]:
+    """The users of demo ``logins``. An existing demo login keeps its row; its password and
+    role group are put back to the demo's if someone changed them."""
     users = {}
     for login in logins:
         user = User.objects.filter(username=login.username).first()
@@ -450,7 +457,8 @@ def _entered_as_made(model: type[models.Model], pk: int, at: dt.datetime) -> Non
 
 def seed_plan(demo: Demo, offices, notes: list[str], seeder) -> None:
     spec = demo.plan
-    plan = Plan.objects.filter(name=spec.name).first()
+    # A plan's name names it within its county: the home county's.
+    plan = Plan.objects.filter(region_id=settings.BENCHMARKING_HOME_REGION, name=spec.name).first()
     if plan is None:
         # One current plan per county: the home county's, which the demo plan is for.
         other_active = Plan.objects.filter(

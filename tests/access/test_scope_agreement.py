@@ -32,7 +32,7 @@ from benchmarking.scoping import editable_by, visible_to
 
 User = get_user_model()
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-DEMO_LOGINS = ("bureau", "branch", "manager", "enterprise_a", "enterprise_b")
+DEMO_LOGINS = ("bureau", "branch", "manager", "enterprise_a", "enterprise_b", "jinhua", "zhejiang")
 EDGE_USERS = (
     "no_role",
     "inactive_branch",
@@ -101,12 +101,17 @@ def test_covers_and_the_filter_name_the_same_enterprises_and_declarations(demo, 
 
 
 # How many of the demo's enterprises each user's scope holds (read, write): the agreement
-# above is then between the sets it should be, not two empty ones.
-def _expected_share(username: str, everyone: int, office: int) -> tuple[int, int]:
+# above is then between the sets it should be, not two empty ones. ``county`` is Yongkang's
+# (the home county's) enterprises, ``prefecture`` 金华's, ``everyone`` the province's.
+def _expected_share(
+    username: str, everyone: int, prefecture: int, county: int, office: int
+) -> tuple[int, int]:
     return {
-        "bureau": (everyone, everyone),
-        "superuser_no_role": (everyone, everyone),
-        "manager": (everyone, 0),
+        "bureau": (county, county),
+        "superuser_no_role": (county, county),
+        "manager": (county, 0),
+        "jinhua": (prefecture, 0),
+        "zhejiang": (everyone, 0),
         "branch": (office, office),
         "enterprise_a": (1, 1),
         "enterprise_b": (1, 1),
@@ -117,11 +122,13 @@ def _expected_share(username: str, everyone: int, office: int) -> tuple[int, int
 def test_each_scope_holds_what_the_role_says(demo, username):
     someone = user(username)
     everyone = Enterprise.objects.count()
+    prefecture = Enterprise.objects.filter(region__parent__code="330700").count()
+    county = Enterprise.objects.filter(region="330784").count()
     office = Enterprise.objects.filter(branch_office__code="DC").count()
-    assert 0 < office < everyone
+    assert 0 < office < county < prefecture < everyone
     read = sum(enterprise_scope(someone, write=False).covers(e) for e in Enterprise.objects.all())
     write = sum(enterprise_scope(someone, write=True).covers(e) for e in Enterprise.objects.all())
-    assert (read, write) == _expected_share(username, everyone, office)
+    assert (read, write) == _expected_share(username, everyone, prefecture, county, office)
 
 
 def test_the_reviewers_and_the_enterprise_logins_filters_agree_with_the_checks(demo):

@@ -23,7 +23,7 @@ from benchmarking.management.commands import seed_demo as command
 from benchmarking.management.commands.seed_demo import CONSOLE_MAIL_BACKEND
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGINS = ("bureau", "branch", "manager", "enterprise_a", "enterprise_b")
+LOGINS = ("bureau", "branch", "manager", "enterprise_a", "enterprise_b", "jinhua", "zhejiang")
 # What Django's file (and console) backend writes after each message.
 MESSAGE_END = "-" * 79
 
