@@ -236,6 +236,13 @@ class RegionScope:
             return False
         return county_code == self.code if self.is_county else county_code.startswith(self._prefix)
 
+    def code_q(self, field: str = "code") -> Q:
+        """``covers`` as a filter on a code itself (the ``Region`` rows in the region: the county,
+        or the prefecture's or province's rows and every county under them)."""
+        if self.is_county:
+            return Q(**{field: self.code})
+        return Q(**{f"{field}__startswith": self._prefix})
+
     def q(self, field: str = "region") -> Q:
         """``covers`` as a filter on the county-level region foreign key ``field``."""
         if self.is_county:

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
@@ -245,10 +246,16 @@ def test_a_county_that_is_not_the_offices_is_refused_in_the_admin(staff_client):
 
     response = staff_client.post(url, enterprise_post(enterprise, region=WUCHENG))
 
+    # Yongkang's bureau is not offered another county at all.
     assert response.status_code == 200
-    assert "所属县（婺城区）与所属监管所" in response.text and "（永康市）不一致" in response.text
+    assert "选择一个有效的选项" in response.text
     enterprise.refresh_from_db()
     assert enterprise.region_id == YONGKANG
+    # And whoever writes it, the model refuses a county that is not its office's, naming both.
+    enterprise.region_id = WUCHENG
+    with pytest.raises(ValidationError) as error:
+        enterprise.full_clean()
+    assert "所属县（婺城区）与所属监管所" in str(error.value) and "（永康市）不一致" in str(error.value)
 
 
 def test_the_admin_refuses_a_county_that_is_not_county_level(staff_client):
@@ -417,3 +424,25 @@ def test_an_import_reads_office_names_in_the_importers_county(bureau_staff):
 
     assert plan.ok, [str(p) for p in plan.problems]
     assert set(Enterprise.objects.values_list("branch_office_id", "region_id")) == {(ours.pk, YONGKANG)}
+
+
+# -- nobody places a record or a login above their own county --
+
+
+def test_a_county_bureau_places_offices_and_logins_in_its_county_only(staff_client, bureau_staff):
+    BranchOfficeFactory(region_id=WUCHENG)  # a second county served: the county fields are shown
+    add_office = reverse("admin:benchmarking_branchoffice_add")
+    data = {"name": "新所", "code": "XS", "order": 0, "aliases-TOTAL_FORMS": 0, "aliases-INITIAL_FORMS": 0}
+    refused = staff_client.post(add_office, {**data, "region": WUCHENG})
+    assert refused.status_code == 200 and "选择一个有效的选项" in refused.text
+    assert not BranchOffice.objects.filter(code="XS").exists()
+    assert staff_client.post(add_office, {**data, "region": YONGKANG}).status_code == 302
+
+    # A login of the province would read every county: a county's bureau cannot make one.
+    login = get_user_model().objects.create_user("new_login")
+    add_profile = reverse("admin:benchmarking_userprofile_add")
+    for region in ("330000", JINHUA, WUCHENG):
+        response = staff_client.post(add_profile, {"user": login.pk, "region": region})
+        assert response.status_code == 200 and "选择一个有效的选项" in response.text, region
+    assert staff_client.post(add_profile, {"user": login.pk, "region": YONGKANG}).status_code == 302
+    assert login.profile.region_id == YONGKANG

@@ -15,7 +15,7 @@ from ..access import may_manage_accounts
 from ..models import UserProfile
 from ..people import chinese_name
 from ..selectors.logins import limited_addresses, recent_lifts
-from ..selectors.regions import served_county_codes
+from ..selectors.regions import regions_to_place_in, served_county_codes
 from ..services.logins import address_limit_lift
 from .base import HistoryAdmin, ScopedAdminMixin
 from .regions import CountyRegionAdminMixin, without_region_fields
@@ -66,6 +66,12 @@ class UserProfileInline(admin.StackedInline):
     # region: a county, prefecture or province (one of 102), so searched.
     autocomplete_fields = ("enterprise", "region")
     fk_name = "user"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            # A county's bureau gives logins its county alone, never a level above its own.
+            kwargs["queryset"] = regions_to_place_in(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         # As CountyRegionAdminMixin: no region while one county is served (the profile keeps the

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import RegionKind
 from ..models import Region, home_region_code
-from ..selectors.regions import served_county_codes
+from ..selectors.regions import regions_to_place_in, served_county_codes
 from ..validators import strip_invisible
 from .base import HistoryAdmin, LenientChangeListMixin, ReadOnlyAdmin
 
@@ -56,6 +56,8 @@ class CountyRegionAdminMixin:
     skips an empty field the form does not require, so the default is set before the save."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in REGION_FIELDS:
+            kwargs["queryset"] = regions_to_place_in(request.user)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name in REGION_FIELDS and field is not None:
             field.required = False

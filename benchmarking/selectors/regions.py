@@ -2,6 +2,9 @@
 
 from collections.abc import Collection
 
+from django.db.models import QuerySet
+
+from ..access import region_scope_of
 from ..choices import COUNTY_LEVEL_KINDS
 from ..models import BranchOffice, Region, home_region_code
 from ..regions import county_code_of_credit_code
@@ -44,3 +47,13 @@ def enterprise_region_code(
     if county_codes is None:
         county_codes = served_county_codes()
     return county_code_of_credit_code(credit_code, county_codes) or otherwise or home_region_code()
+
+
+def regions_to_place_in(user) -> QuerySet[Region]:
+    """The regions ``user`` may put a record (an office, a plan, a scheme's publisher, an
+    enterprise, a login) in: their own region and those under it — a county's bureau its county
+    alone, so no one hands a login or an office to a county, or a level, above their own; a
+    superuser every region."""
+    if user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(region_scope_of(user).code_q())
