@@ -146,3 +146,18 @@ def test_another_county_sees_none_of_yongkangs_records_and_its_own(world, region
     assert visible_to(region_users["dongyang_bureau"], models.TechnicalScheme).filter(
         pk=world["samples"]["scheme"].pk
     )
+
+
+@pytest.mark.django_db
+def test_a_declaration_waiting_is_told_to_its_countys_reviewers_only(world, region_users):
+    from django.contrib.auth import get_user_model
+
+    from benchmarking.access import is_reviewer_for, reviewers_for_q
+
+    enterprise = world["samples"]["enterprise_a"]
+    told = set(
+        get_user_model().objects.filter(reviewers_for_q(enterprise)).values_list("username", flat=True)
+    )
+    assert "bureau" in told and "branch" in told
+    assert not told & set(region_users), "no other county's or level's login reviews Yongkang"
+    assert not any(is_reviewer_for(user, enterprise) for user in region_users.values())
