@@ -312,11 +312,19 @@ def office_completion(
 ) -> float | None:
     """A branch office's completion for 考核: the mean of its enterprise and result quotas met,
     each capped at 100% so surplus results never hide missing enterprises. None without a quota."""
-    shares = [
-        min(done / quota, 1.0)
-        for done, quota in ((enterprises, enterprise_quota), (results, result_quota))
-        if quota
-    ]
+    return _mean_capped_share(((enterprises, enterprise_quota), (results, result_quota)))
+
+
+def county_completion(counts: dict[str, int], targets: dict[str, int]) -> float | None:
+    """A county's completion of its 千项计划 (the roll-up pages): the mean of its three targets'
+    shares met, each capped at 100% (a surplus of one figure never hides another's shortfall) —
+    the rule of an office's completion over the plan's three targets. None without a target."""
+    return _mean_capped_share((counts[key], target) for key, target in targets.items())
+
+
+def _mean_capped_share(done_and_targets) -> float | None:
+    """The mean of done / target over the pairs with a target, each share capped at 1."""
+    shares = [min(done / target, 1.0) for done, target in done_and_targets if target]
     if not shares:
         return None
     return sum(shares) / len(shares)

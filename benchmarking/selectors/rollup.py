@@ -99,15 +99,6 @@ def region_tree(code: str) -> Tree:
 # -- the rules of a county against its plan ---------------------------------------------------
 
 
-def county_completion(counts: dict[str, int], targets: dict[str, int]) -> float | None:
-    """A county's completion of its 千项计划: the mean of its three targets' shares met, each
-    capped at 100% (a surplus of one figure never hides another's shortfall) — the rule of an
-    office's completion (``rules.office_completion``) over the plan's three targets. None
-    without a target."""
-    shares = [min(counts[key] / target, 1.0) for key, target in targets.items() if target]
-    return sum(shares) / len(shares) if shares else None
-
-
 @dataclass(frozen=True)
 class PlanTerms:
     """A county's current 千项计划 as the roll-up needs it (plain data: the roll-up is cached)."""
@@ -290,7 +281,7 @@ def _region_rollup(code: str, *, as_of: dt.date, today: dt.date) -> RegionRollup
         elapsed = (
             rules.plan_elapsed(starts_on=plan.starts_on, ends_on=plan.ends_on, on=as_of) if plan else None
         )
-        completion = county_completion(counts, plan.targets) if plan else None
+        completion = rules.county_completion(counts, plan.targets) if plan else None
         parent = tree.regions.get(county.parent_code)
         rows.append(
             CountyRow(
@@ -363,7 +354,7 @@ def _region_rollup(code: str, *, as_of: dt.date, today: dt.date) -> RegionRollup
                     place=prefecture,
                     counties=len(members),
                     cells=cells,
-                    completion=county_completion(
+                    completion=rules.county_completion(
                         {key: cell.count for key, cell in cells.items()},
                         {key: cell.target for key, cell in cells.items() if cell.target},
                     ),

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from benchmarking.choices import DeclarationStatus, Role, SchemeStatus
 from benchmarking.models import BranchOffice, Declaration, Enterprise, Plan, Region
-from benchmarking.selectors.rollup import county_completion, region_rollup
+from benchmarking.rules import county_completion
+from benchmarking.selectors.rollup import region_rollup
 from tests.conftest import sh
 from tests.factories import IndustryFactory, SchemeFactory, StandardFactory, make_credit_code, make_user
 
