@@ -15,7 +15,9 @@ benchmarks/dashboard.py does (server time, no network or browser): the province'
 roll-up pages, each warm (counts cached until a write) and cold (the cache emptied before each
 request: the first view after a publication); Yongkang's dashboard as its manager and 婺城区's
 as the province manager (``?region=``), warm and cold; the enterprises, declarations and
-schemes lists as Yongkang's bureau; and the statistics workbook as the province manager.
+schemes lists as Yongkang's bureau, the enterprises and declarations lists as the province
+manager (the whole province, and 婺城区's declarations by the county filter); and the statistics
+workbook as the province manager.
 
 Then the same data spread over fewer counties (``--compare-counties``, default 10: Yongkang,
 the rest of 金华 and one more; the same factor unless --compare-factor says otherwise, so the same
@@ -268,6 +270,26 @@ def build_pages() -> list[Page]:
         ),
         Page("declarations", "声明列表（永康市局）/ declarations list", "/declarations/", "bureau"),
         Page("schemes", "方案列表（永康市局）/ schemes list", "/schemes/", "bureau"),
+        # Above a county the lists hold the whole region, with a county filter (?region=).
+        Page(
+            "province-enterprises",
+            "企业列表（省局领导）/ enterprises list, province",
+            "/enterprises/",
+            "province",
+        ),
+        Page(
+            "province-declarations",
+            "声明列表（省局领导）/ declarations list, province",
+            "/declarations/",
+            "province",
+        ),
+        Page(
+            "province-declarations-county",
+            f"声明列表，{OTHER_COUNTY_NAME}（省局领导）/ declarations of one county, province",
+            f"/declarations/?region={OTHER_COUNTY}",
+            "province",
+            expect=OTHER_COUNTY_NAME,
+        ),
         Page(
             "statistics",
             "统计工作簿（全省）/ statistics workbook, province",
