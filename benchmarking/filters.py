@@ -289,6 +289,14 @@ class ListFilterSet(WordSearchMixin, SortStateMixin, django_filters.FilterSet):
         self.spans_counties = not region_scope_of(request.user).is_county
         if self.spans_counties:
             self.filters["region"].extra["choices"] = region_choices(region_scope_of(request.user))
+        elif self.region_field == "publisher_region" and self.data.get("region"):
+            # A county's own viewers read every county's published schemes; their dashboard's
+            # scheme figure asks for those their county published. Offered only when asked, so
+            # a county's lists look as a single-county deployment's (one query, then).
+            own = region_scope_of(request.user).code
+            self.filters["region"].extra["choices"] = list(
+                Region.objects.filter(code=own).values_list("code", "name")
+            )
         else:
             del self.filters["region"]
         if "branch_office" in self.filters and not _lists_every_office(request.user):

@@ -177,8 +177,13 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
         # Opened from above, a figure's list is narrowed to the county (filters: ``region``, the
         # lists' county filter for viewers above a county); a county's own lists are its own.
         in_county = {"region": dashboard.county} if from_above else {}
+        # Schemes are every county's to read: where other counties count too (they are ranked),
+        # a county's scheme figure lists the schemes its county published (its own viewers too).
+        schemes_in_county = {"region": dashboard.county} if from_above or dashboard.ranks else {}
         list_for = {
-            "schemes": lambda **f: counted_list_url(MEASURE_LISTS["schemes"], as_of, **in_county, **f),
+            "schemes": lambda **f: counted_list_url(
+                MEASURE_LISTS["schemes"], as_of, **schemes_in_county, **f
+            ),
             "enterprises": lambda **f: counted_list_url(
                 MEASURE_LISTS["enterprises"], as_of, branch_office=office_id, **in_county, **f
             ),
@@ -227,7 +232,7 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
                     **in_county,
                 ),
                 "schemes": counted_list_url(
-                    "scheme-list", as_of, entered_after=as_of.isoformat(), **in_county
+                    "scheme-list", as_of, entered_after=as_of.isoformat(), **schemes_in_county
                 ),
             },
             "report_url": reverse("progress-report") + ("?" + urlencode(query) if query else ""),

@@ -27,10 +27,13 @@ WIDTHS = (390, 1366, 1920)
 
 
 def historic_rows() -> tuple[list[str], list[list]]:
-    """Two results published in spring 2025, of the demo enterprise with the longest name,
-    copied from one of its published results under new product models."""
+    """Two results published in spring 2025, of the demo Yongkang enterprise with the longest
+    name (the bureau importing them is Yongkang's), copied from one of its published results
+    under new product models."""
     source = (
-        Declaration.objects.filter(status="published", published_at__lt=sh(2025, 3, 1))
+        Declaration.objects.filter(
+            status="published", published_at__lt=sh(2025, 3, 1), enterprise__region_id="330784"
+        )
         .select_related("enterprise", "scheme", "executed_standard")
         .order_by("pk")
     )
