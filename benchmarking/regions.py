@@ -8,6 +8,7 @@ pass its historical ones and a test the real ones, and both load the same way.
 
 import csv
 import enum
+import functools
 import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -249,3 +250,16 @@ class RegionScope:
             return Q(**{f"{field}_id": self.code})
         # The code is the key the foreign key holds, so Django compares it without a join.
         return Q(**{f"{field}__code__startswith": self._prefix})
+
+
+# The region files the data migrations load (0016_regions_zhejiang): the whole stored tree.
+LOADED_FILES = (ZHEJIANG_2025,)
+
+
+@functools.cache
+def spans_the_whole_tree(code: str) -> bool:
+    """Does the region ``code`` span every region the migrations store (the province, while the
+    tree is one province)? Read from the data files, once per process, with no query: the tree
+    changes only by a migration loading another file, which joins ``LOADED_FILES``."""
+    scope = RegionScope(code)
+    return all(scope.covers(row.code) for path in LOADED_FILES for row in read_regions_csv(path))

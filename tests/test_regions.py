@@ -4,6 +4,7 @@ read-only admin."""
 
 import csv
 import dataclasses
+import datetime as dt
 import importlib
 from collections import Counter
 from types import SimpleNamespace
@@ -418,3 +419,24 @@ def test_enterprise_users_do_not_reach_the_admin(client, enterprise_user):
     client.force_login(enterprise_user)
     response = client.get(reverse("admin:benchmarking_region_changelist"))
     assert response.status_code == 302 and reverse("admin:login") in response.url
+
+
+def test_only_the_province_spans_the_whole_stored_tree():
+    from benchmarking.regions import spans_the_whole_tree
+
+    assert spans_the_whole_tree("330000")
+    assert not spans_the_whole_tree("330700")
+    assert not spans_the_whole_tree("330784")
+    assert not spans_the_whole_tree("320000")  # 江苏: none of the stored tree
+
+
+def test_the_province_counts_with_no_county_filter_and_the_same_figures(db):
+    from benchmarking.regions import RegionScope
+    from benchmarking.selectors.progress import counted_declarations, counted_schemes
+
+    province = RegionScope("330000")
+    # Every record's county is in the province: its filter would keep them all, so none is added.
+    at = dt.date(2025, 6, 30)
+    assert str(counted_declarations(at, region=province).query) == str(counted_declarations(at).query)
+    assert str(counted_schemes(at, region=province).query) == str(counted_schemes(at).query)
+    assert "region_id" in str(counted_declarations(at, region=RegionScope("330700")).query)

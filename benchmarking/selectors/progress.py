@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import CountsVersion, Declaration, Enterprise, TechnicalScheme
-from ..regions import RegionScope
+from ..regions import RegionScope, spans_the_whole_tree
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -68,6 +68,14 @@ def counted_q(as_of: dt.datetime | dt.date | None = None, prefix: str = "") -> Q
     )
 
 
+def _narrowing(region: RegionScope | None) -> RegionScope | None:
+    """The region a count must filter by: None where it spans every region stored, since every
+    record's county is then in it and the filter (a join and a LIKE on every row) keeps them all."""
+    if region is None or region.is_county or not spans_the_whole_tree(region.code):
+        return region
+    return None
+
+
 def _declarations_in(
     branch_office_id: int | None, region: RegionScope | None = None
 ) -> QuerySet[Declaration]:
@@ -75,6 +83,7 @@ def _declarations_in(
     declarations = Declaration.objects.all()
     if branch_office_id is not None:
         declarations = declarations.filter(enterprise__branch_office_id=branch_office_id)
+    region = _narrowing(region)
     if region is not None:
         declarations = declarations.filter(region.q("enterprise__region"))
     return declarations
@@ -83,6 +92,7 @@ def _declarations_in(
 def _schemes_in(region: RegionScope | None = None) -> QuerySet[TechnicalScheme]:
     """Schemes published by one region's bureaus (its counties'), or by any."""
     schemes = TechnicalScheme.objects.all()
+    region = _narrowing(region)
     return schemes if region is None else schemes.filter(region.q("publisher_region"))
 
 
@@ -101,6 +111,7 @@ def benchmarked_enterprises(as_of=None, *, region: RegionScope | None = None) ->
     enterprises = Enterprise.objects.filter(
         pk__in=Declaration.objects.filter(counted_q(as_of)).values("enterprise_id")
     )
+    region = _narrowing(region)
     return enterprises if region is None else enterprises.filter(region.q("region"))
 
 
