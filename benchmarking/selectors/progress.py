@@ -372,20 +372,29 @@ def progress_grid(
 
 
 def _declared_grid(
-    instants: list[dt.datetime], ends: list[dt.datetime], region: RegionScope | None = None
+    instants: list[dt.datetime],
+    ends: list[dt.datetime],
+    region: RegionScope | None = None,
+    *,
+    by_office: bool = True,
 ) -> tuple[dict, dict, dict]:
     """``ProgressGrid.declared``, ``first_counted`` and ``withdrawing``: one pass over the
     declarations (of the region's enterprises, if given), counted per enterprise at each instant,
     then per office × industry (and, given trend ends, the end from which each counts; an
-    enterprise with a withdrawal by itself)."""
-    columns = ["e.branch_office_id", "e.industry_id"]
-    if ends:
-        columns += ["c.first_counted", "c.withdrawing"]
+    enterprise with a withdrawal by itself). Without ``by_office`` (a trend of a whole county or
+    region, given ends) every office and industry is one group, keyed (None, None): a province's
+    pass then sums a few dozen groups, not one per office × industry × month (20,000 of them)."""
+    office_columns = ["e.branch_office_id", "e.industry_id"] if by_office else []
+    columns = [*office_columns, *(["c.first_counted", "c.withdrawing"] if ends else [])]
+    if not columns:
+        raise ValueError("a pass that is neither by office nor by month has nothing to group by")
     declared: dict[tuple[int, int], list[tuple[int, int]]] = {}
     first_counted: dict[int, list[int]] = {}
     withdrawing: dict[int, tuple[int, int]] = {}
-    for row in _per_enterprise_rows(instants, ends, columns, region):
-        office, industry, enterprises = row[0], row[1], row[len(columns)]
+    k = len(office_columns)
+    for row in _per_enterprise_rows(instants, ends, columns, region, join_enterprise=by_office):
+        office, industry = (row[0], row[1]) if by_office else (None, None)
+        enterprises = row[len(columns)]
         cell = row[len(columns) + 1]
         was = declared.get((office, industry))
         declared[(office, industry)] = (
@@ -393,7 +402,7 @@ def _declared_grid(
         )
         if not ends:
             continue
-        bucket, enterprise_id = row[2], row[3]
+        bucket, enterprise_id = row[k], row[k + 1]
         if enterprise_id is not None:
             withdrawing[enterprise_id] = (office, bucket)
         elif bucket < len(ends):
@@ -406,6 +415,8 @@ def _per_enterprise_rows(
     ends: list[dt.datetime],
     columns: list[str],
     region: RegionScope | None = None,
+    *,
+    join_enterprise: bool = True,
 ) -> list[tuple]:
     """The one pass over the declarations: counted per enterprise at each instant (and, given
     trend ends, the end from which each enterprise counts, ``c.first_counted``, and its id if it
@@ -443,7 +454,7 @@ def _per_enterprise_rows(
         per_enterprise,
         select,
         ", ".join(columns),
-        join=f"JOIN {enterprise_table} e ON e.id = c.enterprise_id",
+        join=f"JOIN {enterprise_table} e ON e.id = c.enterprise_id" if join_enterprise else "",
     )
     n = len(columns)
     return [
@@ -540,7 +551,10 @@ def monthly_progress(
     if not ends:
         return []
     if grid is None or grid.instants[0] != at or grid.trend_ends != ends or grid.region != region:
-        _, first_counted, withdrawing = _declared_grid([at], ends, region)
+        # By office only for one office's trend: otherwise every office is one group.
+        _, first_counted, withdrawing = _declared_grid(
+            [at], ends, region, by_office=branch_office_id is not None
+        )
         scheme_spans = (
             _spans(_schemes_in(region), ends)
             .annotate(n=Count("pk"))
