@@ -10,6 +10,7 @@ lives, so a list opened from a dashboard figure shows that many rows.
 """
 
 import datetime as dt
+import re
 import unicodedata
 
 import django_filters
@@ -61,6 +62,15 @@ def _office_choices(request) -> QuerySet[BranchOffice]:
     managers; for a branch-office login its own office only, since choosing another would
     only ever list nothing (the lists are scoped to its office)."""
     offices = visible_to(request.user, BranchOffice)
+    region = region_scope_of(request.user)
+    if not region.is_county:
+        # Above a county: the offices of the county (or prefecture) chosen in the same form;
+        # a province's 1,350 offices in one select are no choice at all, a prefecture's few
+        # dozen are. A code the viewer does not cover narrows nothing (the region filter says so).
+        chosen = request.GET.get("region", "")
+        if re.fullmatch(r"[0-9]{6}", chosen) and region.covers(chosen) and chosen != region.code:
+            return offices.filter(RegionScope(chosen).q("region"))
+        return offices if region.level == RegionLevel.PREFECTURE else offices.none()
     if _lists_every_office(request.user):
         return offices
     scope = enterprise_scope(request.user, write=False)

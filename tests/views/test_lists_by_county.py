@@ -349,3 +349,27 @@ def test_query_counts_do_not_grow_with_the_counties(client, province_staff, coun
     many = {key: _queries(client, url) for key, url in urls.items()}
     assert few == many
     assert {key: few[key] for key in PINNED} == PINNED, few
+
+
+def office_options(response) -> set[str]:
+    field = response.context["filter"].form.fields["branch_office"]
+    return set(field.queryset.values_list("region_id", flat=True))
+
+
+def test_above_a_county_the_office_filter_offers_the_chosen_countys_offices(
+    client, province_staff, jinhua_manager, three_counties
+):
+    client.force_login(province_staff)
+    url = reverse("enterprise-list")
+    # The province's hundreds of offices are no choice: a county first.
+    assert office_options(client.get(url)) == set()
+    assert office_options(client.get(url, {"region": YONGKANG})) == {YONGKANG}
+    assert office_options(client.get(url, {"region": JINHUA})) == {YONGKANG, YIWU}
+    # An office of that county filters as for a county's own login.
+    office = BranchOffice.objects.get(region_id=YONGKANG)
+    listed = rows(client.get(url, {"region": YONGKANG, "branch_office": office.pk}))
+    assert {firm.branch_office_id for firm in listed} == {office.pk} and len(listed) == 2
+    # A prefecture's few dozen offices are offered whole; a county outside it narrows nothing.
+    client.force_login(jinhua_manager)
+    assert office_options(client.get(url)) == {YONGKANG, YIWU}
+    assert office_options(client.get(url, {"region": XIHU})) == {YONGKANG, YIWU}
