@@ -242,6 +242,9 @@ BENCHMARKING_MAX_UPLOAD_BYTES = int(os.environ.get("BENCHMARKING_MAX_UPLOAD_BYTE
 # The county-level region (GB/T 2260 code) this deployment serves: the region new enterprises,
 # offices, plans and schemes belong to unless told otherwise (docs/domain.md, "Regions").
 BENCHMARKING_HOME_REGION = os.environ.get("BENCHMARKING_HOME_REGION", "330784")
+# The site's name in its header and page titles: a province's or another county's deployment
+# names itself (浙江省对标达标工作台).
+BENCHMARKING_SITE_NAME = os.environ.get("BENCHMARKING_SITE_NAME", "永康市对标达标工作台")
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "对标达标工作台 <noreply@localhost>"
