@@ -86,3 +86,53 @@ class RegionKind(models.TextChoices):
 COUNTY_LEVEL_KINDS = frozenset(
     {RegionKind.DISTRICT, RegionKind.COUNTY_CITY, RegionKind.COUNTY, RegionKind.AUTONOMOUS_COUNTY}
 )
+
+
+class StandardStatus(models.TextChoices):
+    """Where a standard stands in its life (docs/domain.md "Standards over time"). 即将实施
+    becomes 现行 on its implementation date by the daily job (services.standards), never by hand."""
+
+    UPCOMING = "upcoming", _("即将实施")
+    CURRENT = "current", _("现行")
+    ABOLISHED = "abolished", _("废止")
+    REPLACED = "replaced", _("被代替")
+
+
+# A scheme benchmarked on one of these needs revising; a result executed to one is out of date.
+OUTDATED_STANDARD_STATUSES = frozenset({StandardStatus.ABOLISHED, StandardStatus.REPLACED})
+
+
+class AdoptionDegree(models.TextChoices):
+    """How a Chinese standard adopts an international or foreign one (GB/T 20000.2)."""
+
+    IDENTICAL = "IDT", _("等同采用（IDT）")
+    MODIFIED = "MOD", _("修改采用（MOD）")
+    NOT_EQUIVALENT = "NEQ", _("非等效（NEQ）")
+
+
+class ZhejiangStandardStage(models.TextChoices):
+    """The stage of a 浙江制造 (T/ZZB) standard."""
+
+    APPROVED = "approved", _("立项")
+    DRAFTING = "drafting", _("研制")
+    PUBLISHED = "published", _("发布")
+
+
+class DrafterRole(models.TextChoices):
+    LEAD = "lead", _("主导")
+    CO_DRAFTER = "co", _("参与")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    SUSPENDED = "suspended", _("暂停")
+    REVOKED = "revoked", _("撤销")
+    EXPIRED = "expired", _("过期")
+
+
+class DigestKind(models.TextChoices):
+    """The reminder digests (docs/domain.md "Reminders"), one per user and period."""
+
+    STAFF = "staff", _("工作人员待办提醒")
+    ENTERPRISE = "enterprise", _("企业待办提醒")
+    MANAGER_MONTHLY = "manager_monthly", _("月度进展摘要")

@@ -12,7 +12,7 @@ WATCHED = [
     ("benchmarking_declaration", ["published_at", "withdrawn_at", "enterprise_id"], True),
     (
         "benchmarking_technicalscheme",
-        ["published_at", "withdrawn_at", "industry_id", "publisher_region_id"],
+        ["published_at", "withdrawn_at", "superseded_at", "industry_id", "publisher_region_id"],
         True,
     ),
     ("benchmarking_enterprise", ["branch_office_id", "industry_id", "region_id"], False),
@@ -85,7 +85,8 @@ WATCHED_SHOWN = [
         ],
         "{row}.scheme_id IN (SELECT scheme_id FROM benchmarking_declaration WHERE published_at IS NOT NULL)",
     ),
-    ("benchmarking_standard", ["number", "title"], None),
+    # its status marks results 对标标准已更新 on the public pages
+    ("benchmarking_standard", ["number", "title", "status"], None),
 ]
 # The new version is the clock in microseconds (or one more than the last, if the clock is behind):
 # it only ever grows, even across a restore from backup, so a figure cached before a restore can
@@ -228,7 +229,11 @@ def trigger_statements(vendor: str, existing_columns: dict[str, set[str]] | None
         + [
             statement
             for table, columns, condition in WATCHED_SHOWN
-            for statement in make_shown(table, columns, condition)
+            for statement in make_shown(
+                table,
+                [c for c in columns if existing_columns is None or c in existing_columns.get(table, ())],
+                condition,
+            )
         ]
     )
 
@@ -261,7 +266,8 @@ def install_counts_triggers(connection) -> None:
     with connection.cursor() as cursor:
         existing = {
             table: {column.name for column in connection.introspection.get_table_description(cursor, table)}
-            for table, _columns, _rows in WATCHED
+            for table in {table for table, _columns, _rows in WATCHED}
+            | {table for table, _columns, _condition in WATCHED_SHOWN}
         }
         for statement in trigger_statements(connection.vendor, existing):
             cursor.execute(statement)

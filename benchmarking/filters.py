@@ -31,6 +31,7 @@ from .selectors.progress import (
     end_of_day,
     entered_after_q,
     enterprises_with_counted_results,
+    scheme_counted_q,
     schemes_with_counted_results,
 )
 from .validators import normalize_credit_code, strip_invisible, validate_record_date
@@ -400,7 +401,7 @@ class SchemeFilter(EnteredAfterMixin, ListFilterSet):
         return _published_to(queryset, value)
 
     def filter_counted_on(self, queryset, name, value):
-        return queryset.filter(counted_q(value))
+        return queryset.filter(scheme_counted_q(value))
 
     def with_counts(self, queryset):
         return schemes_with_counted_results(

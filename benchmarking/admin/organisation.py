@@ -64,6 +64,7 @@ class BranchOfficeAdmin(CountyRegionAdminMixin, ScopedAdminMixin, HistoryAdmin):
     def shows_region_fields(self) -> bool:
         # Always: an office in another county is how a deployment comes to serve a second one.
         return True
+
     Media = OrganisationMedia
 
     def get_queryset(self, request):

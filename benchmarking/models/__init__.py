@@ -3,7 +3,7 @@
 Every domain model keeps its change history in ``history`` (django-simple-history):
 who changed a row, when, and from which values to which. The exceptions are
 DeclarationEvent and AddressLimitLift, which are themselves immutable logs (of the declaration
-workflow, of lifted login limits), JobWorker, the background workers' roll call, and ExportJob, an export a worker builds.
+workflow, of lifted login limits), JobWorker, the background workers' roll call, ExportJob, an export a worker builds, and Digest, a reminder sent.
 """
 
 from .accounts import *  # noqa: F403
@@ -16,6 +16,8 @@ from .jobs import *  # noqa: F403
 from .logins import *  # noqa: F403
 from .organisation import *  # noqa: F403
 from .plans import *  # noqa: F403
+from .quality import *  # noqa: F403
 from .regions import *  # noqa: F403
+from .reminders import *  # noqa: F403
 from .schemes import *  # noqa: F403
 from .standards import *  # noqa: F403

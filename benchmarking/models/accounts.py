@@ -48,6 +48,11 @@ class UserProfile(models.Model):
             "监管所人员和企业用户随其监管所或企业所在的县。"
         ),
     )
+    receives_digests = models.BooleanField(
+        _("接收提醒摘要邮件"),
+        default=True,
+        help_text=_("关闭后不再发送提醒摘要邮件；站内“提醒”页面仍可查看。"),
+    )
 
     history = HistoricalRecords(verbose_name=_("用户资料变更记录"), verbose_name_plural=_("用户资料变更记录"))
 

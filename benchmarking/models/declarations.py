@@ -214,6 +214,15 @@ class Declaration(VersionedModel):
             ),
         ]
 
+    @property
+    def standard_updated(self) -> bool:
+        """对标标准已更新: read off the annotations of ``selectors.lifecycle.with_standard_updates``
+        (False where the queryset was not annotated)."""
+        return any(
+            getattr(self, reason, False)
+            for reason in ("scheme_revised", "scheme_outdated", "executed_standard_outdated")
+        )
+
     def __str__(self):
         return f"{self.enterprise} · {self.product_name} {self.product_model}"
 

@@ -96,6 +96,21 @@ class TechnicalScheme(VersionedModel):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
     withdraw_reason = models.TextField(_("撤销理由"), blank=True, editable=False)
+    # A revision is a new scheme linked to the one it supersedes (services.schemes.
+    # start_revision); once the revision is published the old one stops counting as a scheme
+    # (selectors.progress), while its results go on counting.
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("修订自"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="revisions",
+    )
+    # When its revision was published: from then on it no longer counts as a scheme
+    # (selectors.progress.scheme_counted_q). Set by the revision's publication, never typed.
+    superseded_at = models.DateTimeField(_("被修订时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -37,7 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from ..models import CountsVersion, Declaration, Enterprise, TechnicalScheme
@@ -65,6 +65,22 @@ def counted_q(as_of: dt.datetime | dt.date | None = None, prefix: str = "") -> Q
     at = instant(as_of)
     return Q(**{f"{prefix}published_at__lte": at}) & (
         Q(**{f"{prefix}withdrawn_at__isnull": True}) | Q(**{f"{prefix}withdrawn_at__gt": at})
+    )
+
+
+def scheme_counted_q(as_of: dt.datetime | dt.date | None = None) -> Q:
+    """A scheme counts as ``counted_q`` says, and until its revision is published: a revised
+    scheme and its revision count once between them (docs/domain.md "Standards over time")."""
+    at = instant(as_of)
+    return counted_q(at) & (Q(superseded_at__isnull=True) | Q(superseded_at__gt=at))
+
+
+def _scheme_stops_counting():
+    """When a scheme stops counting: the earlier of its withdrawal and its supersession (NULL:
+    neither). Each Coalesce stands in for the other when one is NULL, as SQLite's MIN() and
+    PostgreSQL's LEAST() treat NULL differently."""
+    return Least(
+        Coalesce(F("withdrawn_at"), F("superseded_at")), Coalesce(F("superseded_at"), F("withdrawn_at"))
     )
 
 
@@ -97,7 +113,7 @@ def _schemes_in(region: RegionScope | None = None) -> QuerySet[TechnicalScheme]:
 
 
 def counted_schemes(as_of=None, *, region: RegionScope | None = None) -> QuerySet[TechnicalScheme]:
-    return _schemes_in(region).filter(counted_q(as_of))
+    return _schemes_in(region).filter(scheme_counted_q(as_of))
 
 
 def counted_declarations(
@@ -343,14 +359,14 @@ def progress_grid(
     declared, first_counted, withdrawing = _declared_grid(instants, list(trend_ends), region)
     scheme_rows = _schemes_in(region)
     if trend_ends:
-        scheme_rows = _spans(scheme_rows, trend_ends)
+        scheme_rows = _spans(scheme_rows, trend_ends, stops=_scheme_stops_counting())
     schemes: dict[int, list[int]] = {}
     scheme_spans: dict[tuple[int, int], int] = {}
     for row in (
         scheme_rows.values("industry_id", *(["published", "withdrawn"] if trend_ends else []))
         .annotate(
             n=Count("pk"),
-            **{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)},
+            **{key: Count("pk", filter=scheme_counted_q(at)) for key, at in zip(keys, instants, strict=True)},
         )
         .order_by()
     ):
@@ -496,7 +512,9 @@ def figures_by_county(instants: Sequence[dt.datetime | dt.date | None]) -> dict[
     schemes: dict[str, list[int]] = {}
     for row in (
         TechnicalScheme.objects.values("publisher_region_id")
-        .annotate(**{key: Count("pk", filter=counted_q(at)) for key, at in zip(keys, instants, strict=True)})
+        .annotate(
+            **{key: Count("pk", filter=scheme_counted_q(at)) for key, at in zip(keys, instants, strict=True)}
+        )
         .order_by()
     ):
         schemes[row["publisher_region_id"]] = [row[key] for key in keys]
@@ -556,7 +574,7 @@ def monthly_progress(
             [at], ends, region, by_office=branch_office_id is not None
         )
         scheme_spans = (
-            _spans(_schemes_in(region), ends)
+            _spans(_schemes_in(region), ends, stops=_scheme_stops_counting())
             .annotate(n=Count("pk"))
             .order_by()
             .values_list("published", "withdrawn", "n")
@@ -654,12 +672,13 @@ class _Bucket(Expression):
         return within(0, len(ends))
 
 
-def _spans(queryset: QuerySet, ends: Sequence[dt.datetime]) -> QuerySet:
+def _spans(queryset: QuerySet, ends: Sequence[dt.datetime], *, stops=None) -> QuerySet:
     """``queryset`` with ``published`` and ``withdrawn``: the first end at which each record is
-    published, and at which it is withdrawn (``len(ends)``: not by the last end). The counting rule
-    (``counted_q``) at end i is then published <= i < withdrawn."""
+    published, and at which it stops counting (``stops``, by default its withdrawal;
+    ``len(ends)``: not by the last end). The counting rule (``counted_q``) at end i is then
+    published <= i < withdrawn."""
     return queryset.annotate(
-        published=_Bucket(F("published_at"), ends), withdrawn=_Bucket(F("withdrawn_at"), ends)
+        published=_Bucket(F("published_at"), ends), withdrawn=_Bucket(stops or F("withdrawn_at"), ends)
     ).values("published", "withdrawn")
 
 

@@ -1,0 +1,40 @@
+"""Reminder digests (提醒): what each user was reminded of, once per period (docs/domain.md
+"Reminders")."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import DigestKind
+
+__all__ = ["Digest"]
+
+
+class Digest(models.Model):
+    """One user's digest of one kind for one period ("2026-12-06", "2026-W49", "2026-12"). The
+    unique key is what makes a digest go out once per period however many workers run the
+    job: the one whose insert wins sends the mail. Shown on the 提醒 page whether mailed or not."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="digests"
+    )
+    kind = models.CharField(_("提醒类型"), max_length=20, choices=DigestKind.choices)
+    period = models.CharField(_("周期"), max_length=10)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    # The digest's sections as rendered data: [{"title", "items": [{"text", "url"}], ...}].
+    sections = models.JSONField(_("内容"), default=list)
+    mailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒摘要")
+        verbose_name_plural = _("提醒摘要")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "period"], name="%(app_label)s_%(class)s_once_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.period}"
