@@ -25,4 +25,8 @@ class BenchmarkingConfig(AppConfig):
         # A changed user, profile or group membership is forgotten by the shared cache at once.
         connect_signals()
         # The export job: its failure signal and its housekeeping, in every process (web, worker).
-        from . import export_tasks  # noqa: F401
+        # The jobs by the calendar, queued by every worker's housekeeping (schedule.py).
+        from . import (
+            export_tasks,  # noqa: F401
+            schedule,  # noqa: F401
+        )

@@ -267,6 +267,10 @@ EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", 10))
 # `scripts/dev.py serve` starts one beside the development server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Jobs by the calendar (benchmarking.schedule): how often each runs ("day", "week", "month") and
+# from which hour, Asia/Shanghai. A job not named here keeps the defaults it was registered with.
+BENCHMARKING_SCHEDULE = {}
+
 
 def default_site_url() -> str:
     """SITE_URL when DJANGO_SITE_URL is not set: the development server while debugging, and in

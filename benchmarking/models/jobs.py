@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["JobWorker"]
+__all__ = ["JobWorker", "ScheduledRun"]
 
 
 class JobWorker(models.Model):
@@ -27,3 +27,23 @@ class JobWorker(models.Model):
 
     def __str__(self):
         return f"{self.hostname}:{self.pid} ({self.worker_id})"
+
+
+class ScheduledRun(models.Model):
+    """A calendar job queued for one period ("2026-12-06", "2026-W49", "2026-12"): the unique key
+    is what queues it once per period however many workers look (``schedule.enqueue_due_jobs``).
+    Kept as the record of what ran when; rows older than a year are deleted."""
+
+    name = models.CharField(_("定时任务"), max_length=40)
+    period = models.CharField(_("周期"), max_length=10)
+    enqueued_at = models.DateTimeField(_("排队时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "period"], name="%(app_label)s_%(class)s_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.period}"
