@@ -31,6 +31,11 @@ WATCHED_WHOLLY = [
     "benchmarking_industry",
     # the public result page's 对标标准 lines (rarely written)
     "benchmarking_schemebenchmark",
+    # the dashboard's 质量强市 figures (selectors.quality): a few hundred rows a year
+    "benchmarking_zhejiangmadestandard",
+    "benchmarking_zhejiangmadedrafter",
+    "benchmarking_pincertificate",
+    "benchmarking_beltroadcertificate",
 ]
 # What the public results pages show of a published result beyond the counts (views/public.py
 # caches them whole per counts version): an edit of any of these columns raises the version
@@ -225,7 +230,13 @@ def trigger_statements(vendor: str, existing_columns: dict[str, set[str]] | None
                 rows_matter,
             )
         ]
-        + [statement for table in WATCHED_WHOLLY for statement in make_wholly(table)]
+        + [
+            statement
+            for table in WATCHED_WHOLLY
+            # A table a later migration creates is watched once it exists (the post_migrate run).
+            if existing_columns is None or existing_columns.get(table)
+            for statement in make_wholly(table)
+        ]
         + [
             statement
             for table, columns, condition in WATCHED_SHOWN
@@ -268,6 +279,7 @@ def install_counts_triggers(connection) -> None:
             table: {column.name for column in connection.introspection.get_table_description(cursor, table)}
             for table in {table for table, _columns, _rows in WATCHED}
             | {table for table, _columns, _condition in WATCHED_SHOWN}
+            | (set(WATCHED_WHOLLY) & set(connection.introspection.table_names(cursor)))
         }
         for statement in trigger_statements(connection.vendor, existing):
             cursor.execute(statement)

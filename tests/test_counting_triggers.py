@@ -14,8 +14,8 @@ from benchmarking.models import Declaration
 def test_every_trigger_is_installed_on_the_migrated_database(db):
     assert installed_trigger_names(connection) == expected_trigger_names()
     # 19 for the counts, 3 for the scheme's benchmark standards, 6 for the public pages' shown
-    # columns (tests/views/test_public_cache.py)
-    assert len(expected_trigger_names()) == 28
+    # columns (tests/views/test_public_cache.py), 12 for the four tables of the 质量强市 figures
+    assert len(expected_trigger_names()) == 40
 
 
 def test_installing_again_changes_nothing(db):
@@ -35,3 +35,31 @@ def test_post_migrate_puts_back_a_trigger_a_table_rebuild_dropped(db):
     reinstall_after_migrate(sender=None, using=connection.alias)
 
     assert installed_trigger_names(connection) == expected_trigger_names()
+
+
+def test_a_new_quality_record_raises_the_counts_version(db):
+    """The dashboard's 质量强市 section is cached per counts version (selectors.quality)."""
+    import datetime as dt
+
+    from benchmarking.models import BeltRoadCertificate
+    from benchmarking.selectors.progress import counts_version
+    from tests.factories import EnterpriseFactory
+
+    enterprise = EnterpriseFactory()
+    before = counts_version()
+    certificate = BeltRoadCertificate.objects.create(
+        enterprise=enterprise, number="YDYL-TRIGGER-1", product="电锤", issued_on=dt.date(2026, 3, 1)
+    )
+    after_insert = counts_version()
+    assert after_insert > before
+    BeltRoadCertificate.objects.filter(pk=certificate.pk).update(status="revoked")
+    assert counts_version() > after_insert
+
+
+def test_migrating_from_the_start_skips_tables_a_later_migration_creates():
+    """Migration 0005 installs the triggers long before 0021 creates the quality tables."""
+    from benchmarking.counting_triggers import trigger_statements
+
+    statements = trigger_statements("sqlite", {"benchmarking_plan": {"id"}})
+    assert not any("benchmarking_pincertificate" in s for s in statements)
+    assert any("ON benchmarking_plan " in s for s in statements)
