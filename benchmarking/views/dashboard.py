@@ -236,6 +236,8 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
                 ),
             },
             "report_url": reverse("progress-report") + ("?" + urlencode(query) if query else ""),
+            # The same day and county on paper (views.reports.ProgressReportView).
+            "report_pdf_url": reverse("progress-report-pdf") + ("?" + urlencode(query) if query else ""),
         }
 
 

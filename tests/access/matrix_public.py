@@ -80,4 +80,10 @@ def checks(world) -> dict:
             (reverse("public-result-detail", args=[draft.pk]), everyone(NOT_FOUND)),
             (reverse("public-result-detail", args=[published.pk + 100000]), everyone(NOT_FOUND)),
         ],
+        # Its PDF report (views/reports.py): exactly where the page is.
+        "public-result-report": [
+            (reverse("public-result-report", args=[published.pk]), everyone(OK)),
+            (reverse("public-result-report", args=[draft.pk]), everyone(NOT_FOUND)),
+            (reverse("public-result-report", args=[published.pk + 100000]), everyone(NOT_FOUND)),
+        ],
     }

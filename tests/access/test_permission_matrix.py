@@ -172,6 +172,8 @@ def site_checks(world, name):
         # Progress is for staff; enterprises are refused; branch staff see their own office's share.
         "progress-dashboard": [(reverse("progress-dashboard"), _staff_pages())],
         "progress-report": [(reverse("progress-report"), _staff_pages())],
+        # The same report on paper (views/reports.py): scoped as the workbook.
+        "progress-report-pdf": [(reverse("progress-report-pdf"), _staff_pages())],
         # A prefecture's or the province's roll-up: for staff above a county (tests/access/
         # test_region_matrix.py); a county's logins find no such page, not even their prefecture's.
         "region_dashboard": [

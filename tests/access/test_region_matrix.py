@@ -61,7 +61,7 @@ BESIDE = {
 
 
 # The county dashboard and its workbook: of one county (test_rollup covers ?region=).
-COUNTY_DASHBOARD = {"progress-dashboard", "progress-report"}
+COUNTY_DASHBOARD = {"progress-dashboard", "progress-report", "progress-report-pdf"}
 
 
 def above_a_county(login) -> bool:
