@@ -27,6 +27,8 @@ class BenchmarkingConfig(AppConfig):
         # The export job: its failure signal and its housekeeping, in every process (web, worker).
         # The jobs by the calendar, queued by every worker's housekeeping (schedule.py).
         from . import (
+            digest_tasks,  # noqa: F401
             export_tasks,  # noqa: F401
             schedule,  # noqa: F401
+            standards_tasks,  # noqa: F401
         )
