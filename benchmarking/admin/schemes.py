@@ -1,11 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import SchemeStatus
 from ..models import Indicator, IndicatorReferenceValue, SchemeBenchmark, TechnicalScheme
 from ..scoping import editable_by
-from ..services.schemes import scheme_publish, scheme_withdraw
+from ..selectors.revisions import outdated_benchmarks
+from ..services.schemes import scheme_publish, scheme_withdraw, start_revision
 from .base import (
     DraftsOnlyDeleteMixin,
     HistoryAdmin,
@@ -119,6 +123,9 @@ class TechnicalSchemeAdmin(
         "published_at",
         "withdrawn_at",
         "withdraw_reason",
+        "revision_state",
+        "supersedes_link",
+        "revisions_links",
         "created_at",
         "updated_at",
     )
@@ -139,10 +146,11 @@ class TechnicalSchemeAdmin(
             },
         ),
         (_("状态"), {"fields": ("status", "published_at", "withdrawn_at", "withdraw_reason")}),
+        (_("修订"), {"fields": ("revision_state", "supersedes_link", "revisions_links")}),
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
     inlines = (SchemeBenchmarkInline, IndicatorInline)
-    actions = ("publish_selected", "withdraw_selected")
+    actions = ("publish_selected", "withdraw_selected", "start_revision_selected")
 
     def get_queryset(self, request):
         # indicator_count column: annotated once for the whole page.
@@ -151,6 +159,68 @@ class TechnicalSchemeAdmin(
     @admin.display(description=_("指标数"), ordering="indicator_total")
     def indicator_count(self, obj):
         return obj.indicator_total
+
+    # -- revisions (docs/domain.md "Standards over time"): shown on the change page only ---------
+
+    def _change_url(self, scheme_pk):
+        return reverse("admin:benchmarking_technicalscheme_change", args=[scheme_pk])
+
+    @admin.display(description=_("修订状态"))
+    def revision_state(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        if obj.superseded_at is not None:
+            return _("已修订：%(at)s 起由修订版代替，不再计入方案数；按本方案作出的对标结果照常计入。") % {
+                "at": obj.superseded_at.strftime("%Y-%m-%d")
+            }
+        if obj.status != SchemeStatus.PUBLISHED:
+            return "—"
+        outdated = outdated_benchmarks([obj.pk]).get(obj.pk)
+        if not outdated:
+            return _("对标标准均有效，无需修订。")
+        return format_html(
+            '<span class="status status-submitted">{}</span> {}<br><a href="{}">{}</a>',
+            _("需修订"),
+            "；".join(b.sentence for b in outdated),
+            reverse("scheme-revision-worklist"),
+            _("在待修订方案页或本列表的“开始修订”操作中新建修订稿"),
+        )
+
+    @admin.display(description=_("修订自"))
+    def supersedes_link(self, obj):
+        if obj is None or not obj.supersedes_id:
+            return "—"
+        old = obj.supersedes
+        return format_html('<a href="{}">{}</a>', self._change_url(old.pk), str(old))
+
+    @admin.display(description=_("修订版"))
+    def revisions_links(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        revisions = list(obj.revisions.order_by("pk"))
+        if not revisions:
+            return "—"
+        return format_html_join(
+            "<br>",
+            '<a href="{}">{}</a>（{}）',
+            ((self._change_url(r.pk), str(r), r.get_status_display()) for r in revisions),
+        )
+
+    @admin.action(description=_("开始修订所选方案"), permissions=["change"])
+    def start_revision_selected(self, request, queryset):
+        """A revision for each selected scheme; with one selected, its draft opens at once."""
+        started = []
+        run_for_each(
+            self, request, queryset, lambda scheme, actor: started.append(start_revision(scheme, actor=actor))
+        )
+        if len(started) == 1:
+            self.message_user(
+                request,
+                _("已新建修订稿 %(code)s，请核对对标标准和各标准规定值后发布。") % {"code": started[0].code},
+                messages.INFO,
+            )
+            return HttpResponseRedirect(self._change_url(started[0].pk))
+        return None
 
     @admin.action(description=_("发布所选方案"), permissions=["change"])
     def publish_selected(self, request, queryset):

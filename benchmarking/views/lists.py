@@ -22,6 +22,7 @@ from ..filters import DeclarationFilter, EnterpriseFilter, ListFilterSet, Scheme
 from ..models import Declaration, Enterprise, ExportKind, TechnicalScheme
 from ..scoping import visible_to
 from ..selectors.exports import EXPORT_FORMATS, LIST_EXPORTS
+from ..selectors.revisions import attach_outdated_benchmarks, with_revision_marks
 from ..services import exports as export_services
 from .mixins import ForgivingPaginationMixin, ReplicaReadsMixin, StaffOnlyMixin
 
@@ -71,6 +72,16 @@ class SchemeListView(StaffListView):
     list_select_related = ("industry",)  # the 行业 column
     title = _("对标技术方案")
     export_name = "scheme-export"
+
+    def get_queryset(self) -> QuerySet:
+        # The 需修订 and 已修订 badges, in the page's own query.
+        return with_revision_marks(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The badge's title names the replacements: one query for the page, none without a 需修订 row.
+        context["object_list"] = attach_outdated_benchmarks(context["object_list"])
+        return context
 
 
 class EnterpriseListView(StaffListView):

@@ -198,6 +198,14 @@ def site_checks(world, name):
             ]
             for kind in ("scheme", "enterprise", "declaration")
         },
+        # Schemes to revise: a staff page; starting a revision is a POST for bureau staff only.
+        "scheme-revision-worklist": [(reverse("scheme-revision-worklist"), _staff_pages())],
+        "scheme-revision-start": [
+            (
+                reverse("scheme-revision-start", args=[samples["scheme"].pk]),
+                {**_staff_pages(), **dict.fromkeys(STAFF, FORBIDDEN), "bureau": NOT_ALLOWED},
+            )
+        ],
         "protected-file": [
             (
                 evidence_url,
@@ -273,6 +281,7 @@ def site_checks(world, name):
         matrix_imports,
         matrix_portal,
         matrix_public,
+        matrix_reminders,
         matrix_review,
     )
 
@@ -282,6 +291,7 @@ def site_checks(world, name):
         matrix_imports,
         matrix_portal,
         matrix_public,
+        matrix_reminders,
         matrix_review,
     ):
         rules.update(area.checks(world))
