@@ -269,7 +269,25 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Jobs by the calendar (benchmarking.schedule): how often each runs ("day", "week", "month") and
 # from which hour, Asia/Shanghai. A job not named here keeps the defaults it was registered with.
-BENCHMARKING_SCHEDULE = {}
+BENCHMARKING_SCHEDULE = {
+    # The reminder digests (benchmarking.digest_tasks): staff each morning, enterprises on
+    # Mondays, managers on the 1st of the month, each from 08:00.
+    "staff_digest": {"every": "day", "hour": 8},
+    "enterprise_digest": {"every": "week", "hour": 8},
+    "manager_digest": {"every": "month", "hour": 8},
+}
+
+# What the reminder digests count as waiting too long (docs/domain.md "Reminders"), in days; each
+# may be set from the environment (BENCHMARKING_REVIEW_WAITING_DAYS, …).
+BENCHMARKING_REMINDERS = {
+    key: int(os.environ.get(f"BENCHMARKING_{key.upper()}", default))
+    for key, default in {
+        "review_waiting_days": 3,  # a submitted declaration not yet reviewed
+        "returned_idle_days": 7,  # a returned declaration not resubmitted
+        "draft_idle_days": 14,  # a draft not touched
+        "certificate_expiring_days": 60,  # a 品字标 certificate about to expire
+    }.items()
+}
 
 
 def default_site_url() -> str:
