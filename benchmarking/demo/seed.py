@@ -59,6 +59,7 @@ from ..validators import normalize_reference_name
 from .builder import build_demo
 from .names import LoginTemplate
 from .province import LOGIN_REGIONS, REGION_LOGINS, ProvinceSeed, seed_province
+from .quality import seed_quality
 from .specs import LAST_EVENT, SHANGHAI, Demo
 
 User = get_user_model()
@@ -171,6 +172,12 @@ def seed_demo(demo: Demo | None = None, *, province: bool = True) -> SeedResult:
         schemes = _schemes(demo, industries, standards, users["bureau"])
         _declarations(demo, enterprises, schemes, standards, users)
         seed_plan(demo, offices, notes, seeder)
+        # The 质量强市 records (demo/quality.py), validated and bulk-written like the reference data.
+        seed_quality(
+            demo,
+            enterprises,
+            lambda model, rows, existing, key: _create_missing(model, rows, existing, key, seeder=seeder),
+        )
         others = None
         if province:
             # Bulk-written, no services and no history: only what the figures count.
