@@ -1,16 +1,20 @@
 """Importing enterprises (matched on 统一社会信用代码) and standards (matched on the
 normalised standard number)."""
 
+import copy
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import enterprise_scope
-from ..choices import StandardKind
+from ..choices import AdoptionDegree, StandardKind, StandardStatus
 from ..columns import ENTERPRISE_EXPORT, ENTERPRISE_FIELDS
 from ..models import BranchOffice, Enterprise, Industry, Standard
 from ..scoping import editable_by, visible_to
 from ..selectors.organisation import importable_offices
 from ..selectors.regions import enterprise_region_code, served_county_codes
+from ..services.standards import record_replacements, replacement_change, status_on_saving
 from ..validators import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_character,
@@ -31,10 +35,21 @@ from .common import (
     headers,
     locked,
     message_of,
+    note_change,
     reference_lookup,
     save_in_bulk,
 )
-from .engine import Cleared, ImportColumn, ImportKind, ImportPlan, RowReader
+from .engine import (
+    NOT_GIVEN,
+    Blank,
+    Cleared,
+    FieldChange,
+    ImportColumn,
+    ImportKind,
+    ImportPlan,
+    RowReader,
+    unmarked,
+)
 
 
 def _credit_code(value) -> str:
@@ -282,6 +297,35 @@ class EnterpriseImport(ImportKind):
         )
 
 
+# The standard's own columns beyond its number, name and kind, with their fields.
+STANDARD_LIFE_FIELDS = {
+    "标准状态": "status",
+    "发布日期": "published_on",
+    "实施日期": "implemented_on",
+    "废止日期": "withdrawn_on",
+    "采标程度": "adoption_degree",
+    "采用的国际/国外标准": "adopted_standard",
+}
+STANDARD_HEADERS = {"number": "标准编号", "title": "标准名称", "kind": "标准类别"} | {
+    f: h for h, f in STANDARD_LIFE_FIELDS.items()
+}
+
+
+def _standard_status(value) -> str:
+    return cells.choice(value, StandardStatus.choices) if cells.text(value) else ""
+
+
+def _adoption_degree(value) -> str:
+    raw = cells.text(value)
+    return cells.choice(raw.upper() if raw.isascii() else raw, AdoptionDegree.choices) if raw else ""
+
+
+def _replaced_numbers(value) -> tuple[str, ...]:
+    from .schemes.rows import standard_numbers  # the 对标标准 cell's reading: same separators
+
+    return standard_numbers(value) if not cells.is_blank(value) else ()
+
+
 class StandardImport(ImportKind):
     key = "standards"
     label = "标准"
@@ -303,47 +347,208 @@ class StandardImport(ImportKind):
             choices=tuple(str(label) for _v, label in StandardKind.choices),
             example=str(StandardKind.ENTERPRISE.label),
         ),
+        ImportColumn(
+            "标准状态",
+            _standard_status,
+            note="新标准留空为现行，已有标准留空保持不变。实施日期晚于今天的“现行”导入为“即将实施”，到日期自动改为现行。",
+            choices=tuple(str(label) for _v, label in StandardStatus.choices),
+            example=str(StandardStatus.CURRENT.label),
+            clearable=False,
+        ),
+        ImportColumn("发布日期", cells.date, note="如 2024-01-15。", example="2024-01-15"),
+        ImportColumn("实施日期", cells.date, note="如 2024-08-01。", example="2024-08-01"),
+        ImportColumn("废止日期", cells.date, note="状态为废止或被代替时必填。"),
+        ImportColumn(
+            "代替标准",
+            _replaced_numbers,
+            note="本标准代替的标准编号，多项用“；”“、”或换行分隔；须为系统中或本文件中已有的标准。"
+            "所列标准中仍为现行或即将实施的，废止日期记为本标准的实施日期，到日期即为被代替。",
+        ),
+        ImportColumn(
+            "采标程度",
+            _adoption_degree,
+            note="IDT / MOD / NEQ，未采用国际或国外标准时留空。",
+            choices=("IDT", "MOD", "NEQ"),
+        ),
+        ImportColumn(
+            "采用的国际/国外标准",
+            lambda v: cells.optional_text(v, max_length=60),
+            note="填写了采标程度时必填，如 ISO 8442-1:2008。",
+        ),
     )
 
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
+        today = timezone.localdate()
         parsed = []
         for row in rows:
             raw = row["标准编号"]
-            title, kind = row["标准名称"], row["标准类别"]
             number = normalize_standard_number(raw) if raw else ""
             if raw:
                 try:
                     validate_standard_number(raw)
                 except ValidationError as error:
                     row.problem(error.messages[0], "标准编号")
-            parsed.append((row, number, title, kind))
+            parsed.append((row, number))
         first_row_of = first_rows(
-            ((row, number) for row, number, _t, _k in parsed),
+            parsed,
             _("与第 %(row)d 行的标准编号相同（按统一格式比对），但内容不同：请核对后只保留一行。"),
             "标准编号",
         )
-        existing = {s.number: s for s in locked(Standard.objects.filter(number__in=list(first_row_of)))}
-        for row, number, title, kind in parsed:
+        listed = {n for row, _n in parsed for n in unmarked(row["代替标准"]) or ()}
+        existing = {
+            s.number: s
+            for s in locked(Standard.objects.filter(number__in=[*first_row_of, *listed])).prefetch_related(
+                "replaces"
+            )
+        }
+        planned: dict[str, tuple[RowReader, Standard, list | None]] = {}
+        for row, number in parsed:
             if row.failed:
                 continue
-            record = existing.get(number)
-            values = {"title": title}
+            kind = row["标准类别"]
+            values = given({"title": row["标准名称"]})
             if isinstance(kind, Cleared):  # as a blank on a new standard: the kind its number implies
                 values["kind"] = Cleared(standard_kind_for(number))
             elif kind:  # blank or not given: by the number's prefix, or as stored
                 values["kind"] = kind
+            for header, name in STANDARD_LIFE_FIELDS.items():
+                value = row[header]
+                if value is not NOT_GIVEN and value != "":  # a blank status keeps the stored one
+                    values[name] = value
+            record = existing.get(number)
             if record is None:
                 record = Standard(number=number, **for_new(values))
-                record.full_clean(validate_unique=False, validate_constraints=False)
-                plan.creates.append(record)
+                changed = None
             else:
                 changed = changed_fields(record, values)
-                if changed:
-                    plan.updates.append((record, changed))
-                else:
-                    plan.unchanged += 1
+            status = status_on_saving(status=record.status, implemented_on=record.implemented_on, today=today)
+            if status != record.status:
+                if changed is not None:
+                    note_change(record, FieldChange("status", record.status, status))
+                    changed.append("status")
+                record.status = status
+            try:
+                record.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                for name, messages in message_of(error).items():
+                    for message in messages:
+                        row.problem(message, STANDARD_HEADERS.get(name))
+                continue
+            planned[number] = (row, record, changed)
+        for number, (row, record, changed) in planned.items():
+            self._plan_replacements(plan, row, record, changed, number, planned, existing, actor, today)
+        plan.standard_replacements = {}
+        for number, (row, record, changed) in planned.items():
+            if row.failed:
+                continue
+            if getattr(record, "_import_replaces", None) is not None or getattr(
+                record, "_import_replacing", False
+            ):
+                plan.standard_replacements[number] = record
+            if changed is None:
+                plan.creates.append(record)
+            elif changed:
+                plan.updates.append((record, changed))
+            else:
+                plan.unchanged += 1
+
+    def _plan_replacements(self, plan, row, record, changed, number, planned, existing, actor, today) -> None:
+        """Check the 代替标准 cell: every number known (stored or in this file), not the standard
+        itself, listed once; and each replaced standard still valid once withdrawn (the admin's
+        rule, services.standards.replacement_change). Notes on ``record`` what write() does."""
+        cell = row["代替标准"]
+        if cell is NOT_GIVEN or isinstance(cell, Blank) or cell is None:
+            return  # no column, a blank cell (the relation stays) or a cell already refused
+        numbers = unmarked(cell) or ()
+        targets = []
+        for listed in numbers:
+            target = planned[listed][1] if listed in planned else existing.get(listed)
+            if listed == number:
+                row.problem(_("标准不能代替它自己。"), "代替标准")
+            elif target is None:
+                row.problem(
+                    _("标准库和本文件中都没有“%(number)s”，请先导入或录入该标准。") % {"number": listed},
+                    "代替标准",
+                )
+            elif target in targets:
+                row.problem(_("“%(number)s”列出了两次。") % {"number": listed}, "代替标准")
+            else:
+                targets.append(target)
+        if row.failed:
+            return
+        writable = None
+        for target in targets:
+            change = replacement_change(replacing=record, replaced=target, today=today)
+            if change is None:
+                continue
+            if target.pk is not None and target.number not in planned:
+                if writable is None:
+                    writable = set(
+                        editable_by(actor, Standard)
+                        .filter(pk__in=[t.pk for t in targets if t.pk])
+                        .values_list("pk", flat=True)
+                    )
+                if target.pk not in writable:
+                    row.problem(_("您无权修改“%(number)s”的状态。") % {"number": target.number}, "代替标准")
+                    continue
+            after = copy.copy(target)
+            for name, value in change.items():
+                setattr(after, name, value)
+            try:
+                after.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                for message in error.messages:
+                    row.problem(
+                        _("“%(number)s”被代替后：%(message)s")
+                        % {"number": target.number, "message": message},
+                        "代替标准",
+                    )
+                continue
+            record._import_replacing = True
+            plan.notice(
+                _("“%(number)s”将记为%(date)s废止%(then)s。")
+                % {
+                    "number": target.number,
+                    "date": change.get("withdrawn_on", target.withdrawn_on).isoformat(),
+                    "then": _("，即为被代替") if change.get("status") else _("，到日期自动改为被代替"),
+                },
+                row=row.number,
+                column="代替标准",
+            )
+        stored = sorted(s.number for s in record.replaces.all()) if record.pk else []
+        wanted = sorted(t.number for t in targets)
+        if wanted != stored:
+            record._import_replaces = wanted
+            if changed is not None:
+                note_change(
+                    record, FieldChange("replaces", stored, wanted, cleared=isinstance(cell, Cleared))
+                )
+                changed.append("replaces")
 
     def write(self, plan: ImportPlan, actor) -> None:
-        save_in_bulk(
-            Standard, plan, actor, fields=sorted({f for _r, changed in plan.updates for f in changed})
+        fields = sorted({f for _r, changed in plan.updates for f in changed} - {"replaces"})
+        save_in_bulk(Standard, plan, actor, fields=fields)
+        records = getattr(plan, "standard_replacements", {})
+        if not records:
+            return
+        relations = {
+            n: r._import_replaces
+            for n, r in records.items()
+            if getattr(r, "_import_replaces", None) is not None
+        }
+        numbers = set(records) | {n for wanted in relations.values() for n in wanted}
+        pk_of = dict(Standard.objects.filter(number__in=numbers).values_list("number", "pk"))
+        through = Standard.replaces.through
+        through.objects.filter(from_standard_id__in=[pk_of[n] for n in relations]).delete()
+        through.objects.bulk_create(
+            [
+                through(from_standard_id=pk_of[n], to_standard_id=pk_of[m])
+                for n, wanted in relations.items()
+                for m in wanted
+            ]
         )
+        # The same rule as the admin's, for the few rows that replace a standard still in force.
+        for standard in Standard.objects.filter(
+            number__in=[n for n, r in records.items() if getattr(r, "_import_replacing", False)]
+        ):
+            record_replacements(standard=standard, actor=actor)

@@ -91,7 +91,9 @@ def test_every_choice_column_has_a_drop_down_with_the_databases_values(client, b
                 "团体标准",
                 "企业标准",
                 "〔清空〕",
-            ]
+            ],
+            "标准状态": ["即将实施", "现行", "废止", "被代替"],
+            "采标程度": ["IDT", "MOD", "NEQ", "〔清空〕"],
         },
         "schemes": {
             "行业": list(Industry.objects.values_list("name", flat=True)),
