@@ -8,8 +8,8 @@ import io
 import pytest
 
 from benchmarking.choices import StandardStatus
-from benchmarking.imports.enterprises import StandardImport
 from benchmarking.imports.engine import commit_import
+from benchmarking.imports.enterprises import StandardImport
 from benchmarking.models import Standard
 from tests.factories import StandardFactory
 
