@@ -60,6 +60,7 @@ from .builder import build_demo
 from .names import LoginTemplate
 from .province import LOGIN_REGIONS, REGION_LOGINS, ProvinceSeed, seed_province
 from .quality import seed_quality
+from .revisions import seed_revisions
 from .specs import LAST_EVENT, SHANGHAI, Demo
 
 User = get_user_model()
@@ -171,6 +172,8 @@ def seed_demo(demo: Demo | None = None, *, province: bool = True) -> SeedResult:
         users = _profiles(demo, users, offices, enterprises, seeder)
         schemes = _schemes(demo, industries, standards, users["bureau"])
         _declarations(demo, enterprises, schemes, standards, users)
+        # A replaced standard (需修订) and a revised scheme, leaving the figures as they are.
+        seed_revisions(users["bureau"], change_reason=SEED_REASON)
         seed_plan(demo, offices, notes, seeder)
         # The 质量强市 records (demo/quality.py), validated and bulk-written like the reference data.
         seed_quality(

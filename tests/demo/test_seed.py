@@ -263,19 +263,21 @@ def test_every_seeded_record_has_its_history(demo):
         PlanQuota,
         UserProfile,
     ):
-        per_row = Counter(model.history.values_list("id", flat=True))
+        # The standard the demo replaced by a newer edition has one more: its replacement.
+        history = model.history.exclude(history_type="~", history_change_reason__startswith="被 ")
+        per_row = Counter(history.values_list("id", flat=True))
         rows = model.objects.filter(YONGKANG_ROWS.get(model, Q()))
         assert set(per_row) == set(rows.values_list("pk", flat=True)), model
         assert set(per_row.values()) == {1}, model
-        assert set(model.history.values_list("history_type", "history_user", "history_change_reason")) == {
+        assert set(history.values_list("history_type", "history_user", "history_change_reason")) == {
             ("+", bureau, SEED_REASON)
         }, model
 
     schemes = TechnicalScheme.objects.filter(YONGKANG_ROWS[TechnicalScheme]).values_list(
-        "pk", "published_at", "withdrawn_at"
+        "pk", "published_at", "withdrawn_at", "superseded_at"
     )
-    # Created, then published and withdrawn where it was.
-    moves = {pk: 1 + (p is not None) + (w is not None) for pk, p, w in schemes}
+    # Created, then published, withdrawn and superseded (by its revision's publication) where it was.
+    moves = {pk: 1 + (p is not None) + (w is not None) + (s is not None) for pk, p, w, s in schemes}
     assert Counter(TechnicalScheme.history.values_list("id", flat=True)) == moves
     assert set(TechnicalScheme.history.values_list("history_user", flat=True)) == {bureau}
 
@@ -295,3 +297,25 @@ def test_every_seeded_record_has_its_history(demo):
     items = list(DeclarationItem.history.values_list("id", "declaration_id", "history_type", "history_user"))
     assert Counter(pk for pk, *_ in items) == Counter(DeclarationItem.objects.values_list("pk", flat=True))
     assert all(kind == "+" and user == creators[declaration] for _, declaration, kind, user in items)
+
+
+def test_a_replaced_standard_and_a_revised_scheme(demo):
+    """Standards over time in the demo: the longest-titled published scheme needs revision (its
+    standard was replaced by a newer edition), and one scheme is revised, its results counting on."""
+    from django.db.models.functions import Length
+
+    from benchmarking.choices import StandardStatus
+    from benchmarking.selectors.lifecycle import schemes_needing_revision
+
+    schemes = TechnicalScheme.objects.filter(YONGKANG_ROWS[TechnicalScheme])
+    longest = (
+        schemes.filter(status=SchemeStatus.PUBLISHED).annotate(n=Length("title")).order_by("-n", "code")[0]
+    )
+    assert longest in schemes_needing_revision(schemes)
+    replaced = longest.benchmark_standards.get(status=StandardStatus.REPLACED)
+    assert replaced.replaced_by.get().number.endswith("—2025")
+    revised = schemes.get(superseded_at__isnull=False)
+    revision = revised.revisions.get(status=SchemeStatus.PUBLISHED)
+    assert revised.superseded_at == revision.published_at
+    assert Declaration.objects.filter(scheme=revised, status=DeclarationStatus.PUBLISHED).exists()
+    assert not schemes_needing_revision(schemes.filter(pk=revised.pk)).exists()
