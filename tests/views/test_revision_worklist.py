@@ -78,3 +78,15 @@ def test_scheme_list_badges(client, bureau_staff, django_assert_max_num_queries)
         reverse("admin:benchmarking_technicalscheme_change", args=[first.pk])
     ).content.decode()
     assert "需修订" in admin_page and "GB/T 1234—2025" in admin_page
+
+
+def test_another_countys_bureau_neither_lists_nor_revises_yongkangs(client, bureau_staff):
+    from benchmarking.choices import Role
+    from tests.factories import make_user
+
+    (scheme,) = _outdated_schemes(1, bureau_staff)
+    dongyang = make_user(Role.BUREAU_STAFF, region="330783")
+    client.force_login(dongyang)
+    assert scheme.code not in client.get(reverse("scheme-revision-worklist")).content.decode()
+    assert client.post(reverse("scheme-revision-start", args=[scheme.pk])).status_code == 404
+    assert not TechnicalScheme.objects.filter(supersedes=scheme).exists()
