@@ -20,6 +20,7 @@ from ..choices import DeclarationStatus, Grade
 from ..models import Declaration, DeclarationItem, SchemeBenchmark
 from ..validators import national_platform_host
 from .declarations import declaration_grade_explained, item_display
+from .lifecycle import StandardUpdate, standard_updates, with_standard_updates
 from .progress import counted_declarations
 
 __all__ = [
@@ -64,17 +65,20 @@ DETAIL_FIELDS = (
 def published_results() -> QuerySet[Declaration]:
     """Declarations published now and not withdrawn: exactly what the 千项计划 counts as its
     results (``progress.counted_declarations``), so the page's total is the dashboard's figure.
+    Each is annotated with its 对标标准已更新 mark (``lifecycle.with_standard_updates``): a result
+    whose standard has moved on still counts, and says so.
 
     The status test adds nothing under the ``status_dates`` constraint (a counted declaration
     is a published one), but it states the page's promise in the query itself and lets the
     database use the (status, published_at) index.
     """
-    return (
+    return with_standard_updates(
         counted_declarations()
         .filter(status=DeclarationStatus.PUBLISHED)
         # the 企业, 行业 and 技术方案 columns
         .select_related("enterprise__industry", "scheme")
-        .only(*LIST_FIELDS)
+        # the executed standard's key: why a row is marked 对标标准已更新 names it
+        .only(*LIST_FIELDS, "executed_standard")
         # The list sorts by grade best first (领先, 先进, 平均, 落后), not by the codes' spelling.
         .annotate(grade_rank=Case(*(When(grade=g, then=Value(i)) for i, g in enumerate(Grade.values))))
         .order_by("-published_at", "-pk")
@@ -118,6 +122,8 @@ class PublicResult:
     declared_on: dt.date | None
     national_platform_url: str
     items: tuple[PublicIndicatorRow, ...]
+    # 对标标准已更新, and why (the scheme revised, a standard withdrawn); None when it is not
+    standard_update: StandardUpdate | None = None
 
 
 def public_result(pk: int) -> PublicResult | None:
@@ -138,6 +144,7 @@ def public_result(pk: int) -> PublicResult | None:
     )
     if declaration is None:
         return None
+    update = standard_updates([declaration]).get(declaration.pk)
     benchmarks = SchemeBenchmark.objects.filter(scheme_id=declaration.scheme_id).select_related("standard")
     return PublicResult(
         pk=declaration.pk,
@@ -176,4 +183,5 @@ def public_result(pk: int) -> PublicResult | None:
             )
             for item in declaration.items.all()
         ),
+        standard_update=update,
     )

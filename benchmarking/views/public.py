@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from ..filters import PublicResultFilter
+from ..selectors.lifecycle import attach_standard_updates
 from ..selectors.public import public_result, published_results
 from .anonymous_cache import AnonymousPageCacheMixin
 from .lists import PAGE_SIZE
@@ -38,6 +39,8 @@ class PublicResultListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, Fi
         context = super().get_context_data(**kwargs)
         context.update(
             title=TITLE,
+            # why the marked results are marked: a few queries for the whole page
+            object_list=attach_standard_updates(context["object_list"]),
             filter_errors=not self.filterset.is_valid(),
             sort=self.filterset.current_sort,
         )

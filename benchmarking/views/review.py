@@ -32,6 +32,7 @@ from ..selectors.declarations import (
     pending_review,
     review_queue,
 )
+from ..selectors.lifecycle import attach_standard_updates, standard_updates, with_standard_updates
 from ..selectors.timeline import declaration_timeline
 from ..services.declarations import declaration_publish, declaration_return
 from ..services.errors import WorkflowError
@@ -54,12 +55,14 @@ class ReviewQueueView(ReviewerOnlyMixin, ForgivingPaginationMixin, FilterView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self) -> QuerySet[Declaration]:
-        return review_queue(self.request.user)
+        # each row's 对标标准已更新 mark, in the page's own query
+        return with_standard_updates(review_queue(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        rows = list(context["object_list"])
+        # why the marked rows are marked: a few queries for the whole page
+        rows = attach_standard_updates(context["object_list"])
         for declaration in rows:
             declaration.waited_days = waited_days(declaration, now)
         context.update(
@@ -78,7 +81,7 @@ class ReviewDetailView(ReviewerOnlyMixin, TemplateView):
 
     def get_declaration(self) -> Declaration:
         # Scope first, then the lookup: another office's declaration is simply not there.
-        queryset = declarations_with_parts(visible_to(self.request.user, Declaration))
+        queryset = with_standard_updates(declarations_with_parts(visible_to(self.request.user, Declaration)))
         return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
@@ -109,6 +112,7 @@ class ReviewDetailView(ReviewerOnlyMixin, TemplateView):
             pending=pending,
             waited_days=waited_days(declaration, timezone.now()) if pending else None,
             next_pk=self.next_in_queue(declaration),
+            standard_update=standard_updates([declaration]).get(declaration.pk),
         )
         if pending:
             context.setdefault("publish_form", PublishForm())
