@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from ..access import enterprise_id_of, is_enterprise_user
 from ..choices import SchemeStatus
@@ -27,9 +27,11 @@ from ..selectors.declarations import (
     item_counts,
     latest_return_events,
 )
+from ..selectors.lifecycle import standard_updates, with_standard_updates
 from ..selectors.portal import portal_overview, published_schemes_for
 from ..selectors.timeline import declaration_timeline
 from ..services.declarations import declaration_save_draft, declaration_submit
+from ..services.declare_again import MAY_DECLARE_AGAIN, declaration_declare_again
 from .mixins import ForgivingPaginationMixin
 
 
@@ -171,7 +173,9 @@ class OwnDeclarationMixin(EnterpriseUserMixin):
     """A declaration of the user's own enterprise, with all its parts; any other is a 404."""
 
     def get_declaration(self) -> Declaration:
-        return get_object_or_404(declarations_with_parts(self.own_declarations()), pk=self.kwargs["pk"])
+        # annotated with why its standard may be updated (对标标准已更新), in the same query
+        declarations = with_standard_updates(declarations_with_parts(self.own_declarations()))
+        return get_object_or_404(declarations, pk=self.kwargs["pk"])
 
 
 class DeclarationEditView(OwnDeclarationMixin, DeclarationFormMixin, FormView):
@@ -214,6 +218,8 @@ class DeclarationDetailView(OwnDeclarationMixin, DetailView):
             evidence=declaration.evidence.all(),
             timeline=declaration_timeline(declaration),
             return_event=latest_return_events([declaration]).get(declaration.pk),
+            standard_update=standard_updates([declaration]).get(declaration.pk),
+            may_declare_again=declaration.status in MAY_DECLARE_AGAIN,
             **kwargs,
         )
 
@@ -240,3 +246,28 @@ class DeclarationSubmitView(DeclarationDetailView):
             return redirect("portal-declaration-detail", pk=declaration.pk)
         messages.success(request, _("已提交审核。审核结果将通过电子邮件通知，也可在本页查看。"))
         return redirect("portal-declaration-detail", pk=declaration.pk)
+
+
+class DeclarationDeclareAgainView(OwnDeclarationMixin, View):
+    """POST: a new draft of the same product against the revision of the declaration's scheme,
+    opened for editing; the old declaration (and its result, if published) stays as it is."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        declaration = get_object_or_404(
+            self.own_declarations().select_related("scheme", "enterprise", "executed_standard"),
+            pk=self.kwargs["pk"],
+        )
+        try:
+            draft = declaration_declare_again(declaration=declaration, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("portal-declaration-detail", pk=declaration.pk)
+        messages.success(
+            request,
+            _("已按修订后的方案“%(code)s”新建草稿，请填写各项指标后提交审核。原声明保持不变。")
+            % {"code": draft.scheme.code},
+        )
+        return redirect("portal-declaration-edit", pk=draft.pk)
