@@ -29,6 +29,7 @@ from django.db.models import Model, Q, QuerySet
 from .access import (
     EVERYTHING,
     NOTHING,
+    EnterpriseScope,
     branch_office_id_of,
     enterprise_scope,
     is_branch_office_staff,
@@ -41,6 +42,7 @@ from .access import (
 )
 from .choices import SchemeStatus, StandardKind
 from .models import (
+    BeltRoadCertificate,
     BranchOffice,
     BranchOfficeAlias,
     Declaration,
@@ -53,12 +55,15 @@ from .models import (
     Industry,
     IndustryAlias,
     Plan,
+    PinCertificate,
     PlanQuota,
     Region,
     SchemeBenchmark,
     Standard,
     TechnicalScheme,
     UserProfile,
+    ZhejiangMadeDrafter,
+    ZhejiangMadeStandard,
 )
 
 
@@ -125,6 +130,23 @@ def _scheme_part_q(user, *, prefix: str, write: bool) -> Q:
     return _scheme_q(user, prefix=prefix, write=False)
 
 
+def _zhejiang_made_q(user, *, prefix: str = "", write: bool) -> Q:
+    """A 浙江制造 standard belongs to its drafting enterprises: seen by whoever sees one of them,
+    changed only by whoever may change every one of them (a branch office's staff do not edit a
+    standard another office's enterprise co-drafts). One entered with no drafter yet is seen and
+    changed by those who see or change enterprises across their county."""
+    scope = enterprise_scope(user, write=write)
+    if scope == EnterpriseScope():  # no enterprise at all
+        return NOTHING
+    drafters = ZhejiangMadeDrafter.objects.values("standard_id")
+    in_scope = drafters.filter(scope.q("enterprise__"))
+    undrafted = ~Q(**{f"{prefix}pk__in": drafters}) if scope.every_office else NOTHING
+    if write:
+        out_of_scope = drafters.exclude(scope.q("enterprise__"))
+        return (Q(**{f"{prefix}pk__in": in_scope}) & ~Q(**{f"{prefix}pk__in": out_of_scope})) | undrafted
+    return Q(**{f"{prefix}pk__in": in_scope}) | undrafted
+
+
 # model -> function(user, write) -> Q over that model
 _SCOPES: dict[type[Model], Callable[..., Q]] = {
     BranchOffice: lambda user, write: _reference_q(user, write=write, region_field="region"),
@@ -148,6 +170,11 @@ _SCOPES: dict[type[Model], Callable[..., Q]] = {
     DeclarationEvidence: lambda user, write: _enterprise_q(
         user, prefix="declaration__enterprise__", write=write
     ),
+    # The quality records (docs/domain.md "Quality figures") belong to their enterprise.
+    PinCertificate: lambda user, write: _enterprise_q(user, prefix="enterprise__", write=write),
+    BeltRoadCertificate: lambda user, write: _enterprise_q(user, prefix="enterprise__", write=write),
+    ZhejiangMadeStandard: lambda user, write: _zhejiang_made_q(user, write=write),
+    ZhejiangMadeDrafter: lambda user, write: _zhejiang_made_q(user, prefix="standard__", write=write),
     # The history is written by services only; nobody changes it.
     DeclarationEvent: lambda user, write: (
         NOTHING if write else _enterprise_q(user, prefix="declaration__enterprise__", write=False)

@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     organisation,
     others,
     plans,
+    quality,
     regions,
     schemes,
     standards,

@@ -17,6 +17,7 @@ from ..selectors.regions import enterprise_region_code
 from ..services.accounts import enterprise_account_create, enterprise_account_invite
 from ..validators import credit_code_region_note, normalize_credit_code
 from .base import HistoryAdmin, ScopedAdminMixin, ServiceErrorsAsMessagesMixin, VersionedModelForm
+from .quality import ENTERPRISE_INLINES
 from .regions import CountyRegionAdminMixin
 
 
@@ -86,6 +87,8 @@ class EnterpriseAdmin(CountyRegionAdminMixin, ScopedAdminMixin, ServiceErrorsAsM
     autocomplete_fields = ("industry", "region")
     date_hierarchy = "created_at"
     readonly_fields = ("credit_code_override_by_name", "created_at", "updated_at")
+    # Its 浙江制造 standards and certificates, listed; each is entered in its own admin.
+    inlines = ENTERPRISE_INLINES
     fieldsets = (
         (None, {"fields": ("name", "credit_code", "region", "branch_office", "industry", "seen_version")}),
         (_("联系方式"), {"fields": ("address", "legal_representative", "contact_person", "phone", "email")}),

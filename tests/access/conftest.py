@@ -84,9 +84,25 @@ def world(
         "user_a": enterprise_user,
         "group": Group.objects.get(name="企业用户"),
         "region": models.Region.objects.get(code="330784"),  # loaded by the data migration
+        **_quality_samples(enterprise),
         **_axes_samples(enterprise_user.username),
     }
     return {"users": users, "samples": samples}
+
+
+def _quality_samples(enterprise):
+    standard = models.ZhejiangMadeStandard.objects.create(title="真空保温杯", stage="drafting")
+    models.ZhejiangMadeDrafter.objects.create(standard=standard, enterprise=enterprise, role="lead")
+    dates = {"issued_on": "2025-01-10", "expires_on": "2028-01-09"}
+    return {
+        "zhejiang_made_a": standard,
+        "pin_a": models.PinCertificate.objects.create(
+            enterprise=enterprise, number="PZB-0001", product="保温杯", **dates
+        ),
+        "belt_road_a": models.BeltRoadCertificate.objects.create(
+            enterprise=enterprise, number="BR-0001", product="保温杯", **dates
+        ),
+    }
 
 
 def _axes_samples(username):
