@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import exports, portal, public, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
+from .views.enterprises import EnterpriseDetailView
 from .views.files import protected_file
 from .views.health import healthz, readyz
 from .views.home import HomeView
@@ -35,6 +36,8 @@ urlpatterns = [
     path("schemes/export.<str:fmt>", SchemeExportView.as_view(), name="scheme-export"),
     path("enterprises/", EnterpriseListView.as_view(), name="enterprise-list"),
     path("enterprises/export.<str:fmt>", EnterpriseExportView.as_view(), name="enterprise-export"),
+    # One enterprise's page (benchmarking/views/enterprises.py): staff in scope, its own users.
+    path("enterprises/<int:pk>/", EnterpriseDetailView.as_view(), name="enterprise-detail"),
     path("declarations/", DeclarationListView.as_view(), name="declaration-list"),
     path("declarations/export.<str:fmt>", DeclarationExportView.as_view(), name="declaration-export"),
     # -- exports built in the background, for the user who asked (benchmarking/views/exports.py) --

@@ -65,6 +65,10 @@ MODEL_RULES = {
     models.DeclarationItem: ModelRule("item_a", add=NONE, delete=NONE, **OF_A),
     models.DeclarationEvidence: ModelRule("evidence_a", add=NONE, delete=NONE, **OF_A),
     models.DeclarationEvent: ModelRule("event_a", add=NONE, delete=NONE, **OF_A),
+    # Enterprise A's quality records (docs/domain.md "Quality figures"): entered as its declarations are.
+    models.ZhejiangMadeStandard: ModelRule("zhejiang_made_a", add=B | BRANCH, delete=B | {"branch_same"}, **OF_A),
+    models.PinCertificate: ModelRule("pin_a", add=B | BRANCH, delete=B | {"branch_same"}, **OF_A),
+    models.BeltRoadCertificate: ModelRule("belt_road_a", add=B | BRANCH, delete=B | {"branch_same"}, **OF_A),
     # Logins and their profiles are bureau staff's business alone.
     models.UserProfile: ModelRule("profile_a", changelist=B, add=B, change=B, delete=B, hidden=STAFF - B),
     # The national standard's list (loaded by a data migration): every kind of staff reads it,
@@ -204,6 +208,13 @@ def site_checks(world, name):
             (
                 reverse("scheme-revision-start", args=[samples["scheme"].pk]),
                 {**_staff_pages(), **dict.fromkeys(STAFF, FORBIDDEN), "bureau": NOT_ALLOWED},
+            )
+        ],
+        # One enterprise's page: staff in scope and its own users; anyone else's is not there.
+        "enterprise-detail": [
+            (
+                reverse("enterprise-detail", args=[samples["enterprise_a"].pk]),
+                {**_staff_pages(), "enterprise_a": OK, "enterprise_b": NOT_FOUND, "branch_other": NOT_FOUND},
             )
         ],
         "protected-file": [
