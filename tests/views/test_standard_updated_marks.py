@@ -95,8 +95,14 @@ def test_a_revised_scheme_marks_the_result_everywhere(result, list_scheme, burea
         assert "对标标准 GB/T 1234—2010 已被 GB/T 1234—2024 代替" in html, name
         assert "已修订为 YKDB-REV-0001" in html, name
         assert "方案待修订" not in html, name
-    portal = texts(result, user_client_for)["portal-detail"]
-    assert "按修订后的方案重新申报" in portal
+    html = texts(result, user_client_for)
+    assert "按修订后的方案重新申报" in html["portal-detail"]
+    # a list row gets the badge and a line, a detail page the notice (the partial's variable is
+    # not ``block``, which Django sets while rendering a template block)
+    for name in ("portal-home", "public-list"):
+        assert "standard-updated-notice" not in html[name], name
+    for name in ("portal-detail", "review-detail", "public-detail"):
+        assert "standard-updated-notice" in html[name], name
 
 
 def test_a_scheme_needing_revision_says_so_with_no_button(result, list_scheme, user_client_for):
