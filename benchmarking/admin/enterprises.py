@@ -89,6 +89,13 @@ class EnterpriseAdmin(CountyRegionAdminMixin, ScopedAdminMixin, ServiceErrorsAsM
     readonly_fields = ("credit_code_override_by_name", "created_at", "updated_at")
     # Its 浙江制造 standards and certificates, listed; each is entered in its own admin.
     inlines = ENTERPRISE_INLINES
+
+    def get_inline_instances(self, request, obj=None):
+        # The lists are for reading: a save posts no formset for them and needs none.
+        if request.method == "POST":
+            return []
+        return super().get_inline_instances(request, obj)
+
     fieldsets = (
         (None, {"fields": ("name", "credit_code", "region", "branch_office", "industry", "seen_version")}),
         (_("联系方式"), {"fields": ("address", "legal_representative", "contact_person", "phone", "email")}),

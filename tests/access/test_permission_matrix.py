@@ -66,7 +66,9 @@ MODEL_RULES = {
     models.DeclarationEvidence: ModelRule("evidence_a", add=NONE, delete=NONE, **OF_A),
     models.DeclarationEvent: ModelRule("event_a", add=NONE, delete=NONE, **OF_A),
     # Enterprise A's quality records (docs/domain.md "Quality figures"): entered as its declarations are.
-    models.ZhejiangMadeStandard: ModelRule("zhejiang_made_a", add=B | BRANCH, delete=B | {"branch_same"}, **OF_A),
+    models.ZhejiangMadeStandard: ModelRule(
+        "zhejiang_made_a", add=B | BRANCH, delete=B | {"branch_same"}, **OF_A
+    ),
     models.PinCertificate: ModelRule("pin_a", add=B | BRANCH, delete=B | {"branch_same"}, **OF_A),
     models.BeltRoadCertificate: ModelRule("belt_road_a", add=B | BRANCH, delete=B | {"branch_same"}, **OF_A),
     # Logins and their profiles are bureau staff's business alone.

@@ -34,6 +34,9 @@ from tests.factories import make_user
 
 # Records that belong to a county: another county's logins must not learn they exist.
 COUNTY_RECORDS = {
+    models.ZhejiangMadeStandard,
+    models.PinCertificate,
+    models.BeltRoadCertificate,
     models.BranchOffice,
     models.Plan,
     models.PlanQuota,

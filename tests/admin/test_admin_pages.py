@@ -71,6 +71,16 @@ def add_rows(n: int, staff) -> None:
         AccessAttempt.objects.create(**who, failures_since_start=5, get_data="", post_data="")
         AccessFailureLog.objects.create(**who, locked_out=True)
         AccessLog.objects.create(**who)
+        # The quality records of the enterprise (docs/domain.md "Quality figures").
+        zzb = models.ZhejiangMadeStandard.objects.create(title=f"标准{scheme.code}", stage="drafting")
+        models.ZhejiangMadeDrafter.objects.create(standard=zzb, enterprise=enterprise, role="lead")
+        dates = {"issued_on": "2025-01-10", "expires_on": "2028-01-09"}
+        models.PinCertificate.objects.create(
+            enterprise=enterprise, number=f"P-{scheme.code}", product="杯", **dates
+        )
+        models.BeltRoadCertificate.objects.create(
+            enterprise=enterprise, number=f"B-{scheme.code}", product="杯", **dates
+        )
 
 
 def page_urls(model, user) -> dict[str, str]:
