@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import exports, portal, public, review
+from .views import exports, portal, public, reports, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.enterprises import EnterpriseDetailView
 from .views.files import protected_file
@@ -21,12 +21,16 @@ from .views.lists import (
     SchemeExportView,
     SchemeListView,
 )
+from .views.reminders import ReminderListView, ReminderSettingsView
+from .views.revisions import RevisionWorklistView, StartRevisionView
 from .views.rollup import RegionDashboardView, RegionStatisticsView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("progress/", DashboardView.as_view(), name="progress-dashboard"),
     path("progress/report.xlsx", DashboardWorkbookView.as_view(), name="progress-report"),
+    # -- reports on paper (benchmarking/views/reports.py) --
+    path("progress/report.pdf", reports.ProgressReportView.as_view(), name="progress-report-pdf"),
     # -- roll-ups of a prefecture and the province, statistics by month (views/rollup.py) --
     path("regions/<str:code>/", RegionDashboardView.as_view(), name="region_dashboard"),
     path("regions/statistics.xlsx", RegionStatisticsView.as_view(), name="region-statistics"),
@@ -34,6 +38,9 @@ urlpatterns = [
     # fmt is "xlsx" or "csv"; the view answers any other with a 404.
     path("schemes/", SchemeListView.as_view(), name="scheme-list"),
     path("schemes/export.<str:fmt>", SchemeExportView.as_view(), name="scheme-export"),
+    # -- schemes to revise, and starting a revision (benchmarking/views/revisions.py) --
+    path("schemes/needing-revision/", RevisionWorklistView.as_view(), name="scheme-revision-worklist"),
+    path("schemes/<int:pk>/revise/", StartRevisionView.as_view(), name="scheme-revision-start"),
     path("enterprises/", EnterpriseListView.as_view(), name="enterprise-list"),
     path("enterprises/export.<str:fmt>", EnterpriseExportView.as_view(), name="enterprise-export"),
     # One enterprise's page (benchmarking/views/enterprises.py): staff in scope, its own users.
@@ -45,6 +52,9 @@ urlpatterns = [
     path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="export-job"),
     path("exports/<int:pk>/status.json", exports.ExportJobStatusView.as_view(), name="export-job-status"),
     path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="export-job-download"),
+    # -- 提醒: the user's own reminder digests and the mail switch (benchmarking/views/reminders.py) --
+    path("reminders/", ReminderListView.as_view(), name="reminders"),
+    path("reminders/settings/", ReminderSettingsView.as_view(), name="reminders-settings"),
     # -- the enterprise portal (benchmarking/views/portal.py) --
     path("portal/", portal.PortalHomeView.as_view(), name="portal-home"),
     path("portal/new/", portal.SchemeChoiceView.as_view(), name="portal-scheme-choose"),
@@ -59,6 +69,11 @@ urlpatterns = [
         name="portal-declaration-detail",
     ),
     path(
+        "portal/declarations/<int:pk>/report.pdf",
+        reports.PortalResultReportView.as_view(),
+        name="portal-declaration-report",
+    ),
+    path(
         "portal/declarations/<int:pk>/edit/",
         portal.DeclarationEditView.as_view(),
         name="portal-declaration-edit",
@@ -68,6 +83,11 @@ urlpatterns = [
         portal.DeclarationSubmitView.as_view(),
         name="portal-declaration-submit",
     ),
+    path(
+        "portal/declarations/<int:pk>/declare-again/",
+        portal.DeclarationDeclareAgainView.as_view(),
+        name="portal-declaration-declare-again",
+    ),
     # -- the review queue for bureau and branch-office staff (benchmarking/views/review.py) --
     path("review/", review.ReviewQueueView.as_view(), name="review-queue"),
     path("review/<int:pk>/", review.ReviewDetailView.as_view(), name="review-detail"),
@@ -76,6 +96,11 @@ urlpatterns = [
     # -- public disclosure, no login (benchmarking/views/public.py) --
     path("public/results/", public.PublicResultListView.as_view(), name="public-results"),
     path("public/results/<int:pk>/", public.PublicResultDetailView.as_view(), name="public-result-detail"),
+    path(
+        "public/results/<int:pk>/report.pdf",
+        reports.PublicResultReportView.as_view(),
+        name="public-result-report",
+    ),
     path("files/<path:path>", protected_file, name="protected-file"),
     # Liveness check for load balancers and the container (benchmarking/views/health.py).
     path("healthz/", healthz, name="healthz"),

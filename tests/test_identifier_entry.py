@@ -75,7 +75,12 @@ def test_admin_stores_each_identifier_without_its_invisible_characters(staff_cli
 
     response = staff_client.post(
         reverse("admin:benchmarking_standard_add"),
-        {"number": f"{BOM}GB{ZW}T 4754{SHY}-2017", "title": "国民经济行业分类", "kind": "", "status": "current"},
+        {
+            "number": f"{BOM}GB{ZW}T 4754{SHY}-2017",
+            "title": "国民经济行业分类",
+            "kind": "",
+            "status": "current",
+        },
     )
     assert response.status_code == 302
     assert Standard.objects.values_list("number", "kind").get() == ("GB/T 4754—2017", "national")
