@@ -21,6 +21,7 @@ from .views.lists import (
     SchemeExportView,
     SchemeListView,
 )
+from .views.quality import BeltRoadListView, PinEnterpriseListView, ZhejiangMadeListView
 from .views.reminders import ReminderListView, ReminderSettingsView
 from .views.revisions import RevisionWorklistView, StartRevisionView
 from .views.rollup import RegionDashboardView, RegionStatisticsView
@@ -47,6 +48,10 @@ urlpatterns = [
     path("enterprises/<int:pk>/", EnterpriseDetailView.as_view(), name="enterprise-detail"),
     path("declarations/", DeclarationListView.as_view(), name="declaration-list"),
     path("declarations/export.<str:fmt>", DeclarationExportView.as_view(), name="declaration-export"),
+    # The records behind the dashboard's 质量强市 figures (views/quality.py).
+    path("quality/zhejiang-made/", ZhejiangMadeListView.as_view(), name="quality-zhejiang-made"),
+    path("quality/pin-certificates/", PinEnterpriseListView.as_view(), name="quality-pin-enterprises"),
+    path("quality/belt-road/", BeltRoadListView.as_view(), name="quality-belt-road"),
     # -- exports built in the background, for the user who asked (benchmarking/views/exports.py) --
     path("exports/", exports.ExportJobListView.as_view(), name="export-jobs"),
     path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="export-job"),

@@ -24,10 +24,12 @@ PAGES = {
     # branch office (none for a manager) only to render. The county's rank statements cost three,
     # whatever the number of counties: the county tree, then every county's figures of the day
     # (schemes, then results and enterprises; selectors.ranks), shared by every county's page.
-    "dashboard": (lambda ids: reverse("progress-dashboard"), 15),
+    # The 质量强市 card costs three: standards, 品字标 enterprises, 一带一路 certificates
+    # (selectors.quality.quality_figures).
+    "dashboard": (lambda ids: reverse("progress-dashboard"), 18),
     # A past day also reads what records entered since changed in its figures: two queries
     # (results and enterprises, then schemes; progress.entered_later).
-    "dashboard as of": (lambda ids: reverse("progress-dashboard") + "?as_of=2025-06-30", 17),
+    "dashboard as of": (lambda ids: reverse("progress-dashboard") + "?as_of=2025-06-30", 20),
     "dashboard report": (lambda ids: reverse("progress-report"), 15),
     "schemes": (lambda ids: reverse("scheme-list") + f"?industry={ids['industry']}&sort=-published_at", 7),
     "enterprises": (lambda ids: reverse("enterprise-list") + "?counted_on=2026-06-30&sort=name", 7),

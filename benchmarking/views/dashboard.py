@@ -20,9 +20,10 @@ from ..access import branch_office_id_of, is_branch_office_staff, region_scope_o
 from ..charts import trend_chart
 from ..exports import dashboard_sheets, xlsx_response
 from ..models import BranchOffice
-from ..regions import RegionLevel, level_of_code
+from ..regions import RegionLevel, RegionScope, level_of_code
 from ..selectors import progress
 from ..selectors.dashboard import OFFICE_SORTS, dashboard_for
+from ..selectors.quality import quality_figures
 from ..selectors.ranks import county_tree
 from ..validators import EARLIEST_RECORD_DATE
 from .links import MEASURE_LISTS, counted_list_url
@@ -194,9 +195,30 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
         # Opened from above, the county travels with every link that stays on the dashboard.
         region_query = {"region": dashboard.county} if from_above else {}
         query = {**region_query, **({"as_of": as_of.isoformat()} if not dashboard.is_today else {})}
+        # The 质量强市 section: three queries (selectors.quality), cached with the page; each figure
+        # links to its records for the same day (views.quality), narrowed to the county from above.
+        quality = quality_figures(as_of, region=RegionScope(dashboard.county), branch_office_id=office_id)
+
+        def quality_url(name, new=False):
+            query = {
+                "as_of": as_of.isoformat(),
+                **({"new": "1"} if new else {}),
+                **({"region": dashboard.county} if from_above else {}),
+            }
+            return f"{reverse(name)}?{urlencode(query)}"
+
         return {
             "form": form,
             "dashboard": dashboard,
+            "quality": quality,
+            "quality_urls": {
+                "standards": quality_url("quality-zhejiang-made"),
+                "standards_new": quality_url("quality-zhejiang-made", new=True),
+                "pin": quality_url("quality-pin-enterprises"),
+                "pin_new": quality_url("quality-pin-enterprises", new=True),
+                "belt_road": quality_url("quality-belt-road"),
+                "belt_road_new": quality_url("quality-belt-road", new=True),
+            },
             "sort": sort,
             "from_above": from_above,
             "today_url": "?" + urlencode(region_query),
