@@ -2,6 +2,7 @@
 """Screenshots of every role's pages at demo size, taken with headless Chromium.
 
     .venv/bin/python scripts/screenshots.py            # writes docs/screenshots/*.png
+    .venv/bin/python scripts/screenshots.py reminders  # only the files whose names contain "reminders"
 
 It seeds the demo into a fresh SQLite file, runs the development server on a free
 local port, logs in through the login form as each demo login (and as a visitor), and
@@ -67,7 +68,7 @@ def main() -> None:
             wait_for(port)
             os.environ.update(env)  # this process reads the same demo database for the records' ids
             sys.path.insert(0, str(ROOT))
-            shoot(f"http://127.0.0.1:{port}")
+            shoot(f"http://127.0.0.1:{port}", only=sys.argv[1:])
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -79,8 +80,8 @@ MONITOR = {"width": 1920, "height": 1080}
 
 
 def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
-    """(file, path, viewport, media) per demo login, media being screen, print or first-screen
-    (the viewport's first screenful only); the records are the demo's hardest cases
+    """(file, path, viewport, media) per demo login, media being screen, print, first-screen
+    (the viewport's first screenful only) or "element:<CSS selector>" (that element only); the records are the demo's hardest cases
     (benchmarking.demo.showcase), the same the browser tests measure."""
     import django
 
@@ -96,6 +97,14 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
             ("declarations-list-1366.png", "/declarations/", LAPTOP, "screen"),
             ("declarations-list-1920.png", "/declarations/", MONITOR, "screen"),
             ("declarations-list-phone.png", "/declarations/", PHONE, "screen"),
+            # Standards over time: the schemes to revise, and the list's 需修订 / 已修订 marks.
+            ("schemes-needing-revision.png", "/schemes/needing-revision/", LAPTOP, "screen"),
+            ("schemes-needing-revision-1920.png", "/schemes/needing-revision/", MONITOR, "screen"),
+            ("schemes-needing-revision-phone.png", "/schemes/needing-revision/", PHONE, "screen"),
+            ("scheme-list-revision-marks.png", "/schemes/?q=YKDB-2024-00", LAPTOP, "first-screen"),
+            ("reminders-bureau.png", "/reminders/", LAPTOP, "screen"),
+            ("enterprise-page.png", f"/enterprises/{showcase.enterprise.pk}/", LAPTOP, "screen"),
+            ("enterprise-page-phone.png", f"/enterprises/{showcase.enterprise.pk}/", PHONE, "screen"),
             ("404.png", "/no-such-page/", LAPTOP, "screen"),
         ],
         "manager": [
@@ -107,6 +116,8 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
             ("dashboard-phone.png", "/progress/", PHONE, "screen"),
             ("enterprises-list-1920.png", "/enterprises/", MONITOR, "screen"),
             ("403.png", "/imports/", LAPTOP, "screen"),
+            ("reminders-manager.png", "/reminders/", LAPTOP, "screen"),
+            ("reminders-manager-1920.png", "/reminders/", MONITOR, "screen"),
         ],
         # Above the county: the province's and 金华's roll-ups, and a county opened from them.
         "zhejiang": [
@@ -134,16 +145,42 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
                 "screen",
             ),
             ("portal-returned-phone.png", f"/portal/declarations/{showcase.editable.pk}/", PHONE, "screen"),
+            (
+                "portal-standard-updated.png",
+                f"/portal/declarations/{showcase.standard_updated.pk}/",
+                LAPTOP,
+                "first-screen",
+            ),
+            (
+                "portal-standard-updated-phone.png",
+                f"/portal/declarations/{showcase.standard_updated.pk}/",
+                PHONE,
+                "screen",
+            ),
+            ("portal-home-1920.png", "/portal/", MONITOR, "screen"),
+            ("reminders-enterprise-phone.png", "/reminders/", PHONE, "screen"),
         ],
         "": [
             ("public-results-phone.png", "/public/results/", PHONE, "screen"),
             ("public-result.png", f"/public/results/{showcase.longest_public.pk}/", LAPTOP, "screen"),
+            (
+                "public-result-standard-updated.png",
+                f"/public/results/{showcase.standard_updated.pk}/",
+                LAPTOP,
+                "first-screen",
+            ),
         ],
     }
 
 
-def shoot(base: str) -> None:
+def shoot(base: str, only: list[str] | None = None) -> None:
     shots = shots_by_login()  # before Playwright's event loop starts: the ORM is synchronous
+    if only:
+        shots = {
+            username: [shot for shot in login_shots if any(part in shot[0] for part in only)]
+            for username, login_shots in shots.items()
+        }
+        shots = {username: login_shots for username, login_shots in shots.items() if login_shots}
     from benchmarking.demo.names import LOGINS
     from benchmarking.demo.province import REGION_LOGINS
 
@@ -162,11 +199,14 @@ def shoot(base: str) -> None:
             for name, path, viewport, media in login_shots:
                 page.set_viewport_size(viewport)
                 # "first-screen": what the viewport shows on opening, not the whole page.
-                page.emulate_media(media="screen" if media == "first-screen" else media)
+                page.emulate_media(media="print" if media == "print" else "screen")
                 page.goto(base + path)
-                page.screenshot(path=str(OUT / name), full_page=media != "first-screen")
+                if media.startswith("element:"):
+                    page.locator(media.removeprefix("element:")).screenshot(path=str(OUT / name))
+                else:
+                    page.screenshot(path=str(OUT / name), full_page=media != "first-screen")
                 print(f"wrote docs/screenshots/{name}")
-            if username == "manager":
+            if username == "manager" and not only:
                 # What "print" gives a manager: the dashboard on A4 pages.
                 page.emulate_media(media="print")
                 page.goto(base + "/progress/")

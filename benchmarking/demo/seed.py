@@ -60,6 +60,7 @@ from .builder import build_demo
 from .names import LoginTemplate
 from .province import LOGIN_REGIONS, REGION_LOGINS, ProvinceSeed, seed_province
 from .quality import seed_quality
+from .reminders import seed_digests
 from .revisions import seed_revisions
 from .specs import LAST_EVENT, SHANGHAI, Demo
 
@@ -186,6 +187,8 @@ def seed_demo(demo: Demo | None = None, *, province: bool = True) -> SeedResult:
             # Bulk-written, no services and no history: only what the figures count.
             others = seed_province(creator=seeder, industries=industries, standards=standards)
             _region_profiles(_demo_users(REGION_LOGINS, notes), seeder)
+        # The digests the calendar's jobs wrote on the demo's last day (demo/reminders.py).
+        seed_digests()
     return SeedResult(
         before=before,
         after=_counts(),

@@ -9,6 +9,7 @@ from django.db.models.functions import Length
 
 from ..choices import DeclarationStatus, SchemeStatus
 from ..models import Declaration, Enterprise, TechnicalScheme
+from ..selectors.lifecycle import standard_updated_q
 
 DEMO_ENTERPRISE_LOGIN = "enterprise_a"
 
@@ -21,6 +22,8 @@ class Showcase:
     own_published: Declaration
     oldest_waiting: Declaration  # the declaration that has waited longest for review
     longest_public: Declaration  # the published result with the longest enterprise name
+    # Its published result whose scheme has been revised since (demo/revisions.py): 对标标准已更新.
+    standard_updated: Declaration | None
 
 
 def demo_showcase() -> Showcase:
@@ -47,4 +50,5 @@ def demo_showcase() -> Showcase:
         .annotate(name_length=Length("enterprise__name"))
         .order_by("-name_length", "pk")
         .first(),
+        standard_updated=own.filter(standard_updated_q(), status=DeclarationStatus.PUBLISHED).first(),
     )

@@ -1,6 +1,8 @@
 """Reminder digests (提醒): what each user was reminded of, once per period (docs/domain.md
 "Reminders")."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,3 +40,27 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.period}"
+
+    @property
+    def period_label(self) -> str:
+        """The period as a clerk reads it: 2026年11月20日, 2026年第47周（11月16日—11月22日）,
+        2026年11月 (the stored key, "2026-W47", means nothing to most)."""
+        try:
+            if "-W" in self.period:
+                year, week = (int(part) for part in self.period.split("-W"))
+                monday = dt.date.fromisocalendar(year, week, 1)
+                sunday = monday + dt.timedelta(days=6)
+                return _("%(year)d年第%(week)d周（%(start)s—%(end)s）") % {
+                    "year": year,
+                    "week": week,
+                    "start": f"{monday.month}月{monday.day}日",
+                    "end": f"{sunday.month}月{sunday.day}日",
+                }
+            parts = [int(part) for part in self.period.split("-")]
+        except ValueError:
+            return self.period
+        if len(parts) == 3:
+            return _("%(year)d年%(month)d月%(day)d日") % dict(zip(("year", "month", "day"), parts, strict=True))
+        if len(parts) == 2:
+            return _("%(year)d年%(month)d月") % dict(zip(("year", "month"), parts, strict=True))
+        return self.period

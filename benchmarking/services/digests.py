@@ -132,7 +132,7 @@ def deliver_digest(*, digest_id: int) -> bool:
         "sections": sections,
         "page_url": absolute_url(reverse("reminders")),
     }
-    subject = str(SUBJECTS[digest.kind]) % {"period": digest.period}
+    subject = str(SUBJECTS[digest.kind]) % {"period": digest.period_label}
     body = render_to_string("benchmarking/mail/digest.txt", context)
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.user.email.strip()]).send()
     Digest.objects.filter(pk=digest.pk).update(mailed_at=timezone.now())

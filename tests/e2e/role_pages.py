@@ -57,6 +57,9 @@ def demo_pages() -> list[RolePage]:
         RolePage("bureau", "批量导入", reverse("imports")),
         *(RolePage("bureau", label, path) for label, path in _demo_exports()),
         RolePage("bureau", "上传导入文件", reverse("import-upload", args=[first_kind])),
+        RolePage("bureau", "待修订方案", reverse("scheme-revision-worklist"), is_list=True),
+        RolePage("bureau", "提醒", reverse("reminders")),
+        RolePage("bureau", "企业档案", reverse("enterprise-detail", args=[showcase.enterprise.pk])),
         RolePage("branch", "首页", reverse("home")),
         RolePage("branch", "千项计划进度", reverse("progress-dashboard")),
         RolePage("branch", "对标结果", reverse("declaration-list"), is_list=True),
@@ -65,6 +68,7 @@ def demo_pages() -> list[RolePage]:
         RolePage("manager", "千项计划进度", reverse("progress-dashboard")),
         RolePage("manager", "企业", reverse("enterprise-list"), is_list=True),
         RolePage("manager", "403 批量导入", reverse("imports"), status=403),  # managers may not import
+        RolePage("manager", "提醒", reverse("reminders")),
         # Above the county: the roll-ups, a county opened from them, a list over every county.
         RolePage("zhejiang", "全省千项计划进度", reverse("region_dashboard", args=["330000"])),
         RolePage("zhejiang", "企业（全省）", reverse("enterprise-list"), is_list=True),
@@ -89,6 +93,20 @@ def demo_pages() -> list[RolePage]:
             DEMO_ENTERPRISE_LOGIN,
             "声明详情",
             reverse("portal-declaration-detail", args=[showcase.own_published.pk]),
+        ),
+        RolePage(
+            DEMO_ENTERPRISE_LOGIN,
+            "对标标准已更新的结果",
+            reverse("portal-declaration-detail", args=[showcase.standard_updated.pk]),
+        ),
+        RolePage(DEMO_ENTERPRISE_LOGIN, "提醒", reverse("reminders")),
+        RolePage(
+            DEMO_ENTERPRISE_LOGIN, "本企业档案", reverse("enterprise-detail", args=[showcase.enterprise.pk])
+        ),
+        RolePage(
+            ANONYMOUS,
+            "公示详情（对标标准已更新）",
+            reverse("public-result-detail", args=[showcase.standard_updated.pk]),
         ),
     ]
     return pages

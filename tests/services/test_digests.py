@@ -118,6 +118,7 @@ def test_no_empty_digests_and_the_mail_switch(
     # Bureau staff turned mails off: a digest on the page, no mail; the other office: nothing.
     assert [m.to for m in mailoutbox] == [["branch@example.cn"]]
     assert "WAIT-A" in mailoutbox[0].body
+    assert mailoutbox[0].subject.endswith("（2026年12月7日）")
     assert set(Digest.objects.values_list("user__username", flat=True)) == {"branch", "bureau"}
     assert Digest.objects.get(user=branch_staff).mailed_at is not None
     assert Digest.objects.get(user=bureau_staff).mailed_at is None

@@ -27,11 +27,13 @@ def test_each_role_sees_only_its_own_digests(client, request, role, other_enterp
     _digest(other_enterprise_user, "2026-12-07", "别人的提醒事项")
     client.force_login(user)
     page = client.get(reverse("reminders")).content.decode()
-    assert "我的提醒事项" in page and "（新）" in page
+    unread_badge = '<span class="status status-submitted">新</span>'
+    assert "我的提醒事项" in page and unread_badge in page
+    assert "2026年12月7日" in page  # the period as a clerk reads it, not its key
     assert "别人的提醒事项" not in page
     mine.refresh_from_db()
     assert mine.read_at is not None
-    assert "（新）" not in client.get(reverse("reminders")).content.decode()
+    assert unread_badge not in client.get(reverse("reminders")).content.decode()
 
 
 @pytest.mark.django_db
@@ -75,3 +77,19 @@ def test_user_without_profile_can_turn_mails_off(client, bureau_staff):
 @pytest.mark.django_db
 def test_anonymous_goes_to_login(client):
     assert reverse("login") in client.get(reverse("reminders")).url
+
+
+@pytest.mark.parametrize(
+    ("period", "label"),
+    [
+        ("2026-12-07", "2026年12月7日"),
+        ("2026-W47", "2026年第47周（11月16日—11月22日）"),
+        ("2027-W01", "2027年第1周（1月4日—1月10日）"),
+        ("2026-11", "2026年11月"),
+        ("garbled", "garbled"),
+    ],
+)
+def test_a_digest_names_its_period_in_words(period, label):
+    from benchmarking.models import Digest
+
+    assert Digest(period=period).period_label == label
