@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: the demo Yongkang (benchmarking.demo), safe to run again."""
 
+import logging
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,12 +45,19 @@ def mail_into(directory: Path):
     and the worker that ``serve`` starts next finds no 600 mails waiting to be printed."""
     DemoMailFileBackend.sent = 0
     backend = f"{DemoMailFileBackend.__module__}.{DemoMailFileBackend.__qualname__}"
-    with override_settings(
-        EMAIL_BACKEND=backend,
-        EMAIL_FILE_PATH=str(directory),
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-    ):
-        yield
+    # The immediate backend logs each job's start and end (1,200 lines at INFO): not for the report.
+    task_log = logging.getLogger("django_tasks")
+    level = task_log.level
+    task_log.setLevel(logging.WARNING)
+    try:
+        with override_settings(
+            EMAIL_BACKEND=backend,
+            EMAIL_FILE_PATH=str(directory),
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        ):
+            yield
+    finally:
+        task_log.setLevel(level)
 
 
 class Command(BaseCommand):
