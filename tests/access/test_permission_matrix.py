@@ -294,6 +294,7 @@ def site_checks(world, name):
         matrix_imports,
         matrix_portal,
         matrix_public,
+        matrix_quality,
         matrix_reminders,
         matrix_review,
     )
@@ -304,6 +305,7 @@ def site_checks(world, name):
         matrix_imports,
         matrix_portal,
         matrix_public,
+        matrix_quality,
         matrix_reminders,
         matrix_review,
     ):
