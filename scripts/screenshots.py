@@ -103,8 +103,19 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
             ("schemes-needing-revision-phone.png", "/schemes/needing-revision/", PHONE, "screen"),
             ("scheme-list-revision-marks.png", "/schemes/?q=YKDB-2024-00", LAPTOP, "first-screen"),
             ("reminders-bureau.png", "/reminders/", LAPTOP, "screen"),
-            ("enterprise-page.png", f"/enterprises/{showcase.enterprise.pk}/", LAPTOP, "screen"),
-            ("enterprise-page-phone.png", f"/enterprises/{showcase.enterprise.pk}/", PHONE, "screen"),
+            ("enterprise-page.png", f"/enterprises/{showcase.most_quality_records.pk}/", LAPTOP, "screen"),
+            (
+                "enterprise-page-1920.png",
+                f"/enterprises/{showcase.most_quality_records.pk}/",
+                MONITOR,
+                "screen",
+            ),
+            (
+                "enterprise-page-phone.png",
+                f"/enterprises/{showcase.most_quality_records.pk}/",
+                PHONE,
+                "screen",
+            ),
             ("404.png", "/no-such-page/", LAPTOP, "screen"),
         ],
         "manager": [

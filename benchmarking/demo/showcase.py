@@ -4,7 +4,7 @@ pictures in the README are the pages the tests measure."""
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Length
 
 from ..choices import DeclarationStatus, SchemeStatus
@@ -24,6 +24,8 @@ class Showcase:
     longest_public: Declaration  # the published result with the longest enterprise name
     # Its published result whose scheme has been revised since (demo/revisions.py): 对标标准已更新.
     standard_updated: Declaration | None
+    # The enterprise with the most 质量强市 records (浙江制造 standards drafted, certificates).
+    most_quality_records: Enterprise
 
 
 def demo_showcase() -> Showcase:
@@ -51,4 +53,11 @@ def demo_showcase() -> Showcase:
         .order_by("-name_length", "pk")
         .first(),
         standard_updated=own.filter(standard_updated_q(), status=DeclarationStatus.PUBLISHED).first(),
+        most_quality_records=Enterprise.objects.annotate(
+            records=Count("zhejiang_made_drafts", distinct=True)
+            + Count("pin_certificates", distinct=True)
+            + Count("belt_road_certificates", distinct=True)
+        )
+        .order_by("-records", "pk")
+        .first(),
     )

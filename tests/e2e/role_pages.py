@@ -59,7 +59,7 @@ def demo_pages() -> list[RolePage]:
         RolePage("bureau", "上传导入文件", reverse("import-upload", args=[first_kind])),
         RolePage("bureau", "待修订方案", reverse("scheme-revision-worklist"), is_list=True),
         RolePage("bureau", "提醒", reverse("reminders")),
-        RolePage("bureau", "企业档案", reverse("enterprise-detail", args=[showcase.enterprise.pk])),
+        RolePage("bureau", "企业档案", reverse("enterprise-detail", args=[showcase.most_quality_records.pk])),
         RolePage("branch", "首页", reverse("home")),
         RolePage("branch", "千项计划进度", reverse("progress-dashboard")),
         RolePage("branch", "对标结果", reverse("declaration-list"), is_list=True),
