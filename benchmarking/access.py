@@ -142,12 +142,16 @@ _MANAGES_SCHEMES = frozenset({Role.BUREAU_STAFF})
 # Offices, industries, the plan and its quotas, standards of every kind.
 _MANAGES_REFERENCE_DATA = frozenset({Role.BUREAU_STAFF})
 # Who may import each kind (the keys of ``imports.kinds()``): reviewers keep their own
-# enterprises and declarations; the reference documents are the bureau's.
+# enterprises, their declarations and quality records; the reference documents are the bureau's.
 _IMPORTS: dict[str, frozenset[Role]] = {
     "enterprises": _REVIEWS,
     "standards": _MANAGES_REFERENCE_DATA,
     "schemes": _MANAGES_SCHEMES,
     "declarations": _REVIEWS,
+    # The quality records are their enterprises' (scoping), kept as the enterprises are.
+    "zhejiang_made": _REVIEWS,
+    "pin_certificates": _REVIEWS,
+    "belt_road_certificates": _REVIEWS,
 }
 
 

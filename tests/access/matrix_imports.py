@@ -1,5 +1,5 @@
-"""Permission-matrix rules for the bulk import: each kind's importers (enterprises and
-declarations: bureau and branch-office staff; standards and schemes: bureau staff) get the
+"""Permission-matrix rules for the bulk import: each kind's importers (enterprises,
+declarations and the quality records: bureau and branch-office staff; standards and schemes: bureau staff) get the
 page, the template and the upload form; other staff and enterprise users get 403; anonymous users go to the login page.
 An unknown kind is a 404. Confirming and downloading the problem rows are POST only (GET: 405
 to those who may import)."""
@@ -15,6 +15,9 @@ def checks(world) -> dict:
         "standards": {"bureau"},
         "schemes": {"bureau"},
         "declarations": {"branch_other", "branch_same", "bureau"},
+        "zhejiang_made": {"branch_other", "branch_same", "bureau"},
+        "pin_certificates": {"branch_other", "branch_same", "bureau"},
+        "belt_road_certificates": {"branch_other", "branch_same", "bureau"},
     }
     # Every kind on the site is in the matrix: a new kind must say who may import it.
     from benchmarking.imports import kinds

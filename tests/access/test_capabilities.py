@@ -36,7 +36,23 @@ CAPABILITIES = (
     is_enterprise_user,
     is_branch_office_staff,
 )
-ALL_KINDS = ("enterprises", "standards", "schemes", "declarations")
+ALL_KINDS = (
+    "enterprises",
+    "standards",
+    "schemes",
+    "declarations",
+    "zhejiang_made",
+    "pin_certificates",
+    "belt_road_certificates",
+)
+# The kinds branch-office staff import: their own enterprises' records.
+OWN_ENTERPRISES_KINDS = (
+    "enterprises",
+    "declarations",
+    "zhejiang_made",
+    "pin_certificates",
+    "belt_road_certificates",
+)
 
 # user fixture -> (the capabilities above that answer yes, the kinds it may import)
 EXPECTED = {
@@ -67,7 +83,7 @@ EXPECTED = {
     ),
     "branch_staff": (
         {may_read_staff_pages, may_review, may_enter_records, is_branch_office_staff},
-        ("enterprises", "declarations"),
+        OWN_ENTERPRISES_KINDS,
     ),
     "manager": ({may_read_staff_pages}, ()),
     # Another county's bureau works as ours does, in its county.

@@ -16,13 +16,16 @@ from benchmarking.imports.enterprises import EXAMPLE_CREDIT_CODE, unused_credit_
 from benchmarking.imports.reading import LISTS_SHEET, NOTES_SHEET
 from benchmarking.imports.templates import drop_down_values, template_columns, template_workbook
 from benchmarking.models import (
+    BeltRoadCertificate,
     BranchOfficeAlias,
     Declaration,
     Enterprise,
     Industry,
+    PinCertificate,
     SchemeBenchmark,
     Standard,
     TechnicalScheme,
+    ZhejiangMadeStandard,
 )
 from benchmarking.validators import validate_credit_code
 from tests.factories import (
@@ -102,6 +105,9 @@ def test_every_choice_column_has_a_drop_down_with_the_databases_values(client, b
             "比较方式": [str(label) for _v, label in Direction.choices],
         },
         "declarations": {"方案编号": [reference.code], "状态": ["草稿", "已提交", "已发布", "已撤回"]},
+        "zhejiang_made": {"阶段": ["立项", "研制", "发布"]},
+        "pin_certificates": {"证书状态": ["有效", "暂停", "撤销", "过期"]},
+        "belt_road_certificates": {"证书状态": ["有效", "暂停", "撤销", "过期"]},
     }
     for key, kind in kinds().items():
         workbook = download(client, bureau_staff, key)
@@ -149,7 +155,7 @@ def example_file(workbook) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("key", ["enterprises", "standards", "schemes", "declarations"])
+@pytest.mark.parametrize("key", list(kinds()))
 def test_the_example_row_of_every_template_imports_cleanly(client, bureau_staff, reference, key):
     kind = kinds()[key]
     workbook = download(client, bureau_staff, key)
@@ -166,6 +172,14 @@ def test_the_example_row_of_every_template_imports_cleanly(client, bureau_staff,
         assert created.branch_office.name == example["所属监管所"] and created.address
     elif key == "standards":
         assert Standard.objects.filter(number="Q/YKSL 001—2024", kind="enterprise").exists()
+    elif key == "zhejiang_made":
+        created = ZhejiangMadeStandard.objects.get(title=example["标准名称"])
+        assert created.stage == "drafting", "an example imported by mistake counts toward nothing"
+        assert created.drafters.get().enterprise.credit_code == example["主导企业统一社会信用代码"]
+    elif key in ("pin_certificates", "belt_road_certificates"):
+        model = PinCertificate if key == "pin_certificates" else BeltRoadCertificate
+        created = model.objects.get(number=example["证书编号"])
+        assert created.enterprise.credit_code == example["统一社会信用代码"]
     elif key == "schemes":
         created = TechnicalScheme.objects.get(code=example["方案编号"])
         assert created.status == "draft" and created.benchmark_standards.count() == 1
