@@ -216,7 +216,8 @@ class ZhejiangMadeImport(ImportKind):
         ):
             numberless.setdefault(standard.title, []).append(standard)
         matched: dict[int, tuple[RowReader, ZhejiangMadeStandard]] = {}
-        record_of: dict[int, ZhejiangMadeStandard] = {}  # row number -> the stored standard it updates
+        # row number -> the stored standard it updates, and the column it was matched on
+        record_of: dict[int, tuple[ZhejiangMadeStandard, str]] = {}
         for row, number, title in parsed:
             if row.failed:
                 continue
@@ -241,7 +242,10 @@ class ZhejiangMadeImport(ImportKind):
                     first.problem(message % {"row": row.number, "standard": record}, "标准名称")
                     continue
                 matched[record.pk] = (row, record)
-                record_of[row.number] = record
+                record_of[row.number] = (
+                    record,
+                    "标准编号" if by_number.get(number) is record else "标准名称",
+                )
         editable = set(
             editable_by(actor, ZhejiangMadeStandard).filter(pk__in=list(matched)).values_list("pk", flat=True)
         )
@@ -260,12 +264,9 @@ class ZhejiangMadeImport(ImportKind):
         for row, number, _title in parsed:
             if row.failed:
                 continue
-            record = record_of.get(row.number)
+            record, matched_on = record_of.get(row.number, (None, ""))
             if record is not None and record.pk not in editable:
-                row.problem(
-                    _("该标准的起草企业不全在您负责的范围内，不能修改。"),
-                    "标准编号" if number else "标准名称",
-                )
+                row.problem(_("该标准的起草企业不全在您负责的范围内，不能修改。"), matched_on)
                 continue
             values = given({field: row[header] for header, field in ZHEJIANG_MADE_FIELDS.items()})
             if number:

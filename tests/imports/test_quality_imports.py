@@ -8,8 +8,10 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from benchmarking.choices import CertificateStatus, DrafterRole, Role, ZhejiangStandardStage
 from benchmarking.imports import importable_kinds, kinds
@@ -259,6 +261,25 @@ def test_two_rows_for_one_standard_are_a_problem_on_both(bureau_staff, enterpris
     ]
 
 
+def test_an_unnumbered_title_is_matched_only_when_it_names_one_standard(
+    bureau_staff, branch_staff, enterprise, other_enterprise
+):
+    for lead in (enterprise, other_enterprise):
+        standard = ZhejiangMadeStandard.objects.create(
+            title="电动平衡车", stage=ZhejiangStandardStage.APPROVED
+        )
+        ZhejiangMadeDrafter.objects.create(standard=standard, enterprise=lead, role=DrafterRole.LEAD)
+    row = ["", "电动平衡车", "研制", "", "", enterprise.credit_code, ""]
+    plan = plan_import(kinds()["zhejiang_made"], "z.xlsx", xlsx(ZJ_HEADERS, [row]), bureau_staff)
+    assert problems(plan) == [
+        "第 2 行，列「标准名称」：系统中有 2 项名为“电动平衡车”且未填编号的标准，无法确定更新哪一项：请在后台核对。"
+    ]
+    # One of them numbered now: the other is the one the title names, and it is another office's.
+    ZhejiangMadeStandard.objects.filter(drafters__enterprise=enterprise).update(number="T/ZZB 0777—2026")
+    plan = plan_import(kinds()["zhejiang_made"], "z.xlsx", xlsx(ZJ_HEADERS, [row]), branch_staff)
+    assert problems(plan) == ["第 2 行，列「标准名称」：该标准的起草企业不全在您负责的范围内，不能修改。"]
+
+
 # -- certificates ---------------------------------------------------------------------------------
 
 
@@ -457,6 +478,46 @@ def test_managers_and_enterprise_users_may_not_import_the_quality_records(reques
 def test_bureau_and_branch_staff_may_import_the_quality_records(bureau_staff, branch_staff):
     for user in (bureau_staff, branch_staff):
         assert set(QUALITY_KINDS) <= {kind.key for kind in importable_kinds(user)}
+
+
+# -- the pages ---------------------------------------------------------------------------------------
+
+
+def test_the_import_page_offers_the_kinds_and_a_change_of_lead_is_previewed_then_confirmed(
+    client, branch_staff, enterprise, co_drafter
+):
+    client.force_login(branch_staff)
+    page = client.get(reverse("imports")).content.decode()
+    for key in QUALITY_KINDS:
+        assert reverse("import-template", args=[key]) in page
+        assert kinds()[key].label in page
+    row = [
+        "T/ZZB 0001—2026",
+        "保温杯",
+        "发布",
+        "",
+        "2026-02-01",
+        enterprise.credit_code,
+        co_drafter.credit_code,
+    ]
+    commit_import(kinds()["zhejiang_made"], "z.xlsx", xlsx(ZJ_HEADERS, [row]), branch_staff)
+    row[5], row[6] = co_drafter.credit_code, enterprise.credit_code
+    file = SimpleUploadedFile("换主导.xlsx", xlsx(ZJ_HEADERS, [row]))
+
+    preview = client.post(reverse("import-upload", args=["zhejiang_made"]), {"file": file})
+
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "主导企业" in text and "参与企业" in text
+    assert f"{enterprise.name}" in text and f"{co_drafter.name}" in text
+    standard = ZhejiangMadeStandard.objects.get()
+    assert drafters_of(standard)[enterprise.credit_code] == DrafterRole.LEAD, "the preview writes nothing"
+    token = preview.context["token"]
+    done = client.post(reverse("import-confirm", args=["zhejiang_made"]), {"token": token}, follow=True)
+    assert "“浙江制造”标准导入完成：新增 0 条，更新 1 条" in done.content.decode()
+    assert drafters_of(standard) == {
+        co_drafter.credit_code: DrafterRole.LEAD,
+        enterprise.credit_code: DrafterRole.CO_DRAFTER,
+    }
 
 
 # -- queries -----------------------------------------------------------------------------------------
