@@ -110,6 +110,42 @@ def _read(request) -> tuple[DashboardForm, dt.date, str]:
     return form, timezone.localdate(), "rank"
 
 
+def quality_card(
+    as_of: dt.date,
+    region: RegionScope,
+    *,
+    branch_office_id: int | None = None,
+    linked: bool = True,
+    county_param: str | None = None,
+) -> dict:
+    """The 质量强市 card's context (templates/benchmarking/_quality_card.html): the figures of
+    ``region`` (or one office's share) as of the day, three queries (selectors.quality), and each
+    figure's list for the same day (views.quality), narrowed by ``county_param`` when the viewer's
+    lists span more than the county. ``linked`` False: the viewer's lists would not hold exactly
+    these records (a roll-up of another region than theirs), so the figures are not links."""
+
+    def url(name, new=False):
+        query = {
+            "as_of": as_of.isoformat(),
+            **({"new": "1"} if new else {}),
+            **({"region": county_param} if county_param else {}),
+        }
+        return f"{reverse(name)}?{urlencode(query)}"
+
+    urls = {
+        "standards": url("quality-zhejiang-made"),
+        "standards_new": url("quality-zhejiang-made", new=True),
+        "pin": url("quality-pin-enterprises"),
+        "pin_new": url("quality-pin-enterprises", new=True),
+        "belt_road": url("quality-belt-road"),
+        "belt_road_new": url("quality-belt-road", new=True),
+    }
+    return {
+        "quality": quality_figures(as_of, region=region, branch_office_id=branch_office_id),
+        "quality_urls": urls if linked else None,
+    }
+
+
 class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, TemplateView):
     """The page around the dashboard is the viewer's (their name, the logout form's CSRF
     token); its content is the same for everyone who sees one scope on one day, so it is
@@ -195,30 +231,17 @@ class DashboardView(StaffOnlyMixin, ReplicaReadsMixin, ViewerPageCacheMixin, Tem
         # Opened from above, the county travels with every link that stays on the dashboard.
         region_query = {"region": dashboard.county} if from_above else {}
         query = {**region_query, **({"as_of": as_of.isoformat()} if not dashboard.is_today else {})}
-        # The 质量强市 section: three queries (selectors.quality), cached with the page; each figure
-        # links to its records for the same day (views.quality), narrowed to the county from above.
-        quality = quality_figures(as_of, region=RegionScope(dashboard.county), branch_office_id=office_id)
-
-        def quality_url(name, new=False):
-            query = {
-                "as_of": as_of.isoformat(),
-                **({"new": "1"} if new else {}),
-                **({"region": dashboard.county} if from_above else {}),
-            }
-            return f"{reverse(name)}?{urlencode(query)}"
-
+        # The 质量强市 card: three queries, cached with the page.
+        quality = quality_card(
+            as_of,
+            RegionScope(dashboard.county),
+            branch_office_id=office_id,
+            county_param=dashboard.county if from_above else None,
+        )
         return {
             "form": form,
             "dashboard": dashboard,
-            "quality": quality,
-            "quality_urls": {
-                "standards": quality_url("quality-zhejiang-made"),
-                "standards_new": quality_url("quality-zhejiang-made", new=True),
-                "pin": quality_url("quality-pin-enterprises"),
-                "pin_new": quality_url("quality-pin-enterprises", new=True),
-                "belt_road": quality_url("quality-belt-road"),
-                "belt_road_new": quality_url("quality-belt-road", new=True),
-            },
+            **quality,
             "sort": sort,
             "from_above": from_above,
             "today_url": "?" + urlencode(region_query),

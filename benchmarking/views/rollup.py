@@ -17,12 +17,12 @@ from django.views.generic import TemplateView, View
 from ..access import enterprise_scope, may_read_staff_pages, region_scope_of
 from ..charts import trend_chart
 from ..exports import xlsx_response
-from ..regions import RegionLevel, level_of_code
+from ..regions import RegionLevel, RegionScope, level_of_code
 from ..selectors import progress
 from ..selectors.rollup import ROLLUP_SORTS, region_rollup
 from ..statistics import statistics_filename, statistics_sheets
 from ..validators import EARLIEST_RECORD_DATE
-from .dashboard import DashboardForm
+from .dashboard import DashboardForm, quality_card
 from .links import MEASURE_LISTS, counted_list_url
 from .mixins import ReplicaReadsMixin
 from .viewer_cache import ViewerPageCacheMixin
@@ -163,6 +163,9 @@ def body_context(rollup, form, sort: str, *, lists_are_the_regions: bool) -> dic
         "statistics_action": reverse("region-statistics"),
         "statistics_region": rollup.region.code,
         "years": statistics_years(),
+        # The region's 质量强市 card (three queries, cached with the page): linked to the lists
+        # only where they hold exactly the region's records (the viewer's own region).
+        **quality_card(day, RegionScope(rollup.region.code), linked=lists_are_the_regions),
     }
 
 

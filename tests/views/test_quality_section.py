@@ -106,7 +106,11 @@ def card(response) -> dict[str, int]:
     section = re.search(r'<section class="card quality-figures".*?</section>', html, re.S).group(0)
     big = {
         key: int(
-            re.search(rf'data-quality="{key}".*?<p class="figure"><a [^>]*>(\d+)</a>', section, re.S).group(1)
+            re.search(
+                rf'data-quality="{key}".*?<p class="figure"><(?:a|span)[^>]*>(\d+)</(?:a|span)>',
+                section,
+                re.S,
+            ).group(1)
         )
         for key in ("standards", "pin", "belt_road")
     }
@@ -322,6 +326,7 @@ def test_bad_parameters_are_said_in_chinese_and_list_nothing(client, manager, wo
     assert message in html
     assert "参数有误" in html
     assert listed(response) == 0
+    assert "截至" not in re.search(r'<span class="list-count".*?</span>', html, re.S).group(0)
 
 
 def test_new_0_is_every_record(client, manager, world):
@@ -399,3 +404,25 @@ def test_the_dashboard_costs_the_same_queries_at_any_size(client, world, who, re
     small = queries_of(client, DASHBOARD, params)
     grow(world, 60)
     assert queries_of(client, DASHBOARD, params) == small
+
+
+# -- the roll-ups ---------------------------------------------------------------------------------
+
+
+def test_a_prefectures_roll_up_shows_its_figures_linked_to_its_own_lists(client, world):
+    client.force_login(make_user(Role.MANAGER, username="jinhua", region="330700"))
+    response = client.get(reverse("region_dashboard", args=["330700"]), {"as_of": AS_OF.isoformat()})
+    shown = card(response)
+    # Yongkang's and 义乌's records: both in 金华.
+    assert shown == figures_of(quality_figures(AS_OF, region=RegionScope("330700")))
+    assert (shown["standards"], shown["pin_enterprises"], shown["belt_road_certificates"]) == (4, 3, 4)
+    links = card_links(response)
+    assert listed(client.get(links[0])) == 4 and listed(client.get(links[5])) == 4
+
+
+def test_opened_from_the_province_the_prefectures_figures_are_not_links(client, world):
+    # The province's lists hold more than 金华's records: a link would not show what is counted.
+    client.force_login(make_user(Role.MANAGER, username="zhejiang", region="330000"))
+    response = client.get(reverse("region_dashboard", args=["330700"]), {"as_of": AS_OF.isoformat()})
+    assert card(response)["standards"] == 4
+    assert card_links(response) == []

@@ -281,10 +281,10 @@ def test_query_count_does_not_grow_with_the_counties(client, province_staff, cou
         plan_for(code)
     many = _queries(client, PROVINCE)
     # A past day also counts what later entries changed in it (two queries).
-    assert few_past == _queries(client, PROVINCE, as_of="2025-06-30") == 14
+    assert few_past == _queries(client, PROVINCE, as_of="2025-06-30") == 17
     # The session, the user with its profile, the role, the counts version; the tree, the plans,
-    # every county's figures (two) and the region's trend (four).
-    assert few == many == 12
+    # every county's figures (two), the region's trend (four) and its 质量强市 figures (three).
+    assert few == many == 15
 
 
 def test_the_warm_page_reads_no_figures(client, jinhua_manager, county_data, django_assert_num_queries):
