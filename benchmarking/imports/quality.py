@@ -9,6 +9,7 @@ certificate only by whoever may change its enterprise (``scoping``'s rules, as i
 """
 
 import re
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -39,7 +40,17 @@ from .common import (
     read_back_pks,
     save_in_bulk,
 )
-from .engine import NOT_GIVEN, Blank, Cleared, FieldChange, ImportColumn, ImportKind, ImportPlan, RowReader
+from .engine import (
+    NOT_GIVEN,
+    Blank,
+    Cleared,
+    FieldChange,
+    ImportColumn,
+    ImportKind,
+    ImportPlan,
+    RowReader,
+    unmarked,
+)
 from .enterprises import _credit_code
 
 __all__ = ["BeltRoadCertificateImport", "PinCertificateImport", "ZhejiangMadeImport"]
@@ -107,6 +118,16 @@ def _enterprises(actor, codes) -> dict[str, Enterprise]:
         .filter(credit_code__in=list(codes))
         .only("pk", "credit_code", "name", "branch_office_id", "region_id")
     }
+
+
+def _refused_cells(values: dict) -> list[str]:
+    """Take out of ``values`` the fields whose cell its parser refused (read as None: every
+    column here reads a blank cell as a value, Blank or Cleared), and name them, so the model's
+    checks leave them alone: the cell's problem is already said."""
+    refused = [name for name, value in values.items() if value is None]
+    for name in refused:
+        del values[name]
+    return refused
 
 
 def _example_credit_code(actor) -> str:
@@ -188,64 +209,76 @@ class ZhejiangMadeImport(ImportKind):
         return {"标准名称": title, LEAD: _example_credit_code(actor)}
 
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
+        # Every cell of every row read once, so each cell's problem is said however the row fares.
         parsed = []
         for row in rows:
             raw = row["标准编号"]
-            number = normalize_standard_number(raw) if raw else ""
-            parsed.append((row, number, row["标准名称"] or ""))
+            number = normalize_standard_number(raw) if raw else raw  # None: refused by its parser
+            values = given({field: row[header] for header, field in ZHEJIANG_MADE_FIELDS.items()})
+            parsed.append((row, number, values, row[LEAD], row[CO_DRAFTERS]))
+        keys = [
+            (row, ("标准编号", number) if number else ("标准名称", values["title"]))
+            for row, number, values, _l, _c in parsed
+            if number is not None and values["title"] is not None
+        ]
         first_rows(
-            ((row, number) for row, number, _t in parsed if number),
+            ((row, key) for row, key in keys if key[0] == "标准编号"),
             _("与第 %(row)d 行的标准编号相同（按统一格式比对），但内容不同：请核对后只保留一行。"),
             "标准编号",
         )
         first_rows(
-            ((row, title) for row, number, title in parsed if not number),
+            ((row, key) for row, key in keys if key[0] == "标准名称"),
             _("与第 %(row)d 行的标准名称相同（均未填编号），但内容不同：请核对后只保留一行。"),
             "标准名称",
         )
+        title_of = {row.number: values["title"] for row, _n, values, _l, _c in parsed}
+        repeated = {key for key, count in Counter(key for _r, key in keys).items() if count > 1}
         by_number = {
             s.number: s
-            for s in locked(ZhejiangMadeStandard.objects.filter(number__in=[n for _r, n, _t in parsed if n]))
+            for s in locked(
+                ZhejiangMadeStandard.objects.filter(number__in=[n for _r, n, _v, _l, _c in parsed if n])
+            )
         }
         # Standards not yet numbered (立项, 研制) are matched on their title.
         numberless: dict[str, list[ZhejiangMadeStandard]] = {}
         for standard in locked(
             ZhejiangMadeStandard.objects.filter(
-                number__isnull=True, title__in=[t for _r, _n, t in parsed if t]
+                number__isnull=True, title__in=[v["title"] for _r, _n, v, _l, _c in parsed if v["title"]]
             ).order_by("pk")
         ):
             numberless.setdefault(standard.title, []).append(standard)
-        matched: dict[int, tuple[RowReader, ZhejiangMadeStandard]] = {}
-        # row number -> the stored standard it updates, and the column it was matched on
-        record_of: dict[int, tuple[ZhejiangMadeStandard, str]] = {}
-        for row, number, title in parsed:
-            if row.failed:
+        # The rows whose standard is known (new, or the stored one they update): row number ->
+        # the stored standard or None, and the column it was matched on.
+        determined: dict[int, tuple[ZhejiangMadeStandard | None, str]] = {}
+        matched: dict[int, RowReader] = {}
+        for row, key in keys:
+            if key in repeated:
                 continue
-            record = by_number.get(number) if number else None
+            column, value = key
+            record = by_number.get(value) if column == "标准编号" else None
             if record is None:
-                same_title = numberless.get(title, [])
+                column = "标准名称"
+                same_title = numberless.get(title_of[row.number], [])
                 if len(same_title) > 1:
                     row.problem(
                         _(
                             "系统中有 %(count)d 项名为“%(title)s”且未填编号的标准，无法确定更新哪一项：请在后台核对。"
                         )
-                        % {"count": len(same_title), "title": title},
+                        % {"count": len(same_title), "title": same_title[0].title},
                         "标准名称",
                     )
                     continue
                 record = same_title[0] if same_title else None
+            if record is not None and record.pk in matched:
+                first = matched[record.pk]
+                message = _("与第 %(row)d 行对应系统中的同一项标准“%(standard)s”：请核对后只保留一行。")
+                row.problem(message % {"row": first.number, "standard": record}, "标准名称")
+                first.problem(message % {"row": row.number, "standard": record}, "标准名称")
+                determined.pop(first.number, None)
+                continue
             if record is not None:
-                if record.pk in matched:
-                    first = matched[record.pk][0]
-                    message = _("与第 %(row)d 行对应系统中的同一项标准“%(standard)s”：请核对后只保留一行。")
-                    row.problem(message % {"row": first.number, "standard": record}, "标准名称")
-                    first.problem(message % {"row": row.number, "standard": record}, "标准名称")
-                    continue
-                matched[record.pk] = (row, record)
-                record_of[row.number] = (
-                    record,
-                    "标准编号" if by_number.get(number) is record else "标准名称",
-                )
+                matched[record.pk] = row
+            determined[row.number] = (record, column)
         editable = set(
             editable_by(actor, ZhejiangMadeStandard).filter(pk__in=list(matched)).values_list("pk", flat=True)
         )
@@ -255,20 +288,24 @@ class ZhejiangMadeImport(ImportKind):
         ):
             stored_drafters.setdefault(drafter.standard_id, []).append(drafter)
         codes = set()
-        for row, _n, _t in parsed:
-            lead, co = row[LEAD], row[CO_DRAFTERS]
+        for _row, _n, _v, lead, co in parsed:
             codes.update([lead] if lead else [])
             codes.update(co.value if isinstance(co, Blank | Cleared) else co or ())
         enterprises = _enterprises(actor, codes)
 
-        for row, number, _title in parsed:
-            if row.failed:
+        for row, number, values, lead, co in parsed:
+            if row.number not in determined:
+                # Which standard is the row's is unclear; its enterprises are still checked.
+                for header, listed in ((LEAD, [lead] if lead else []), (CO_DRAFTERS, unmarked(co) or ())):
+                    for code in listed:
+                        if code not in enterprises:
+                            row.problem(_unknown_enterprise(code), header)
                 continue
-            record, matched_on = record_of.get(row.number, (None, ""))
+            record, matched_on = determined[row.number]
             if record is not None and record.pk not in editable:
                 row.problem(_("该标准的起草企业不全在您负责的范围内，不能修改。"), matched_on)
                 continue
-            values = given({field: row[header] for header, field in ZHEJIANG_MADE_FIELDS.items()})
+            refused = _refused_cells(values)
             if number:
                 values["number"] = number
             if record is None:
@@ -276,14 +313,15 @@ class ZhejiangMadeImport(ImportKind):
                 changed = None
             else:
                 changed = changed_fields(record, values)
-            self._plan_drafters(row, record, changed, stored_drafters.get(record.pk, []), enterprises)
+            self._plan_drafters(
+                row, record, changed, stored_drafters.get(record.pk, []), enterprises, lead, co
+            )
             try:
-                record.full_clean(validate_unique=False, validate_constraints=False)
+                record.full_clean(exclude=refused, validate_unique=False, validate_constraints=False)
             except ValidationError as error:
                 for name, messages in message_of(error).items():
                     for message in messages:
                         row.problem(message, ZHEJIANG_MADE_HEADERS.get(name))
-                continue
             if row.failed:
                 continue
             if changed is None:
@@ -294,13 +332,12 @@ class ZhejiangMadeImport(ImportKind):
                 plan.unchanged += 1
 
     @staticmethod
-    def _plan_drafters(row, record, changed, stored: list, enterprises: dict) -> None:
+    def _plan_drafters(row, record, changed, stored: list, enterprises: dict, lead_code, cell) -> None:
         """Check the two drafter columns and note on ``record`` the drafters ``write`` makes its
         own (``_import_drafters``: lead enterprise, [co-drafter enterprises], stored drafters)
         when they differ from the stored ones; a change is noted for the preview."""
         stored_lead = next((d.enterprise for d in stored if d.role == DrafterRole.LEAD), None)
         stored_co = [d.enterprise for d in stored if d.role != DrafterRole.LEAD]
-        lead_code = row[LEAD]
         lead = stored_lead
         if lead_code:
             lead = enterprises.get(lead_code)
@@ -308,7 +345,6 @@ class ZhejiangMadeImport(ImportKind):
                 row.problem(_unknown_enterprise(lead_code), LEAD)
         elif lead_code is not None and lead is None:  # blank, and no lead stored
             row.problem(_("请填写主导企业：每项“浙江制造”标准须有一家主导企业。"), LEAD)
-        cell = row[CO_DRAFTERS]
         if cell is None:  # refused by its parser
             return
         if cell is NOT_GIVEN or isinstance(cell, Blank):
@@ -520,45 +556,62 @@ class CertificateImport(ImportKind):
         return {"证书编号": number, "统一社会信用代码": _example_credit_code(actor)}
 
     def plan_rows(self, plan: ImportPlan, rows: list[RowReader], actor) -> None:
-        keyed = [(row, row["证书编号"] or "") for row in rows]
-        first_rows(keyed, _("与第 %(row)d 行的证书编号相同，但内容不同：请核对后只保留一行。"), "证书编号")
+        # Every cell of every row read once, so each cell's problem is said however the row fares.
+        read = [
+            (
+                row,
+                row["证书编号"],
+                row["统一社会信用代码"],
+                given({field: row[header] for header, field in self.fields.items()}),
+            )
+            for row in rows
+        ]
+        first_rows(
+            ((row, number) for row, number, _c, _v in read),
+            _("与第 %(row)d 行的证书编号相同，但内容不同：请核对后只保留一行。"),
+            "证书编号",
+        )
         existing = {
-            c.number: c for c in locked(self.model.objects.filter(number__in=[n for _r, n in keyed if n]))
+            c.number: c
+            for c in locked(self.model.objects.filter(number__in=[n for _r, n, _c, _v in read if n]))
         }
         editable = set(
             editable_by(actor, self.model)
             .filter(pk__in=[c.pk for c in existing.values()])
             .values_list("pk", flat=True)
         )
-        enterprises = _enterprises(actor, {row["统一社会信用代码"] for row in rows} - {None})
-        for row, number in keyed:
-            if row.failed:
-                continue
-            record = existing.get(number)
+        enterprises = _enterprises(actor, {code for _r, _n, code, _v in read if code})
+        for row, number, code, values in read:
+            record = existing.get(number) if number else None
             if record is not None and record.pk not in editable:
                 row.problem(_("该证书属于您负责范围以外的企业，不能修改。"), "证书编号")
                 continue
-            code = row["统一社会信用代码"]
-            enterprise = enterprises.get(code)
-            if enterprise is None:
-                row.problem(_unknown_enterprise(code), "统一社会信用代码")
-                continue
-            values = given({field: row[header] for header, field in self.fields.items()})
+            refused = _refused_cells(values)
+            if code:  # None: refused by its parser
+                enterprise = enterprises.get(code)
+                if enterprise is None:
+                    row.problem(_unknown_enterprise(code), "统一社会信用代码")
+                else:
+                    values["enterprise_id"] = enterprise.pk
             if values.get("status") == "":  # a blank status keeps the stored one
                 del values["status"]
-            values["enterprise_id"] = enterprise.pk
+            if not number:
+                refused.append("number")
             if record is None:
-                record = self.model(number=number, **for_new(values))
+                record = self.model(number=number or "", **for_new(values))
                 changed = None
             else:
                 changed = changed_fields(record, values)
             try:
                 # The enterprise came from the lookup above: checking it again is a query a row.
-                record.full_clean(exclude=["enterprise"], validate_unique=False, validate_constraints=False)
+                record.full_clean(
+                    exclude=["enterprise", *refused], validate_unique=False, validate_constraints=False
+                )
             except ValidationError as error:
                 for name, messages in message_of(error).items():
                     for message in messages:
                         row.problem(message, CERTIFICATE_HEADERS.get(name))
+            if row.failed:
                 continue
             if changed is None:
                 plan.creates.append(record)

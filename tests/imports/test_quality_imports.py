@@ -249,6 +249,26 @@ def test_each_bad_standard_cell_is_named_by_row_and_column_and_nothing_is_writte
     assert everything() == before
 
 
+def test_every_bad_cell_of_a_row_is_said_once(bureau_staff, enterprise):
+    standard = ["T/ZZB 1", "", "已发布", "2026-02-30", "", "91330784MA2E8RKX24", "123"]
+    plan = plan_import(kinds()["zhejiang_made"], "z.xlsx", xlsx(ZJ_HEADERS, [standard]), bureau_staff)
+    assert [p.split("：")[0] for p in problems(plan)] == [
+        "第 2 行，列「标准名称」",
+        "第 2 行，列「阶段」",
+        "第 2 行，列「立项日期」",
+        "第 2 行，列「主导企业统一社会信用代码」",
+        "第 2 行，列「参与企业统一社会信用代码」",
+    ]
+    certificate = ["", "9133", "保温杯", "昨天", "2020-01-01", "作废"]
+    plan = plan_import(kinds()["pin_certificates"], "c.xlsx", xlsx(PIN_HEADERS, [certificate]), bureau_staff)
+    assert [p.split("：")[0] for p in problems(plan)] == [
+        "第 2 行，列「证书编号」",
+        "第 2 行，列「统一社会信用代码」",
+        "第 2 行，列「发证日期」",
+        "第 2 行，列「证书状态」",
+    ]
+
+
 def test_two_rows_for_one_standard_are_a_problem_on_both(bureau_staff, enterprise):
     rows = [
         ["T/ZZB 0123—2026", "保温杯", "发布", "", "2026-02-01", enterprise.credit_code, ""],
