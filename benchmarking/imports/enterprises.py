@@ -415,6 +415,8 @@ class StandardImport(ImportKind):
                 value = row[header]
                 if value is not NOT_GIVEN and value != "":  # a blank status keeps the stored one
                     values[name] = value
+            if row.failed:  # a cell refused as it was read: the model would only say it again
+                continue
             record = existing.get(number)
             if record is None:
                 record = Standard(number=number, **for_new(values))

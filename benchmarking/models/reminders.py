@@ -60,7 +60,9 @@ class Digest(models.Model):
         except ValueError:
             return self.period
         if len(parts) == 3:
-            return _("%(year)d年%(month)d月%(day)d日") % dict(zip(("year", "month", "day"), parts, strict=True))
+            year, month, day = parts
+            return _("%(year)d年%(month)d月%(day)d日") % {"year": year, "month": month, "day": day}
         if len(parts) == 2:
-            return _("%(year)d年%(month)d月") % dict(zip(("year", "month"), parts, strict=True))
+            year, month = parts
+            return _("%(year)d年%(month)d月") % {"year": year, "month": month}
         return self.period

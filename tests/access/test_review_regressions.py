@@ -50,7 +50,8 @@ def test_branch_staff_may_add_only_enterprise_standards(client, branch_staff):
     url = reverse("admin:benchmarking_standard_add")
     refused = client.post(url, {"number": "ISO 8442-1:2008", "title": "刀具", "kind": ""})
     assert refused.status_code == 200 and "只能录入企业标准" in refused.content.decode()
-    assert client.post(url, {"number": "Q/YKXX 002-2025", "title": "企业标准", "kind": ""}).status_code == 302
+    allowed = {"number": "Q/YKXX 002-2025", "title": "企业标准", "kind": "", "status": "current"}
+    assert client.post(url, allowed).status_code == 302
     assert list(Standard.objects.values_list("number", flat=True)) == ["Q/YKXX 002—2025"]
 
 

@@ -106,7 +106,7 @@ def test_duplicate_standard_number_in_another_spelling_is_a_form_error(staff_cli
 def test_new_standard_gets_its_kind_from_the_number(staff_client):
     response = staff_client.post(
         reverse("admin:benchmarking_standard_add"),
-        {"number": "t/zzb 0123-2018", "title": "保温杯", "kind": ""},
+        {"number": "t/zzb 0123-2018", "title": "保温杯", "kind": "", "status": "current"},
     )
     assert response.status_code == 302
     standard = Standard.objects.get()

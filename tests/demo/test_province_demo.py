@@ -34,7 +34,7 @@ from benchmarking.models import (
 )
 from benchmarking.ranks import RankedMeasure, rank_highlight, rank_statement, ranks_by_county
 from benchmarking.regions import RegionScope
-from benchmarking.selectors.progress import counted_q, figures_by_county, progress_as_of
+from benchmarking.selectors.progress import counted_q, figures_by_county, progress_as_of, scheme_counted_q
 from benchmarking.selectors.ranks import county_places
 from benchmarking.validators import credit_code_region, validate_credit_code
 from tests.demo.test_seed import FAST_HASHERS, row_counts, run_seed_demo
@@ -71,10 +71,10 @@ def demo(seeded, db):
 
 def figures() -> dict[RankedMeasure, dict[str, int]]:
     """Each county's three figures now, counted here with plain grouped queries on the counting
-    rule (published, not withdrawn): results and enterprises by the enterprise's county, schemes
-    by their publisher's."""
+    rule (published, not withdrawn; a scheme not superseded by its published revision either):
+    results and enterprises by the enterprise's county, schemes by their publisher's."""
     counted = Declaration.objects.filter(counted_q()).values_list("enterprise__region").order_by()
-    schemes = TechnicalScheme.objects.filter(counted_q()).values_list("publisher_region").order_by()
+    schemes = TechnicalScheme.objects.filter(scheme_counted_q()).values_list("publisher_region").order_by()
     return {
         RankedMeasure.SCHEMES: dict(schemes.annotate(n=Count("pk"))),
         RankedMeasure.ENTERPRISES: dict(counted.annotate(n=Count("enterprise", distinct=True))),

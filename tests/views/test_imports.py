@@ -119,10 +119,24 @@ def test_enterprise_template_has_headers_example_notes_and_drop_downs(bureau_cli
 def test_standard_template_lists_standard_kinds(bureau_client):
     response = bureau_client.get(reverse("import-template", args=["standards"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert [c.value for c in sheet[1]] == ["标准编号", "标准名称", "标准类别"]
-    (validation,) = sheet.data_validations.dataValidation
-    assert str(validation.sqref) == "C2:C10001"
-    assert "国际标准" in validation.formula1 and "企业标准" in validation.formula1
+    assert [c.value for c in sheet[1]] == [
+        "标准编号",
+        "标准名称",
+        "标准类别",
+        "标准状态",
+        "发布日期",
+        "实施日期",
+        "废止日期",
+        "代替标准",
+        "采标程度",
+        "采用的国际/国外标准",
+    ]
+    # A drop-down list on each column with choices: the kind, the status and the adoption degree.
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert set(lists) == {"C2:C10001", "D2:D10001", "I2:I10001"}
+    assert "国际标准" in lists["C2:C10001"] and "企业标准" in lists["C2:C10001"]
+    assert "被代替" in lists["D2:D10001"] and "即将实施" in lists["D2:D10001"]
+    assert "IDT" in lists["I2:I10001"]
 
 
 def test_a_filled_in_template_imports(bureau_client):
