@@ -12,10 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benchmarking.choices import CertificateStatus, DrafterRole, Role, ZhejiangStandardStage
 from benchmarking.imports import importable_kinds, kinds
 from benchmarking.imports.engine import commit_import, plan_import
+from benchmarking.imports.templates import template_columns
 from benchmarking.models import BeltRoadCertificate, PinCertificate, ZhejiangMadeDrafter, ZhejiangMadeStandard
 from tests.factories import EnterpriseFactory, make_user
 
@@ -538,6 +541,63 @@ def test_the_import_page_offers_the_kinds_and_a_change_of_lead_is_previewed_then
         co_drafter.credit_code: DrafterRole.LEAD,
         enterprise.credit_code: DrafterRole.CO_DRAFTER,
     }
+
+
+# -- any cells ---------------------------------------------------------------------------------------
+
+ANY_CELL = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=20),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2110, 1, 1)),
+    st.integers(min_value=-5, max_value=80000),
+    st.sampled_from(
+        [
+            "发布",
+            "研制",
+            "立项",
+            "有效",
+            "撤销",
+            "〔清空〕",
+            "T/ZZB 0001—2026",
+            "tzzb 1-2026",
+            "2026-02-30",
+            "、；",
+            "  ",
+        ]
+    ),
+    st.sampled_from(["ENTERPRISE", "OTHER", "ENTERPRISE；OTHER", "ENTERPRISE、ENTERPRISE"]),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    key=st.sampled_from(QUALITY_KINDS),
+    rows=st.lists(st.lists(ANY_CELL, max_size=8), min_size=1, max_size=4),
+)
+def test_any_cells_make_a_plan_never_a_crash_and_a_refused_one_writes_nothing(
+    branch_staff, enterprise, other_enterprise, key, rows
+):
+    codes = {"ENTERPRISE": enterprise.credit_code, "OTHER": other_enterprise.credit_code}
+    for cells in rows:
+        for index, value in enumerate(cells):
+            if isinstance(value, str):
+                for name, code in codes.items():
+                    value = value.replace(name, code)
+                cells[index] = value
+    headers = [column.header for column in template_columns(kinds()[key])]
+    before = everything()
+    plan = commit_import(kinds()[key], "x.xlsx", xlsx(headers, rows), branch_staff)
+    assert plan.written == plan.ok
+    if not plan.ok:
+        assert everything() == before, "a refused import wrote something"
+        assert all(str(p) for p in plan.problems)
+    else:
+        again = plan_import(kinds()[key], "x.xlsx", xlsx(headers, rows), branch_staff)
+        assert again.ok and not again.creates and not again.updates, "the same file again changes nothing"
 
 
 # -- queries -----------------------------------------------------------------------------------------
