@@ -198,9 +198,28 @@ def test_the_portal_offers_the_enterprises_own_published_results_only(
 
 
 def test_the_result_report_costs_a_fixed_number_of_queries(client, db, result, django_assert_num_queries):
-    # public_result: the declaration, its items, its benchmark standards.
-    with django_assert_num_queries(3):
-        assert client.get(public_report(result.pk)).status_code == 200
+    # The counts version (the public cache's key), then public_result: the declaration, its
+    # items, its benchmark standards.
+    with django_assert_num_queries(4):
+        first = client.get(public_report(result.pk))
+    assert first.status_code == 200
+
+
+def test_a_visitors_result_report_is_drawn_once_and_kept_named(
+    client, db, result, scheme, monkeypatch, django_assert_num_queries
+):
+    first = client.get(public_report(result.pk))
+    drawn = []
+    monkeypatch.setattr("benchmarking.views.reports.render_pdf", lambda *args: drawn.append(args))
+    # From the shared cache: the version's query only, nothing drawn, the same file and name.
+    with django_assert_num_queries(1):
+        again = client.get(public_report(result.pk))
+    assert drawn == []
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["ETag"] == first["ETag"] and "public" in again["Cache-Control"]
+    # A browser that has it is told so.
+    assert client.get(public_report(result.pk), headers={"If-None-Match": first["ETag"]}).status_code == 304
 
 
 # ---------------------------------------------------------------------------

@@ -74,9 +74,10 @@ def _release() -> str:
     return digest.hexdigest()[:12]
 
 
-def _identity(request, version: int) -> str:
-    """What an anonymous page is a function of: address, language, data, templates."""
-    text = f"{_release()}:{version}:{get_language()}:{page_address(request)}"
+def _identity(request, version: int, extra: str = "") -> str:
+    """What an anonymous page is a function of: address, language, data, templates (and what
+    the view adds: ``AnonymousPageCacheMixin.cache_identity_extra``)."""
+    text = f"{_release()}:{version}:{get_language()}:{page_address(request)}:{extra}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -112,10 +113,18 @@ def _shareable(request) -> bool:
     )
 
 
+# The headers a stored page keeps besides its type: a download's file name.
+STORED_HEADERS = ("Content-Disposition",)
+
+
 class AnonymousPageCacheMixin:
     """For a view whose anonymous page depends on nothing but its address and the published
     data: serve and store it whole, answer revalidation with 304, and say so in the headers.
     Everyone else gets the view as it is, marked private and not to be stored."""
+
+    def cache_identity_extra(self) -> str:
+        """What else the page depends on (a view that prints today's date returns it)."""
+        return ""
 
     def dispatch(self, request, *args, **kwargs):
         version = counts_version() if _shareable(request) else None
@@ -124,7 +133,7 @@ class AnonymousPageCacheMixin:
             add_never_cache_headers(response)
             return response
 
-        identity = _identity(request, version)
+        identity = _identity(request, version, self.cache_identity_extra())
         etag = f'"{identity}"'
         last_modified = _last_modified(version)
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -134,8 +143,11 @@ class AnonymousPageCacheMixin:
         key = f"public-page:{identity}"
         stored = cache.get(key)
         if stored is not None:
-            content, content_type = stored
-            return self._shared(HttpResponse(content, content_type=content_type), etag, last_modified)
+            content, content_type, *headers = stored
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers[0] if headers else ():
+                response[name] = value
+            return self._shared(response, etag, last_modified)
 
         response = super().dispatch(request, *args, **kwargs)
         if hasattr(response, "render"):
@@ -144,8 +156,9 @@ class AnonymousPageCacheMixin:
             # A redirect or an error of this request: not shared, not stored.
             add_never_cache_headers(response)
             return response
-        # Only the body and its type: headers and cookies are made per request.
-        cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_SECONDS)
+        # The body, its type and a download's name: other headers and cookies are made per request.
+        kept = [(name, response[name]) for name in STORED_HEADERS if response.has_header(name)]
+        cache.set(key, (response.content, response["Content-Type"], kept), PAGE_CACHE_SECONDS)
         return self._shared(response, etag, last_modified)
 
     @staticmethod

@@ -23,6 +23,7 @@ from ..charts import trend_chart
 from ..pdf import PdfUnavailable, pdf_response, render_pdf
 from ..selectors.dashboard import dashboard_for
 from ..selectors.public import public_result
+from .anonymous_cache import AnonymousPageCacheMixin
 from .dashboard import _read, _viewer_office, rollup_redirect, viewer_county
 from .mixins import StaffOnlyMixin
 from .portal import EnterpriseUserMixin
@@ -91,8 +92,14 @@ def result_report(request, pk: int):
     )
 
 
-class PublicResultReportView(View):
-    """Anyone's: the public page's result on paper (views.public.PublicResultDetailView)."""
+class PublicResultReportView(AnonymousPageCacheMixin, View):
+    """Anyone's: the public page's result on paper (views.public.PublicResultDetailView).
+    Open to the whole internet and costly to draw, so a visitor's PDF is drawn once per
+    published data and day (it prints the day) and served from the shared cache after, as the
+    public pages are (views.anonymous_cache)."""
+
+    def cache_identity_extra(self) -> str:
+        return timezone.localdate().isoformat()
 
     def get(self, request, pk):
         return result_report(request, pk)
