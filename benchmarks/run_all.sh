@@ -8,5 +8,6 @@
 set -e
 cd "$(dirname "$0")/.."
 .venv/bin/python -m benchmarks.pages --factors 1 10 100
+.venv/bin/python -m benchmarks.reports --factors 1 10
 .venv/bin/python -m benchmarks.throughput
 .venv/bin/python -m benchmarks.load_faults
