@@ -62,10 +62,14 @@ def demo_pages() -> list[RolePage]:
         RolePage("bureau", "企业档案", reverse("enterprise-detail", args=[showcase.most_quality_records.pk])),
         RolePage("branch", "首页", reverse("home")),
         RolePage("branch", "千项计划进度", reverse("progress-dashboard")),
+        RolePage("branch", "“一带一路”证书", reverse("quality-belt-road"), is_list=True),
         RolePage("branch", "对标结果", reverse("declaration-list"), is_list=True),
         RolePage("branch", "待审核", reverse("review-queue"), is_list=True),
         RolePage("manager", "首页", reverse("home")),
         RolePage("manager", "千项计划进度", reverse("progress-dashboard")),
+        # The lists behind the dashboard's 质量强市 figures (views/quality.py).
+        RolePage("manager", "“浙江制造”标准", reverse("quality-zhejiang-made"), is_list=True),
+        RolePage("manager", "品字标企业", reverse("quality-pin-enterprises"), is_list=True),
         RolePage("manager", "企业", reverse("enterprise-list"), is_list=True),
         RolePage("manager", "403 批量导入", reverse("imports"), status=403),  # managers may not import
         RolePage("manager", "提醒", reverse("reminders")),
