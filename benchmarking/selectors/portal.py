@@ -89,7 +89,8 @@ def published_schemes_for(user) -> QuerySet[TechnicalScheme]:
     )
     return (
         visible_to(user, TechnicalScheme)
-        .filter(status=SchemeStatus.PUBLISHED)
+        # A scheme whose revision is published takes no new declarations: its revision is offered.
+        .filter(status=SchemeStatus.PUBLISHED, superseded_at__isnull=True)
         # industry of each card
         .select_related("industry")
         .annotate(

@@ -113,6 +113,28 @@ def require_scheme_published(scheme: TechnicalScheme, *, message: str | None = N
         )
 
 
+def require_scheme_not_superseded(scheme: TechnicalScheme, *, at: datetime) -> None:
+    """From the moment its revision is published, a scheme takes no new declarations and no
+    submissions: they go to the revision (docs/domain.md "Standards over time"). Results made
+    before keep counting, and staff may still publish a declaration already in review; a paper
+    declaration entered for a moment before the revision is accepted as it was then."""
+    if scheme.superseded_at is None or at < scheme.superseded_at:
+        return
+    revision = (
+        TechnicalScheme.objects.filter(supersedes=scheme, status=SchemeStatus.PUBLISHED)
+        .order_by("-published_at")
+        .values_list("code", flat=True)
+        .first()
+    )
+    raise WorkflowError(
+        _("技术方案“%(code)s”已修订为“%(revision)s”，请按修订后的方案作出声明。")
+        if revision
+        else _("技术方案“%(code)s”已被修订，不能再据此作出或提交声明。"),
+        code="scheme_superseded",
+        params={"code": scheme.code, "revision": revision},
+    )
+
+
 @transaction.atomic
 def declaration_create(
     *,
@@ -136,6 +158,7 @@ def declaration_create(
     # Judge the scheme as stored now, not as the caller's copy last saw it.
     scheme = TechnicalScheme.objects.get(pk=scheme.pk)
     require_scheme_published(scheme)
+    require_scheme_not_superseded(scheme, at=at)
     declaration = Declaration(
         enterprise=enterprise,
         scheme=scheme,
@@ -260,6 +283,8 @@ def _transition(
                 declaration.scheme,
                 message=_("技术方案“%(code)s”当前为“%(status)s”，不能再据此提交或发布声明。"),
             )
+        if transition.target == DeclarationStatus.SUBMITTED:
+            require_scheme_not_superseded(declaration.scheme, at=at)
 
         event = apply_move(declaration, action, at=at, actor=actor, comment=comment)
         declaration.full_clean()

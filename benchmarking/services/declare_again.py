@@ -5,10 +5,12 @@ start a new declaration for the same product against the revision. It is an ordi
 made by ``declaration_create``, so its history, event and checks are those of any other.
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
-from ..choices import DeclarationStatus
-from ..models import Declaration, TechnicalScheme
+from ..choices import OUTDATED_STANDARD_STATUSES, DeclarationStatus
+from ..models import Declaration, Standard, TechnicalScheme
 from ..selectors.lifecycle import current_revision
 from .declarations import declaration_create
 from .errors import WorkflowError
@@ -19,10 +21,31 @@ MAY_DECLARE_AGAIN = frozenset(
 )
 
 
-def declaration_declare_again(*, declaration: Declaration, actor) -> Declaration:
+@dataclass(frozen=True)
+class DeclaredAgain:
+    declaration: Declaration
+    created: bool  # False: the enterprise had already declared this product against the revision
+    # The executed standard carried over had been replaced: its successor, put in its place.
+    standard_replaced_by: Standard | None = None
+
+
+def successor_in_force(standard: Standard) -> Standard | None:
+    """The one standard in force that replaces ``standard`` (withdrawn or replaced), else None:
+    with several successors, or none in force, the enterprise chooses on the form."""
+    if standard.status not in OUTDATED_STANDARD_STATUSES:
+        return None
+    successors = list(
+        Standard.objects.filter(replaces=standard).exclude(status__in=OUTDATED_STANDARD_STATUSES)[:2]
+    )
+    return successors[0] if len(successors) == 1 else None
+
+
+def declaration_declare_again(*, declaration: Declaration, actor) -> DeclaredAgain:
     """A new draft of ``declaration``'s enterprise against the live revision of its scheme,
-    carrying over the product name, model and executed standard only: the revision's indicators
-    are new, so no value is copied. Refused when no revision is published."""
+    carrying over the product name, model and executed standard only (a replaced executed
+    standard by its one successor in force): the revision's indicators are new, so no value is
+    copied. Refused when no revision is published; when the enterprise has already declared the
+    product against the revision, that declaration is the answer (pressing twice makes one)."""
     if declaration.status not in MAY_DECLARE_AGAIN:
         raise WorkflowError(
             _("“%(status)s”状态的声明不能按修订后的方案重新申报。"),
@@ -36,12 +59,25 @@ def declaration_declare_again(*, declaration: Declaration, actor) -> Declaration
             code="no_revision",
             params={"code": declaration.scheme.code},
         )
-    return declaration_create(
+    existing = (
+        Declaration.objects.filter(
+            enterprise_id=declaration.enterprise_id,
+            scheme_id=revision.pk,
+            product_model=declaration.product_model,
+        )
+        .exclude(status=DeclarationStatus.WITHDRAWN)
+        .first()
+    )
+    if existing is not None:
+        return DeclaredAgain(existing, created=False)
+    successor = successor_in_force(declaration.executed_standard)
+    draft = declaration_create(
         actor=actor,
         enterprise=declaration.enterprise,
         # declaration_create reads the scheme afresh (and refuses it unless published): its key is enough.
         scheme=TechnicalScheme(pk=revision.pk),
         product_name=declaration.product_name,
         product_model=declaration.product_model,
-        executed_standard=declaration.executed_standard,
+        executed_standard=successor or declaration.executed_standard,
     )
+    return DeclaredAgain(draft, created=True, standard_replaced_by=successor)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from ..access import enterprise_id_of, is_enterprise_user
-from ..choices import SchemeStatus
+from ..choices import DeclarationStatus, SchemeStatus
 from ..filters import PortalSchemeFilter
 from ..forms.portal import INTENT_DRAFT, INTENT_SUBMIT, DeclarationForm
 from ..models import Declaration, EditConflict, Enterprise, Indicator, TechnicalScheme
@@ -27,7 +27,7 @@ from ..selectors.declarations import (
     item_counts,
     latest_return_events,
 )
-from ..selectors.lifecycle import standard_updates, with_standard_updates
+from ..selectors.lifecycle import current_revision, standard_updates, with_standard_updates
 from ..selectors.portal import portal_overview, published_schemes_for
 from ..selectors.timeline import declaration_timeline
 from ..services.declarations import declaration_save_draft, declaration_submit
@@ -154,6 +154,16 @@ class DeclarationCreateView(DeclarationFormMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         self.scheme = self._scheme(published=True)
+        if self.scheme.superseded_at is not None:
+            # An old link to a revised scheme: the form of its revision, and why.
+            revision = current_revision(self.scheme)
+            if revision is not None:
+                messages.info(
+                    request,
+                    _("技术方案 %(code)s 已修订为 %(revision)s，请按修订后的方案声明。")
+                    % {"code": self.scheme.code, "revision": revision.code},
+                )
+                return redirect("portal-declaration-create", revision.pk)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -260,14 +270,31 @@ class DeclarationDeclareAgainView(OwnDeclarationMixin, View):
             pk=self.kwargs["pk"],
         )
         try:
-            draft = declaration_declare_again(declaration=declaration, actor=request.user)
+            again = declaration_declare_again(declaration=declaration, actor=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
             return redirect("portal-declaration-detail", pk=declaration.pk)
+        draft = again.declaration
+        if not again.created:
+            # Pressed twice, or declared already: open what exists rather than refuse.
+            messages.info(
+                request,
+                _("该产品已按修订后的方案“%(code)s”作出声明，已为您打开。") % {"code": draft.scheme.code},
+            )
+            editable = draft.status in (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+            return redirect(
+                "portal-declaration-edit" if editable else "portal-declaration-detail", pk=draft.pk
+            )
         messages.success(
             request,
             _("已按修订后的方案“%(code)s”新建草稿，请填写各项指标后提交审核。原声明保持不变。")
             % {"code": draft.scheme.code},
         )
+        if again.standard_replaced_by is not None:
+            messages.info(
+                request,
+                _("原执行标准 %(old)s 已被代替，草稿中已改为 %(new)s，如有不同请修改。")
+                % {"old": declaration.executed_standard.number, "new": again.standard_replaced_by.number},
+            )
         return redirect("portal-declaration-edit", pk=draft.pk)
