@@ -81,6 +81,22 @@ def _revision_code(scheme: TechnicalScheme) -> str:
     return f"{base}-R{n}"
 
 
+def successors_in_force(standard: Standard, *, depth: int = 10) -> list[Standard]:
+    """The standards in force that replace ``standard``, following a chain of replacements
+    (A 被 B 代替, B 被 C 代替: C), by number; empty when it was withdrawn without one. ``depth``
+    bounds a chain entered in a circle."""
+    found: dict[int, Standard] = {}
+    seen = {standard.pk}
+    frontier = [standard]
+    while frontier and depth > 0:
+        depth -= 1
+        following = list(Standard.objects.filter(replaces__in=frontier).exclude(pk__in=seen).distinct())
+        seen.update(s.pk for s in following)
+        found.update((s.pk, s) for s in following if not s.is_outdated)
+        frontier = [s for s in following if s.is_outdated]
+    return sorted(found.values(), key=lambda s: s.number)
+
+
 def start_revision(scheme: TechnicalScheme, *, actor) -> TechnicalScheme:
     """Start revising a published scheme: a new draft that ``supersedes`` it, with its text, its
     indicators and their reference values copied, and each benchmark standard that is 废止 or
@@ -114,8 +130,16 @@ def start_revision(scheme: TechnicalScheme, *, actor) -> TechnicalScheme:
             error.draft = draft
             raise error
 
+        code = _revision_code(scheme)
+        longest = TechnicalScheme._meta.get_field("code").max_length
+        if len(code) > longest:
+            raise WorkflowError(
+                _("修订稿编号 %(code)s 超过 %(max)d 个字符：请先在后台缩短方案 %(old)s 的编号再修订。"),
+                code="revision_code_too_long",
+                params={"code": code, "max": longest, "old": scheme.code},
+            )
         revision = TechnicalScheme(
-            code=_revision_code(scheme),
+            code=code,
             title=scheme.title,
             product_category=scheme.product_category,
             industry_id=scheme.industry_id,
@@ -133,9 +157,7 @@ def start_revision(scheme: TechnicalScheme, *, actor) -> TechnicalScheme:
         )
         for benchmark in benchmarks:
             if benchmark.standard.is_outdated:
-                outdated[benchmark.standard_id] = list(
-                    Standard.objects.filter(replaces=benchmark.standard).order_by("number")
-                )
+                outdated[benchmark.standard_id] = successors_in_force(benchmark.standard)
         placed: set[int] = set()
         order = 0
         for benchmark in benchmarks:

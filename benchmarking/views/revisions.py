@@ -63,7 +63,9 @@ class StartRevisionView(AccessMixin, View):
             return redirect("scheme-revision-worklist")
         messages.success(
             request,
-            _("已为方案 %(old)s 新建修订稿 %(new)s：请核对对标标准和各标准规定值，完成后发布。")
+            _(
+                "已为方案 %(old)s 新建修订稿 %(new)s：请核对对标标准和各标准规定值，上传修订后的方案文件，完成后发布。"
+            )
             % {"old": scheme.code, "new": revision.code},
         )
         return redirect(_admin_change_url(revision.pk))

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from benchmarking.choices import SchemeStatus, StandardStatus
 from benchmarking.models import IndicatorReferenceValue, SchemeBenchmark, TechnicalScheme
@@ -112,3 +113,23 @@ def test_publishing_the_revision_supersedes_the_old_scheme(outdated, bureau_staf
     scheme_withdraw(scheme=revision, actor=bureau_staff, reason="有误")
     scheme.refresh_from_db()
     assert scheme.superseded_at == revision.published_at
+
+
+def test_a_chain_of_replacements_is_followed_to_the_standard_in_force(outdated, bureau_staff):
+    scheme, _old, kept, new = outdated
+    newest = StandardFactory(number="GB/T 1234—2026")
+    _replace(new, by=newest)  # 2015 被 2025 代替, 2025 被 2026 代替
+    revision = start_revision(scheme, actor=bureau_staff)
+    assert list(revision.benchmark_standards.order_by("schemebenchmark__order")) == [newest, kept]
+
+
+def test_a_revision_code_too_long_is_refused_in_words(outdated, bureau_staff, client):
+    scheme, *_ = outdated
+    TechnicalScheme.objects.filter(pk=scheme.pk).update(code="X" * 39)
+    with pytest.raises(WorkflowError) as refused:
+        start_revision(scheme, actor=bureau_staff)
+    assert "超过 40 个字符：请先在后台缩短方案" in refused.value.messages[0]
+    client.force_login(bureau_staff)
+    response = client.post(reverse("scheme-revision-start", args=[scheme.pk]), follow=True)
+    assert response.status_code == 200 and "超过 40 个字符" in response.content.decode()
+    assert not TechnicalScheme.objects.filter(supersedes=scheme).exists()
