@@ -24,6 +24,7 @@ from benchmarking.services.declarations import (
 )
 from tests.conftest import sh
 from tests.factories import StandardFactory
+from tests.views.test_standard_updated_marks import withdraw_standard
 
 PROGRESS = reverse("progress-report-pdf")
 
@@ -131,6 +132,16 @@ def test_the_result_report_states_the_published_result(
         public_url,
     ):
         assert squeezed(expected) in text, expected
+
+
+def test_the_result_report_says_when_its_standard_has_moved_on(client, db, result, scheme):
+    assert "对标标准已更新" not in pdf_text(client.get(public_report(result.pk)))
+    standard = SchemeBenchmark.objects.filter(scheme=scheme).select_related("standard").first().standard
+    withdraw_standard(standard, by="GB/T 99999—2026")
+    text = pdf_text(client.get(public_report(result.pk)))
+    assert "对标标准已更新·方案待修订" in text
+    assert squeezed(f"对标标准 {standard.number} 已被 GB/T 99999—2026 代替") in text
+    assert "本结果按发布时的方案和标准作出，仍然有效。" in text
 
 
 def test_the_result_report_explains_the_grade_as_the_public_page_does(client, db, result):
