@@ -31,6 +31,8 @@ WATCHED_WHOLLY = [
     "benchmarking_industry",
     # the public result page's 对标标准 lines (rarely written)
     "benchmarking_schemebenchmark",
+    # which standard replaces which: the 对标标准已更新 reasons ("已被 … 代替") on public pages
+    "benchmarking_standard_replaces",
     # the dashboard's 质量强市 figures (selectors.quality): a few hundred rows a year
     "benchmarking_zhejiangmadestandard",
     "benchmarking_zhejiangmadedrafter",

@@ -21,25 +21,37 @@ logger = logging.getLogger(__name__)
 __all__ = ["enterprise_digest", "manager_digest", "queue_digest_mail", "send_digest_mail", "staff_digest"]
 
 
+def _send(job, kind: str, period: str, attempt: int) -> str:
+    """Write the period's digests of ``kind``; when some users' failed, the job runs again later
+    for them (the others' are written once and not again) and, out of tries, fails to be seen."""
+    try:
+        return f"{digests.send_digests(kind=kind, period=period)} digests"
+    except digests.DigestsIncomplete:
+        if _retry_later(job, attempt, period=period):
+            logger.warning("Digests %s %s incomplete, try %d; tried again later", kind, period, attempt)
+            return "retry"
+        raise
+
+
 @scheduled("staff_digest", every="day", hour=8)
 @task()
-def staff_digest(*, period: str) -> str:
+def staff_digest(*, period: str, attempt: int = 1) -> str:
     """Bureau and branch-office staff: declarations waiting for review, schemes needing revision."""
-    return f"{digests.send_digests(kind=DigestKind.STAFF, period=period)} digests"
+    return _send(staff_digest, DigestKind.STAFF, period, attempt)
 
 
 @scheduled("enterprise_digest", every="week", hour=8)
 @task()
-def enterprise_digest(*, period: str) -> str:
+def enterprise_digest(*, period: str, attempt: int = 1) -> str:
     """Enterprises: returned declarations and drafts left idle, updated standards, expiring 品字标."""
-    return f"{digests.send_digests(kind=DigestKind.ENTERPRISE, period=period)} digests"
+    return _send(enterprise_digest, DigestKind.ENTERPRISE, period, attempt)
 
 
 @scheduled("manager_digest", every="month", hour=8)
 @task()
-def manager_digest(*, period: str) -> str:
+def manager_digest(*, period: str, attempt: int = 1) -> str:
     """Managers: the month's summary of the three figures, the pace and the offices behind."""
-    return f"{digests.send_digests(kind=DigestKind.MANAGER_MONTHLY, period=period)} digests"
+    return _send(manager_digest, DigestKind.MANAGER_MONTHLY, period, attempt)
 
 
 @task()

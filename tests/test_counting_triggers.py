@@ -14,8 +14,9 @@ from benchmarking.models import Declaration
 def test_every_trigger_is_installed_on_the_migrated_database(db):
     assert installed_trigger_names(connection) == expected_trigger_names()
     # 19 for the counts, 3 for the scheme's benchmark standards, 6 for the public pages' shown
-    # columns (tests/views/test_public_cache.py), 12 for the four tables of the 质量强市 figures
-    assert len(expected_trigger_names()) == 40
+    # columns (tests/views/test_public_cache.py), 12 for the four tables of the 质量强市 figures,
+    # 3 for which standard replaces which (the 对标标准已更新 reasons)
+    assert len(expected_trigger_names()) == 43
 
 
 def test_installing_again_changes_nothing(db):
@@ -54,6 +55,18 @@ def test_a_new_quality_record_raises_the_counts_version(db):
     assert after_insert > before
     BeltRoadCertificate.objects.filter(pk=certificate.pk).update(status="revoked")
     assert counts_version() > after_insert
+
+
+def test_recording_a_replacement_raises_the_counts_version(db):
+    """A standard already 废止 that is then recorded as replaced changes no status, yet the
+    public pages' reason changes from 已废止 to 已被 … 代替: they are cached per counts version."""
+    from benchmarking.selectors.progress import counts_version
+    from tests.factories import StandardFactory
+
+    old, new = StandardFactory(number="GB/T 1—2000"), StandardFactory(number="GB/T 1—2026")
+    before = counts_version()
+    new.replaces.add(old)
+    assert counts_version() > before
 
 
 def test_migrating_from_the_start_skips_tables_a_later_migration_creates():

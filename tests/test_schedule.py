@@ -6,7 +6,7 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks import task
@@ -135,5 +135,5 @@ def test_run_scheduled_queues_what_is_due_once_and_refuses_an_unknown_name(calen
     call_command("run_scheduled", "daily")
     assert "没有到期且未排队的定时任务" in capsys.readouterr().out
     assert [today] == RAN
-    call_command("run_scheduled", "nightly")
-    assert "未知的定时任务：nightly" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="未知的定时任务：nightly"):
+        call_command("run_scheduled", "nightly")

@@ -127,7 +127,7 @@ def staff_digest_sections(user, *, now: dt.datetime | None = None) -> list[dict]
                     "text": f"{s.code} {s.title}",
                     "url": reverse("admin:benchmarking_technicalscheme_change", args=[s.pk]),
                 },
-                more_url=reverse("scheme-list"),
+                more_url=reverse("scheme-revision-worklist"),
             )
         )
     return [section for section in sections if section]

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DIGEST_AUDIENCES",
+    "DigestsIncomplete",
     "deliver_digest",
     "digest_create",
     "digest_recipients",
@@ -53,6 +54,10 @@ DIGEST_AUDIENCES: dict[str, tuple[Role, ...]] = {
 }
 # The monthly summary goes out even when nothing is behind: its figures are the point.
 ALWAYS_SENT = frozenset({DigestKind.MANAGER_MONTHLY})
+
+
+class DigestsIncomplete(Exception):
+    """Some users' digests could not be written this run; everyone else's were."""
 
 
 def digest_recipients(kind: str) -> QuerySet:
@@ -91,14 +96,23 @@ def send_digests(*, kind: str, period: str, now: dt.datetime | None = None) -> i
     """Every digest of ``kind`` for ``period``: one per user of its roles with something to say
     (the monthly summary always); returns how many this call wrote."""
     now = now or timezone.now()
-    written = 0
+    written, failed = 0, []
     for user in digest_recipients(kind):
-        sections = sections_for(kind, user, period=period, now=now)
-        if not sections and kind not in ALWAYS_SENT:
-            continue  # no empty digests
-        if digest_create(user=user, kind=kind, period=period, sections=sections) is not None:
-            written += 1
+        try:
+            sections = sections_for(kind, user, period=period, now=now)
+            if not sections and kind not in ALWAYS_SENT:
+                continue  # no empty digests
+            if digest_create(user=user, kind=kind, period=period, sections=sections) is not None:
+                written += 1
+        except Exception:
+            # One user's broken profile must not cost everyone after them their digest.
+            logger.exception("digest %s %s for user %s failed", kind, period, user.pk)
+            failed.append(user.pk)
     logger.info("digests %s %s: %d written", kind, period, written)
+    if failed:
+        # Raised after everyone else's were written: the job tries again later (digest_tasks), and
+        # each digest is written once, so only the missing ones are written then.
+        raise DigestsIncomplete(f"{kind} {period}: no digest for users {failed}")
     return written
 
 

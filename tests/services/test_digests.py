@@ -189,3 +189,24 @@ def test_two_workers_at_once_send_one_digest_each(waiting, branch_staff, mailout
     assert not errors
     assert Digest.objects.filter(user=branch_staff).count() == 1
     assert [m.to for m in mailoutbox] == [["branch@example.cn"]]
+
+
+@pytest.mark.django_db
+def test_one_users_failure_costs_nobody_else_their_digest(waiting, branch_staff, bureau_staff, monkeypatch):
+    from benchmarking.services import digests
+
+    real = digests.sections_for
+
+    def broken_for_bureau(kind, user, **kwargs):
+        if user == bureau_staff:
+            raise RuntimeError("a broken profile")
+        return real(kind, user, **kwargs)
+
+    monkeypatch.setattr(digests, "sections_for", broken_for_bureau)
+    with pytest.raises(digests.DigestsIncomplete, match=str(bureau_staff.pk)):
+        send_digests(kind=DigestKind.STAFF, period="2026-12-07", now=NOW)
+    assert list(Digest.objects.values_list("user__username", flat=True)) == ["branch"]
+    # Run again once mended: the missing digest is written, the other not twice.
+    monkeypatch.setattr(digests, "sections_for", real)
+    assert send_digests(kind=DigestKind.STAFF, period="2026-12-07", now=NOW) == 1
+    assert sorted(Digest.objects.values_list("user__username", flat=True)) == ["branch", "bureau"]

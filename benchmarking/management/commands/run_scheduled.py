@@ -2,7 +2,7 @@
 deployment that runs no ``run_jobs`` worker to do it in its housekeeping (run it from cron every
 hour). A job already queued for its period is not queued again."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from benchmarking.schedule import enqueue_due_jobs, scheduled_jobs
 
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         known = {job.name for job in scheduled_jobs()}
         unknown = sorted(set(names) - known)
         if unknown:
-            self.stderr.write(f"未知的定时任务：{', '.join(unknown)}（可用：{', '.join(sorted(known))}）")
-            return
+            # An error, so cron (or whoever runs it) sees the mistake: nothing is queued.
+            raise CommandError(f"未知的定时任务：{', '.join(unknown)}（可用：{', '.join(sorted(known))}）")
         queued = enqueue_due_jobs(names=names or None)
         for line in queued:
             self.stdout.write(f"已排队：{line}")
