@@ -104,13 +104,20 @@ def start_revision(scheme: TechnicalScheme, *, actor) -> TechnicalScheme:
 
     Reference values given by an outdated standard are not copied: the value its successor
     gives is for staff to look up, not to assume. Refused unless the scheme is published and
-    not yet superseded, and while a draft revision of it exists (the error's ``draft`` names it).
+    has no published revision, and while a draft revision of it exists (the error's ``draft``
+    names it).
     The old scheme counts on until the draft is published (``scheme_publish``)."""
     if not may_manage_schemes(actor) or not may_change(actor, scheme):
         raise WorkflowError(_("只有发布该方案的市局工作人员可以修订技术方案。"), code="not_allowed")
     with transaction.atomic():
         scheme = TechnicalScheme.objects.select_for_update().get(pk=scheme.pk)
-        if scheme.status != SchemeStatus.PUBLISHED or scheme.superseded_at is not None:
+        # Superseded, it is revised again only when its revision has since been withdrawn: the
+        # new one then takes the withdrawn one's place (superseded_at keeps its first moment).
+        live_revision = (
+            scheme.superseded_at is not None
+            and scheme.revisions.filter(status=SchemeStatus.PUBLISHED).exists()
+        )
+        if scheme.status != SchemeStatus.PUBLISHED or live_revision:
             raise WorkflowError(
                 _("只有已发布且尚未被修订的方案可以修订；方案 %(code)s 为“%(status)s”%(revised)s。"),
                 code="not_revisable",

@@ -109,8 +109,14 @@ def test_publishing_the_revision_supersedes_the_old_scheme(outdated, bureau_staf
     assert not schemes_needing_revision().exists()
     with pytest.raises(ValidationError, match="已被修订"):
         start_revision(scheme, actor=bureau_staff)
-    # Withdrawing the revision does not bring the old one back.
+    # Withdrawing the revision does not bring the old one back …
     scheme_withdraw(scheme=revision, actor=bureau_staff, reason="有误")
+    scheme.refresh_from_db()
+    assert scheme.superseded_at == revision.published_at
+    # … but the old one may be revised again, the new revision taking the withdrawn one's place;
+    # the old scheme stopped counting at the first revision and stays stopped from then.
+    again = scheme_publish(scheme=start_revision(scheme, actor=bureau_staff), actor=bureau_staff)
+    assert (again.code, again.supersedes_id) == ("YKDB-2024-001-R2", scheme.pk)
     scheme.refresh_from_db()
     assert scheme.superseded_at == revision.published_at
 
