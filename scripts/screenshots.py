@@ -127,6 +127,22 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
             ("dashboard-phone.png", "/progress/", PHONE, "screen"),
             ("enterprises-list-1920.png", "/enterprises/", MONITOR, "screen"),
             ("403.png", "/imports/", LAPTOP, "screen"),
+            # The 质量强市 section as of the demo's last day: the bureau's article's figures.
+            ("dashboard-quality.png", "/progress/?as_of=2026-11-20", LAPTOP, "element:.quality-figures"),
+            (
+                "dashboard-quality-1920.png",
+                "/progress/?as_of=2026-11-20",
+                MONITOR,
+                "element:.quality-figures",
+            ),
+            ("dashboard-quality-phone.png", "/progress/?as_of=2026-11-20", PHONE, "element:.quality-figures"),
+            ("quality-zhejiang-made.png", "/quality/zhejiang-made/?as_of=2026-11-20", LAPTOP, "first-screen"),
+            (
+                "quality-pin-enterprises-phone.png",
+                "/quality/pin-certificates/?as_of=2026-11-20",
+                PHONE,
+                "screen",
+            ),
             ("reminders-manager.png", "/reminders/", LAPTOP, "screen"),
             ("reminders-manager-1920.png", "/reminders/", MONITOR, "screen"),
         ],
