@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,7 +121,7 @@ class StandardAdmin(ServiceErrorsAsMessagesMixin, ScopedAdminMixin, HistoryAdmin
         if not replacing:
             return "—"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             '<a href="{}">{}</a>',
             ((reverse("admin:benchmarking_standard_change", args=[s.pk]), str(s)) for s in replacing),
         )
