@@ -84,6 +84,14 @@ def message_of(error: ValidationError) -> dict[str, list[str]]:
     return {"__all__": list(error.messages)}
 
 
+def problems_on_row(row: RowReader, error: ValidationError, headers: dict[str, str]) -> None:
+    """A model's validation error as the row's problems, each under the column of its field
+    (``headers``: field name → column header; a field without a column, the row's)."""
+    for name, messages in message_of(error).items():
+        for message in messages:
+            row.problem(message, headers.get(name))
+
+
 def same_value(stored, in_file) -> bool:
     """Whether a file's value is the stored one as the export writes it: text compared after
     the importer's own whitespace rule, decimals to the precision a spreadsheet keeps (a

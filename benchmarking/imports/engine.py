@@ -199,6 +199,15 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.problems
 
+    def count_in(self, record, changed: list[str] | None) -> None:
+        """A checked row's record: created (``changed`` None), updated, or unchanged."""
+        if changed is None:
+            self.creates.append(record)
+        elif changed:
+            self.updates.append((record, changed))
+        else:
+            self.unchanged += 1
+
     @property
     def history_reason(self) -> str:
         """The change reason of every history record the import writes:

@@ -36,6 +36,7 @@ from .common import (
     locked,
     message_of,
     note_change,
+    problems_on_row,
     reference_lookup,
     save_in_bulk,
 )
@@ -432,9 +433,7 @@ class StandardImport(ImportKind):
             try:
                 record.full_clean(validate_unique=False, validate_constraints=False)
             except ValidationError as error:
-                for name, messages in message_of(error).items():
-                    for message in messages:
-                        row.problem(message, STANDARD_HEADERS.get(name))
+                problems_on_row(row, error, STANDARD_HEADERS)
                 continue
             planned[number] = (row, record, changed)
         for number, (row, record, changed) in planned.items():
@@ -447,12 +446,7 @@ class StandardImport(ImportKind):
                 record, "_import_replacing", False
             ):
                 plan.standard_replacements[number] = record
-            if changed is None:
-                plan.creates.append(record)
-            elif changed:
-                plan.updates.append((record, changed))
-            else:
-                plan.unchanged += 1
+            plan.count_in(record, changed)
 
     def _plan_replacements(self, plan, row, record, changed, number, planned, existing, actor, today) -> None:
         """Check the 代替标准 cell: every number known (stored or in this file), not the standard

@@ -35,8 +35,8 @@ from .common import (
     for_new,
     given,
     locked,
-    message_of,
     note_change,
+    problems_on_row,
     read_back_pks,
     save_in_bulk,
 )
@@ -319,17 +319,10 @@ class ZhejiangMadeImport(ImportKind):
             try:
                 record.full_clean(exclude=refused, validate_unique=False, validate_constraints=False)
             except ValidationError as error:
-                for name, messages in message_of(error).items():
-                    for message in messages:
-                        row.problem(message, ZHEJIANG_MADE_HEADERS.get(name))
+                problems_on_row(row, error, ZHEJIANG_MADE_HEADERS)
             if row.failed:
                 continue
-            if changed is None:
-                plan.creates.append(record)
-            elif changed:
-                plan.updates.append((record, changed))
-            else:
-                plan.unchanged += 1
+            plan.count_in(record, changed)
 
     @staticmethod
     def _plan_drafters(row, record, changed, stored: list, enterprises: dict, lead_code, cell) -> None:
@@ -608,17 +601,10 @@ class CertificateImport(ImportKind):
                     exclude=["enterprise", *refused], validate_unique=False, validate_constraints=False
                 )
             except ValidationError as error:
-                for name, messages in message_of(error).items():
-                    for message in messages:
-                        row.problem(message, CERTIFICATE_HEADERS.get(name))
+                problems_on_row(row, error, CERTIFICATE_HEADERS)
             if row.failed:
                 continue
-            if changed is None:
-                plan.creates.append(record)
-            elif changed:
-                plan.updates.append((record, changed))
-            else:
-                plan.unchanged += 1
+            plan.count_in(record, changed)
 
     def write(self, plan: ImportPlan, actor) -> None:
         save_in_bulk(
