@@ -330,3 +330,29 @@ def reviewers_for_q(enterprise) -> Q:
 def acting_for_enterprise_q(enterprise) -> Q:
     """``acts_for_enterprise(user, enterprise)`` as a filter on the user model."""
     return users_with_role_q(Role.ENTERPRISE) & Q(profile__enterprise_id=enterprise.pk)
+
+
+# -- API tokens -------------------------------------------------------------------------------
+
+
+def may_use_api_as_staff(user) -> bool:
+    """The staff part of the API (/api/v1/staff/): the users who read the staff pages."""
+    return may_read_staff_pages(user)
+
+
+def may_use_api_as_enterprise(user) -> bool:
+    """The enterprise part of the API (/api/v1/enterprise/): users acting for one enterprise."""
+    return is_enterprise_user(user) and enterprise_id_of(user) is not None
+
+
+def may_manage_tokens_of(actor, user) -> bool:
+    """Who may make and revoke ``user``'s API tokens: the user, if the API has a part for them;
+    and staff who keep the records of the enterprise ``user`` acts for (an enterprise's software
+    is often set up with the bureau's help)."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active or not user.is_active:
+        return False
+    if actor.pk == user.pk:
+        return may_use_api_as_staff(user) or may_use_api_as_enterprise(user)
+    if not may_use_api_as_enterprise(user) or not may_enter_records(actor):
+        return False
+    return enterprise_scope(actor, write=True).covers(profile_of(user).enterprise)

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     # django-axes under a Chinese name in the admin (its app has none to translate).
     "benchmarking.login_protection.LoginProtectionConfig",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI and Redoc as static files of the app (the documentation pages use no CDN).
+    "drf_spectacular_sidecar",
     "simple_history",
     # The Tasks API (django.tasks in Django 6) and its database backend: the job queue's table.
     "django_tasks",
@@ -387,6 +391,51 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     # Behind the reverse proxy that terminates TLS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The open API (/api/v1/, benchmarking/api/): tokens only (no session, so no CSRF question),
+# JSON only, errors in one Chinese shape, limits per token, cursor pagination.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["benchmarking.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["benchmarking.api.throttling.ApiRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "benchmarking.api.pagination.ApiCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "benchmarking.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+# Requests per minute: per token, and per network address without one.
+BENCHMARKING_API_RATES = {
+    "token": os.environ.get("BENCHMARKING_API_RATE_TOKEN", "120/min"),
+    "anonymous": os.environ.get("BENCHMARKING_API_RATE_ANONYMOUS", "60/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "永康市对标达标工作台 开放接口",
+    "DESCRIPTION": (
+        "公开部分（无需令牌）：已发布的对标结果与各地区的三项数字及排名。"
+        "工作人员部分与企业部分须带令牌：Authorization: Bearer ykapi_…（在“接口令牌”页面创建）。"
+        "所有规则（范围、流程、校验、变更记录）与网页相同。出错时回答 {\"detail\": …, \"errors\": {字段: [问题]}}。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "benchmarking.api.schema.add_error_responses",
+    ],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+}
 
 LOGGING = {
     "version": 1,

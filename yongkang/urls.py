@@ -26,6 +26,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The open API, versioned by its path (benchmarking/api/).
+    path("api/v1/", include("benchmarking.api.urls")),
     path("", include("benchmarking.urls")),
 ]
 

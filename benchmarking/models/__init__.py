@@ -7,6 +7,7 @@ workflow, of lifted login limits), JobWorker, the background workers' roll call,
 """
 
 from .accounts import *  # noqa: F403
+from .api_tokens import *  # noqa: F403
 from .base import *  # noqa: F403
 from .counting import *  # noqa: F403
 from .declarations import *  # noqa: F403

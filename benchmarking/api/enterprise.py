@@ -1,0 +1,3 @@
+"""/api/v1/enterprise/: to be written."""
+
+urlpatterns = []

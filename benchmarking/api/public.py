@@ -1,0 +1,3 @@
+"""/api/v1/public/: to be written."""
+
+urlpatterns = []

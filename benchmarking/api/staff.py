@@ -1,0 +1,3 @@
+"""/api/v1/staff/: to be written."""
+
+urlpatterns = []

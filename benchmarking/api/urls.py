@@ -1,0 +1,19 @@
+"""/api/v1/: the schema, its documentation pages, and the three parts of the API."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from . import views
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Split: the page's start-up script is a file of its own, which the Content-Security-Policy
+    # (script-src 'self', no inline scripts) lets run.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("public/", include("benchmarking.api.public")),
+    path("staff/", include("benchmarking.api.staff")),
+    path("enterprise/", include("benchmarking.api.enterprise")),
+    # Anything else under /api/ is a JSON 404, not the site's HTML page.
+    re_path(r"^.*$", views.not_found, name="api-not-found"),
+]
