@@ -56,6 +56,9 @@ def add_error_responses(result, generator, request, public):
             for code in codes:
                 operation["responses"].setdefault(
                     code,
-                    {"description": ERROR_WORDS[code], "content": {"application/json": {"schema": reference}}},
+                    {
+                        "description": ERROR_WORDS[code],
+                        "content": {"application/json": {"schema": reference}},
+                    },
                 )
     return result
