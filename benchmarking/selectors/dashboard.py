@@ -16,7 +16,7 @@ from ..access import branch_office_id_of
 from ..models import BranchOffice, Industry, Plan, home_region_code
 from ..regions import RegionScope
 from . import progress
-from .ranks import RankStatement, county_figures, county_tree, rank_statements
+from .ranks import RankStatement, counts_day_key, county_figures_on, county_tree, rank_statements
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,7 @@ def dashboard_for(
         county_name = tree.names.get(county, "")
         if branch_office is None:
             # Every county counted once for the day (the day only: no plan's dates).
-            figures = county_figures(at, day_key=_day_key(as_of, today, None), version=version)
+            figures = county_figures_on(as_of, version=version)
             statements = rank_statements(county, figures, tree)
     return Dashboard(
         as_of=as_of,
@@ -271,11 +271,9 @@ def dashboard_for(
 
 
 def _day_key(as_of: dt.date, today: dt.date, plan: Plan | None) -> str:
-    """What the counts of a dashboard depend on besides the data: the day (for today, the day
-    and not the instant: between two count-changing writes "now" counts the same, as no record
-    is dated in the future), and the plan's dates (the baseline and the trend's months)."""
-    day = f"today:{today}" if as_of >= today else str(as_of)
-    return f"{day}:{f'{plan.starts_on}:{plan.ends_on}' if plan else 'no-plan'}"
+    """What the counts of a dashboard depend on besides the data: the day (``counts_day_key``)
+    and the plan's dates (the baseline and the trend's months)."""
+    return f"{counts_day_key(as_of, today)}:{f'{plan.starts_on}:{plan.ends_on}' if plan else 'no-plan'}"
 
 
 def _targets(plan: Plan | None, branch_office: BranchOffice | None) -> dict[str, int]:

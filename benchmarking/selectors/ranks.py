@@ -5,10 +5,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from ..choices import COUNTY_LEVEL_KINDS
 from ..models import Region
-from ..ranks import CountyPlace, RankedMeasure, county_ranks, rank_highlight, statement_text, tree_from_rows
+from ..ranks import (
+    CountyPlace,
+    CountyRanks,
+    RankedMeasure,
+    county_ranks,
+    rank_highlight,
+    ranks_by_county,
+    statement_text,
+    tree_from_rows,
+)
+from ..regions import RegionScope
 from . import progress
 
 
@@ -54,6 +65,22 @@ def county_tree() -> CountyTree:
     return tree
 
 
+def counts_day_key(as_of: dt.date, today: dt.date) -> str:
+    """The day figures of ``as_of`` are cached under: for today the day and not the instant
+    (between two count-changing writes "now" counts the same, as no record is dated in the
+    future; the counts version moves with each such write)."""
+    return f"today:{today}" if as_of >= today else str(as_of)
+
+
+def county_figures_on(as_of: dt.date, *, version: int | None = None) -> dict[str, tuple[int, int, int]]:
+    """Every county's (schemes, enterprises, results) at the end of ``as_of`` (now, for today),
+    under the same cache key for every reader of that day: the county dashboards' rank
+    statements and the public API's figures count the province once."""
+    today = timezone.localdate()
+    at = progress.instant(as_of) if as_of < today else timezone.now()
+    return county_figures(at, day_key=f"{counts_day_key(as_of, today)}:no-plan", version=version)
+
+
 @dataclass(frozen=True)
 class RankStatement:
     """One figure's rank sentence (``ranks.statement_text``) and its boast, if any."""
@@ -93,3 +120,59 @@ def rank_statements(
                 )
             )
     return statements
+
+
+@dataclass(frozen=True)
+class CountyMeasure:
+    """One county's figure on one measure with its places (None: no ranks, e.g. one county)."""
+
+    measure: RankedMeasure
+    figure: int
+    ranks: CountyRanks | None
+    statement: str  # ``statement_text``; "" without ranks
+
+
+@dataclass(frozen=True)
+class CountyFigures:
+    """One county's three published figures as of a day, ranked as its dashboard ranks them."""
+
+    code: str
+    name: str
+    prefecture: str  # the prefecture's code
+    measures: tuple[CountyMeasure, ...]  # schemes, enterprises, results
+
+
+def public_county_figures(as_of: dt.date, region: RegionScope | None = None) -> list[CountyFigures]:
+    """Every county of ``region`` (all, when None) with its three figures at the end of ``as_of``
+    and its ranks among all counties (a county's rank is the province's, whichever part is
+    asked for). The figures and the tree come from the shared cache the dashboards fill: at most
+    three queries, usually one (the counts version)."""
+    tree = county_tree()
+    figures = county_figures_on(as_of)
+    measures = (RankedMeasure.SCHEMES, RankedMeasure.ENTERPRISES, RankedMeasure.RESULTS)
+    ranked = [
+        ranks_by_county({code: f[i] for code, f in figures.items()}, tree.places)
+        for i in range(len(measures))
+    ]
+    rows = []
+    for code in sorted(tree.places):
+        if region is not None and not region.covers(code):
+            continue
+        counts = figures.get(code, (0, 0, 0))
+        rows.append(
+            CountyFigures(
+                code=code,
+                name=tree.names.get(code, ""),
+                prefecture=tree.places[code].prefecture,
+                measures=tuple(
+                    CountyMeasure(
+                        measure=measure,
+                        figure=counts[i],
+                        ranks=ranked[i].get(code),
+                        statement=statement_text(measure, ranked[i][code]) if code in ranked[i] else "",
+                    )
+                    for i, measure in enumerate(measures)
+                ),
+            )
+        )
+    return rows
