@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
-    # Swagger UI and Redoc as static files of the app (the documentation pages use no CDN).
+    # Swagger UI as static files of the app (the documentation page uses no CDN).
     "drf_spectacular_sidecar",
     "simple_history",
     # The Tasks API (django.tasks in Django 6) and its database backend: the job queue's table.
@@ -429,12 +429,18 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "benchmarking.api.schema.add_error_responses",
     ],
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # Several models name a field "status" (or share Grade): one enum component per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "DeclarationStatusEnum": "benchmarking.choices.DeclarationStatus",
+        "SchemeStatusEnum": "benchmarking.choices.SchemeStatus",
+        "StandardStatusEnum": "benchmarking.choices.StandardStatus",
+        "GradeEnum": "benchmarking.choices.Grade",
+    },
 }
 
 LOGGING = {

@@ -1,7 +1,7 @@
 """/api/v1/: the schema, its documentation pages, and the three parts of the API."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
 
@@ -10,7 +10,7 @@ urlpatterns = [
     # Split: the page's start-up script is a file of its own, which the Content-Security-Policy
     # (script-src 'self', no inline scripts) lets run.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # (No Redoc: its page loads Google's fonts, which neither the CSP nor an offline network allows.)
     path("public/", include("benchmarking.api.public")),
     path("staff/", include("benchmarking.api.staff")),
     path("enterprise/", include("benchmarking.api.enterprise")),
