@@ -20,8 +20,16 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .access import enterprise_scope, region_scope_of, reviews_every_office
-from .choices import COUNTY_LEVEL_KINDS, DeclarationStatus, Grade, RegionKind, SchemeStatus
-from .models import BranchOffice, Declaration, Enterprise, Industry, Region, TechnicalScheme
+from .choices import (
+    COUNTY_LEVEL_KINDS,
+    DeclarationStatus,
+    Grade,
+    RegionKind,
+    SchemeStatus,
+    StandardKind,
+    StandardStatus,
+)
+from .models import BranchOffice, Declaration, Enterprise, Industry, Region, Standard, TechnicalScheme
 from .regions import RegionLevel, RegionScope
 from .scoping import visible_to
 from .selectors.organisation import named_q, reference_lookup
@@ -491,6 +499,21 @@ class DeclarationFilter(EnteredAfterMixin, ListFilterSet):
 
     def filter_counted_on(self, queryset, name, value):
         return queryset.filter(counted_q(value))
+
+
+class StandardFilter(WordSearchMixin, django_filters.FilterSet):
+    """The standards staff read (the API's standards list; the admin has its own search): a
+    search box over the number and the title, and the standard's kind and status."""
+
+    q = _search_filter(help_text=_("标准编号、标准名称或采用的国际/国外标准编号"))
+    kind = _choice_filter(_("标准类别"), StandardKind.choices)
+    status = _choice_filter(_("标准状态"), StandardStatus.choices)
+
+    search_fields = ("number", "title", "adopted_standard")
+
+    class Meta:
+        model = Standard
+        fields: list[str] = []
 
 
 class PortalSchemeFilter(WordSearchMixin, django_filters.FilterSet):
