@@ -251,7 +251,13 @@ def declaration_override_grade(*, declaration: Declaration, actor, grade: str, r
 
 
 def _transition(
-    *, declaration: Declaration, actor, action: str, comment: str, at: datetime | None
+    *,
+    declaration: Declaration,
+    actor,
+    action: str,
+    comment: str,
+    at: datetime | None,
+    expected_version: int | None = None,
 ) -> Declaration:
     transition = DECLARATION_TRANSITIONS[action]
     at = move_moment(at)
@@ -263,6 +269,9 @@ def _transition(
             .select_related("enterprise", "scheme")
             .get(pk=declaration.pk)
         )
+        # The version the mover last read (the API's If-Match): a write since then is a conflict.
+        if expected_version is not None and declaration.version != expected_version:
+            raise EditConflict()
         action_label = DeclarationAction(action).label
         is_owner = acts_for_enterprise(actor, declaration.enterprise)
         is_reviewer = is_reviewer_for(actor, declaration.enterprise)
@@ -314,10 +323,23 @@ def _check_complete(declaration: Declaration) -> None:
         raise WorkflowError(_("该声明没有任何指标。"), code="incomplete")
 
 
-def declaration_submit(*, declaration: Declaration, actor, comment: str = "", at: datetime | None = None):
-    """The enterprise (or staff on its behalf) sends a draft or returned declaration for review."""
+def declaration_submit(
+    *,
+    declaration: Declaration,
+    actor,
+    comment: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+):
+    """The enterprise (or staff on its behalf) sends a draft or returned declaration for review.
+    ``expected_version``, when given, is the version the submitter saw (as in ``declaration_update``)."""
     return _transition(
-        declaration=declaration, actor=actor, action=DeclarationAction.SUBMIT, comment=comment, at=at
+        declaration=declaration,
+        actor=actor,
+        action=DeclarationAction.SUBMIT,
+        comment=comment,
+        at=at,
+        expected_version=expected_version,
     )
 
 
