@@ -403,7 +403,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["benchmarking.api.throttling.ApiRateThrottle"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["benchmarking.api.filtering.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "benchmarking.api.pagination.ApiCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "benchmarking.api.errors.api_exception_handler",

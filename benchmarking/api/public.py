@@ -12,7 +12,6 @@ import datetime as dt
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -135,7 +134,6 @@ class PublicApiMixin:
 )
 class PublicResultList(PublicApiMixin, generics.ListAPIView):
     serializer_class = PublicResultRowSerializer
-    filter_backends = (filters.DjangoFilterBackend,)
     filterset_class = without_sort(PublicResultFilter)
 
     def get_queryset(self):
@@ -229,13 +227,20 @@ class FiguresQuery(serializers.Serializer):
     as_of = serializers.DateField(
         required=False, help_text="截至哪一天（YYYY-MM-DD，北京时间该日结束时）；不填为今天"
     )
-    region = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=_region_codes(),
+    region = serializers.RegexField(
+        r"^\d{6}$",
         required=False,
         help_text="行政区划代码：一个县（市、区），或一个设区市、全省（列出所辖各县）；不填为全部",
-        error_messages={"does_not_exist": _("没有代码为 {value} 的省、设区市或县（市、区）。")},
+        error_messages={"invalid": _("行政区划代码是 6 位数字，如 330784（永康市）。")},
     )
+
+    def validate_region(self, code: str) -> Region:
+        region = _region_codes().filter(code=code).first()
+        if region is None:
+            raise serializers.ValidationError(
+                _("没有代码为 %(code)s 的省、设区市或县（市、区）。") % {"code": code}
+            )
+        return region
 
     def validate_as_of(self, value: dt.date) -> dt.date:
         if value > timezone.localdate():
@@ -259,7 +264,9 @@ class PublicFigures(PublicApiMixin, generics.GenericAPIView):
     serializer_class = FiguresSerializer
 
     def get(self, request):
-        query = FiguresQuery(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty value in a form as "not given",
+        # and the schema promises a 400 for it.
+        query = FiguresQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of") or timezone.localdate()
         region = query.validated_data.get("region")
