@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import exports, portal, public, reports, review
+from .views import api_tokens, exports, portal, public, reports, review
 from .views.dashboard import DashboardView, DashboardWorkbookView
 from .views.enterprises import EnterpriseDetailView
 from .views.files import protected_file
@@ -46,6 +46,17 @@ urlpatterns = [
     path("enterprises/export.<str:fmt>", EnterpriseExportView.as_view(), name="enterprise-export"),
     # One enterprise's page (benchmarking/views/enterprises.py): staff in scope, its own users.
     path("enterprises/<int:pk>/", EnterpriseDetailView.as_view(), name="enterprise-detail"),
+    # Its logins' API tokens, for the staff who keep its records (benchmarking/views/api_tokens.py).
+    path(
+        "enterprises/<int:pk>/api-tokens/",
+        api_tokens.EnterpriseApiTokenListView.as_view(),
+        name="enterprise-api-tokens",
+    ),
+    path(
+        "enterprises/<int:pk>/api-tokens/<int:token_pk>/revoke/",
+        api_tokens.EnterpriseApiTokenRevokeView.as_view(),
+        name="enterprise-api-token-revoke",
+    ),
     path("declarations/", DeclarationListView.as_view(), name="declaration-list"),
     path("declarations/export.<str:fmt>", DeclarationExportView.as_view(), name="declaration-export"),
     # The records behind the dashboard's 质量强市 figures (views/quality.py).
@@ -60,6 +71,13 @@ urlpatterns = [
     # -- 提醒: the user's own reminder digests and the mail switch (benchmarking/views/reminders.py) --
     path("reminders/", ReminderListView.as_view(), name="reminders"),
     path("reminders/settings/", ReminderSettingsView.as_view(), name="reminders-settings"),
+    # -- 接口令牌: the user's own API tokens, made and revoked (benchmarking/views/api_tokens.py) --
+    path("account/api-tokens/", api_tokens.ApiTokenListView.as_view(), name="api-tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        api_tokens.ApiTokenRevokeView.as_view(),
+        name="api-token-revoke",
+    ),
     # -- the enterprise portal (benchmarking/views/portal.py) --
     path("portal/", portal.PortalHomeView.as_view(), name="portal-home"),
     path("portal/new/", portal.SchemeChoiceView.as_view(), name="portal-scheme-choose"),

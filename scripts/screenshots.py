@@ -89,6 +89,7 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
     from benchmarking.demo.showcase import demo_showcase
 
     showcase = demo_showcase()
+    tokens_enterprise = api_token_samples()
     return {
         "bureau": [
             ("home-bureau.png", "/", LAPTOP, "screen"),
@@ -117,6 +118,27 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
                 "screen",
             ),
             ("404.png", "/no-such-page/", LAPTOP, "screen"),
+            # 接口令牌: an enterprise's logins' tokens for its staff, just after making one (the
+            # secret shown once); the bureau's own page on a phone (the header's links fit).
+            (
+                "api-tokens-enterprise-1366.png",
+                f"/enterprises/{tokens_enterprise}/api-tokens/",
+                LAPTOP,
+                CREATE_TOKEN,
+            ),
+            (
+                "api-tokens-enterprise-1920.png",
+                f"/enterprises/{tokens_enterprise}/api-tokens/",
+                MONITOR,
+                "screen",
+            ),
+            (
+                "api-tokens-enterprise-phone.png",
+                f"/enterprises/{tokens_enterprise}/api-tokens/",
+                PHONE,
+                "screen",
+            ),
+            ("api-tokens-bureau-phone.png", "/account/api-tokens/", PHONE, "screen"),
         ],
         "manager": [
             ("home-manager.png", "/", LAPTOP, "screen"),
@@ -186,6 +208,9 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
             ),
             ("portal-home-1920.png", "/portal/", MONITOR, "screen"),
             ("reminders-enterprise-phone.png", "/reminders/", PHONE, "screen"),
+            ("api-tokens-own-phone.png", "/account/api-tokens/", PHONE, CREATE_TOKEN),
+            ("api-tokens-own-1366.png", "/account/api-tokens/", LAPTOP, "screen"),
+            ("api-tokens-own-1920.png", "/account/api-tokens/", MONITOR, "screen"),
         ],
         "": [
             ("public-results-phone.png", "/public/results/", PHONE, "screen"),
@@ -198,6 +223,35 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
             ),
         ],
     }
+
+
+# A media value: fill the page's 创建令牌 form with the longest 用途 and photograph the page it
+# leads to, the one that shows the new secret.
+CREATE_TOKEN = "create-token"
+LONGEST_TOKEN_NAME = "永康市五金产业质量检测中心实验室信息管理系统与浙江省市场监督管理局数据共享平台之间的数据自动对接程序（生产环境一号机）"
+
+
+def api_token_samples() -> int:
+    """Tokens of enterprise A's login, in each state the page shows (used, never used, revoked,
+    expired), one with the longest 用途; returns that enterprise's id."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from benchmarking.models import ApiToken
+    from benchmarking.services.api_tokens import api_token_create, api_token_revoke
+
+    user = get_user_model().objects.select_related("profile").get(username="enterprise_a")
+    bureau = get_user_model().objects.get(username="bureau")
+    used, _secret = api_token_create(actor=user, user=user, name=LONGEST_TOKEN_NAME, valid_days=365)
+    ApiToken.objects.filter(pk=used.pk).update(last_used_at=timezone.now() - dt.timedelta(hours=3))
+    api_token_create(actor=bureau, user=user, name="企业质检系统", valid_days=90)
+    revoked, _secret = api_token_create(actor=user, user=user, name="旧版数据同步脚本", valid_days=30)
+    api_token_revoke(actor=user, token=revoked)
+    expired, _secret = api_token_create(actor=user, user=user, name="测试环境", valid_days=30)
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(days=2))
+    return user.profile.enterprise_id
 
 
 def shoot(base: str, only: list[str] | None = None) -> None:
@@ -228,6 +282,10 @@ def shoot(base: str, only: list[str] | None = None) -> None:
                 # "first-screen": what the viewport shows on opening, not the whole page.
                 page.emulate_media(media="print" if media == "print" else "screen")
                 page.goto(base + path)
+                if media == CREATE_TOKEN:
+                    page.fill("input[name=name]", LONGEST_TOKEN_NAME)
+                    page.click(".token-form button[type=submit]")
+                    page.wait_for_load_state()
                 if media.startswith("element:"):
                     page.locator(media.removeprefix("element:")).screenshot(path=str(OUT / name))
                 else:

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from ..access import is_enterprise_user, may_read_staff_pages, may_review
 from ..selectors.enterprise_page import enterprise_page
+from .api_tokens import may_manage_enterprise_tokens
 
 
 class EnterpriseDetailView(AccessMixin, TemplateView):
@@ -32,5 +33,7 @@ class EnterpriseDetailView(AccessMixin, TemplateView):
             declaration_link=(
                 "portal" if is_enterprise_user(user) else "review" if may_review(user) else "admin"
             ),
+            # The link to its logins' 接口令牌, for the staff who may make and revoke them.
+            manages_tokens=may_manage_enterprise_tokens(user, page.enterprise),
             **kwargs,
         )

@@ -290,6 +290,7 @@ def site_checks(world, name):
     # rules in its own module beside this one, in the same form.
     from tests.access import (
         matrix_accounts,
+        matrix_api_tokens,
         matrix_exports,
         matrix_imports,
         matrix_portal,
@@ -301,6 +302,7 @@ def site_checks(world, name):
 
     for area in (
         matrix_accounts,
+        matrix_api_tokens,
         matrix_exports,
         matrix_imports,
         matrix_portal,
