@@ -27,7 +27,7 @@ from ..regions import RegionScope
 from ..selectors.lifecycle import attach_standard_updates
 from ..selectors.public import public_result, published_results
 from ..selectors.ranks import public_county_figures
-from .filtering import without_sort
+from .filtering import refuse_empty_or_repeated, without_sort
 
 TAG = "公开：结果公示与数字"
 
@@ -264,9 +264,8 @@ class PublicFigures(PublicApiMixin, generics.GenericAPIView):
     serializer_class = FiguresSerializer
 
     def get(self, request):
-        # A plain dict, not the QueryDict: DRF reads an empty value in a form as "not given",
-        # and the schema promises a 400 for it.
-        query = FiguresQuery(data=request.query_params.dict())
+        refuse_empty_or_repeated(request.query_params, ("as_of", "region"))
+        query = FiguresQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of") or timezone.localdate()
         region = query.validated_data.get("region")

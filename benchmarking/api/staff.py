@@ -34,7 +34,7 @@ from ..selectors.dashboard import dashboard_for
 from ..selectors.revisions import with_revision_marks
 from ..views.dashboard import DashboardForm, _viewer_office, viewer_county
 from . import staff_serializers as s
-from .filtering import without_sort
+from .filtering import refuse_empty_or_repeated, without_sort
 from .views import StaffToken
 
 TAG = "工作人员"
@@ -227,6 +227,7 @@ class ProgressView(APIView):
     )
     def get(self, request):
         # The dashboard's own parameters, checks and county (a county not the user's is a 404).
+        refuse_empty_or_repeated(request.query_params, ("as_of", "region", "sort"))
         form = DashboardForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)

@@ -38,7 +38,25 @@ class DescribedSerializerMixin:
 
 
 class DescribedModelSerializer(DescribedSerializerMixin, serializers.ModelSerializer):
-    pass
+    """Also says truly what a read-only field may hold. DRF builds a field the model does not let
+    anyone edit (``editable=False``: dates the workflow stamps, the grade it computes) without its
+    "may be null" or "may be blank", and the schema would then promise a value that a draft does
+    not have."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.null:
+            kwargs["allow_null"] = True
+        if model_field.choices and model_field.blank and "choices" in kwargs:
+            # The schema lists "" for a read-only choice field only when it is one of the choices.
+            kwargs["choices"] = [("", _("（未定）")), *kwargs["choices"]]
+        return field_class, kwargs
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if relation_info.model_field is not None and relation_info.model_field.null:
+            kwargs["allow_null"] = True
+        return field_class, kwargs
 
 
 class DescribedSerializer(DescribedSerializerMixin, serializers.Serializer):
@@ -166,7 +184,7 @@ class StaffSchemeSerializer(DescribedModelSerializer):
         help_text=_("发布方案的县（市、区）的行政区划代码（6 位）：方案计入该地的发布数"),
     )
     supersedes = serializers.PrimaryKeyRelatedField(
-        read_only=True, label=_("修订自"), help_text=_("本方案修订自的方案的编号（id）；不是修订版时为空")
+        read_only=True, allow_null=True, label=_("修订自"), help_text=_("本方案修订自的方案的编号（id）；不是修订版时为空")
     )
     counted_results = serializers.IntegerField(
         read_only=True, label=_("已计入对标结果"), help_text=COUNTED_RESULTS_HELP
