@@ -611,3 +611,28 @@ def test_the_list_costs_the_same_at_1x_and_10x(
 
     assert (rows_once, rows_tenfold) == (2, 20)
     assert once == tenfold
+
+
+def test_the_scheme_list_costs_the_same_at_1x_and_10x(ent, bureau_staff):
+    from benchmarking.services.schemes import scheme_publish
+
+    def add(n: int):
+        for _ in range(n):
+            scheme = SchemeFactory()
+            for order in (1, 2):
+                IndicatorFactory(scheme=scheme, order=order)
+            scheme_publish(scheme=scheme, actor=bureau_staff)
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = ent.get(url("scheme-list"), {"page_size": 200})
+        assert response.status_code == 200
+        return len(queries), len(response.json()["results"])
+
+    ent.get(url("scheme-list"))  # the token's last use is written once a minute, not counted here
+    add(2)
+    once, rows_once = cost()
+    add(18)
+    tenfold, rows_tenfold = cost()
+    assert (rows_once, rows_tenfold) == (2, 20)
+    assert once == tenfold
