@@ -42,6 +42,7 @@ from .access import (
 )
 from .choices import SchemeStatus, StandardKind
 from .models import (
+    ApiToken,
     BeltRoadCertificate,
     BranchOffice,
     BranchOfficeAlias,
@@ -181,6 +182,11 @@ _SCOPES: dict[type[Model], Callable[..., Q]] = {
     ),
     UserProfile: lambda user, write: (
         region_scope_of(user).q("region") if may_manage_accounts(user) else NOTHING
+    ),
+    # API tokens, read in the admin by those who manage the logins they belong to; made and
+    # revoked only on the 接口令牌 pages (services.api_tokens), never changed in the admin.
+    ApiToken: lambda user, write: (
+        NOTHING if write else Q(user__in=get_user_model().objects.filter(_user_scope(user, write=False)))
     ),
     # The region tree is the national standard, loaded by migrations: every kind of staff reads
     # it (an enterprise's county is picked from it), nobody changes it.

@@ -6,6 +6,7 @@ edits a status field (they are not editable).
 
 from . import (  # noqa: F401
     accounts,
+    api_tokens,
     declarations,
     enterprises,
     organisation,

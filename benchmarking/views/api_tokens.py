@@ -145,6 +145,9 @@ class EnterpriseTokensMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         if not may_enter_records(request.user):
             return self.handle_no_permission()
+        if request.method.lower() not in self.http_method_names:
+            # A GET of the revoke address says nothing of the enterprise, in scope or not.
+            return self.http_method_not_allowed(request, *args, **kwargs)
         self.enterprise = get_object_or_404(editable_by(request.user, Enterprise), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 

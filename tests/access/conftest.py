@@ -84,10 +84,18 @@ def world(
         "user_a": enterprise_user,
         "group": Group.objects.get(name="企业用户"),
         "region": models.Region.objects.get(code="330784"),  # loaded by the data migration
+        "api_token_a": _api_token(enterprise_user),
         **_quality_samples(enterprise),
         **_axes_samples(enterprise_user.username),
     }
     return {"users": users, "samples": samples}
+
+
+def _api_token(user):
+    from benchmarking.services.api_tokens import api_token_create
+
+    token, _secret = api_token_create(actor=user, user=user, name="企业质检系统", valid_days=30)
+    return token
 
 
 def _quality_samples(enterprise):

@@ -35,7 +35,8 @@ def checks(world) -> dict:
         "enterprise-api-token-revoke": [
             (
                 reverse("enterprise-api-token-revoke", args=[enterprise.pk, token_pk]),
-                {**enterprise_page, "branch_same": NOT_ALLOWED, "bureau": NOT_ALLOWED},
+                # A GET is refused before the enterprise is looked for: the same to every office.
+                {**enterprise_page, **dict.fromkeys(("branch_other", "branch_same", "bureau"), NOT_ALLOWED)},
             )
         ],
     }

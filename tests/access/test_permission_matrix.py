@@ -76,6 +76,10 @@ MODEL_RULES = {
     # The national standard's list (loaded by a data migration): every kind of staff reads it,
     # nobody adds, edits or deletes it (the change page opens read-only).
     models.Region: ModelRule("region", changelist=ALL_STAFF, add=NONE, change=ALL_STAFF, delete=NONE),
+    # API tokens: read by those who manage logins; made and revoked on the 接口令牌 pages only.
+    models.ApiToken: ModelRule(
+        "api_token_a", changelist=B, add=NONE, change=B, delete=NONE, hidden=STAFF - B
+    ),
 }
 
 

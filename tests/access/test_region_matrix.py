@@ -46,6 +46,7 @@ COUNTY_RECORDS = {
     models.DeclarationEvidence,
     models.DeclarationEvent,
     models.UserProfile,
+    models.ApiToken,
     get_user_model(),
 }
 

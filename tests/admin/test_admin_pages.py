@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from benchmarking import models
 from benchmarking.choices import Direction, Role
+from benchmarking.services.api_tokens import api_token_create
 from benchmarking.services.declarations import declaration_create, declaration_publish
 from benchmarking.services.schemes import scheme_publish
 from tests.factories import (
@@ -42,7 +43,7 @@ def add_rows(n: int, staff) -> None:
         office = BranchOfficeFactory()
         industry = IndustryFactory()
         enterprise = EnterpriseFactory(branch_office=office, industry=industry)
-        make_user(Role.ENTERPRISE, enterprise=enterprise)
+        enterprise_login = make_user(Role.ENTERPRISE, enterprise=enterprise)
         standard = StandardFactory()
         scheme = SchemeFactory(industry=industry)
         models.SchemeBenchmark.objects.create(scheme=scheme, standard=standard)
@@ -81,6 +82,8 @@ def add_rows(n: int, staff) -> None:
         models.BeltRoadCertificate.objects.create(
             enterprise=enterprise, number=f"B-{scheme.code}", product="杯", **dates
         )
+        # An API token of the enterprise's login (read-only in the admin).
+        api_token_create(actor=staff, user=enterprise_login, name=f"系统{scheme.code}", valid_days=30)
 
 
 def page_urls(model, user) -> dict[str, str]:
