@@ -40,6 +40,14 @@ ENDPOINTS = [
     ("声明，搜索 / declarations, search", "api-staff-declaration-list", {"q": "保温"}),
     ("进度 / progress", "api-staff-progress", {}),
     ("公开结果（匿名）/ public results, anonymous", "api-public-results", {}),
+    (
+        "公开结果，领先 / public results, grade leading",
+        "api-public-results",
+        {"grade": "leading"},
+    ),
+    ("各县数字及排名（匿名）/ county figures and ranks", "api-public-figures", {}),
+    ("企业：可声明的方案 / enterprise: schemes to declare against", "api-enterprise-scheme-list", {}),
+    ("企业：本企业的声明 / enterprise: its declarations", "api-enterprise-declaration-list", {}),
 ]
 
 
@@ -73,13 +81,32 @@ def main() -> None:
     _token, raw = api_token_create(actor=user, user=user, name="基准测试", valid_days=30)
     staff = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     anonymous = Client()
+    enterprise = Client(HTTP_AUTHORIZATION=f"Bearer {enterprise_token()}")
 
     rows = []
     for _label, name, query in ENDPOINTS:
         client = anonymous if name.startswith("api-public") else staff
+        if name.startswith("api-enterprise"):
+            client = enterprise
         path = reverse(name) + (f"?{urlencode(query)}" if query else "")
         rows.append(time_endpoint(client, path, args.warmup, args.requests))
     report(args, migrate_seconds, load_seconds, rows, load)
+
+
+def enterprise_token() -> str:
+    """A token of a user of the enterprise with the most declarations (its list is the longest)."""
+    from django.db.models import Count
+
+    from benchmarking.choices import Role
+    from benchmarking.models import Enterprise, UserProfile
+    from benchmarking.services.api_tokens import api_token_create
+
+    busiest = Enterprise.objects.annotate(n=Count("declarations")).order_by("-n", "pk").first()
+    user = harness.role_user("bench_api_enterprise", Role.ENTERPRISE)
+    UserProfile.objects.update_or_create(
+        user=user, defaults={"enterprise": busiest, "region_id": busiest.region_id}
+    )
+    return api_token_create(actor=user, user=user, name="基准测试", valid_days=30)[1]
 
 
 def time_endpoint(client, path: str, warmup: int, requests: int) -> dict:
@@ -112,7 +139,8 @@ def report(args, migrate_seconds: float, load_seconds: float | None, rows: list[
     )
     print(
         f"Server time (Django test Client, in process), {args.warmup} warm-up then "
-        f"{args.requests} timed requests each; staff endpoints by a bureau-staff token, first page (50 rows):\n"
+        f"{args.requests} timed requests each; staff endpoints by a bureau-staff token, enterprise ones by a token "
+        "of the enterprise with the most declarations, first page (50 rows):\n"
     )
     print("| endpoint | URL | median ms | p95 ms | min ms | max ms | queries |")
     print("|---|---|--:|--:|--:|--:|--:|")

@@ -434,6 +434,12 @@ SPECTACULAR_SETTINGS = {
         "benchmarking.api.schema.add_error_responses",
     ],
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # The three parts in the order a reader meets them, each with who may call it.
+    "TAGS": [
+        {"name": "公开：结果公示与数字", "description": "任何人，无需令牌：与“结果公示”页面相同的内容。"},
+        {"name": "工作人员", "description": "市局、监管所工作人员与局领导的令牌：范围与网页相同。"},
+        {"name": "企业：本企业的声明", "description": "企业用户的令牌：只有本企业的声明，流程与企业端网页相同。"},
+    ],
     # Several models name a field "status" (or share Grade): one enum component per choice set.
     "ENUM_NAME_OVERRIDES": {
         "DeclarationStatusEnum": "benchmarking.choices.DeclarationStatus",

@@ -184,7 +184,10 @@ class StaffSchemeSerializer(DescribedModelSerializer):
         help_text=_("发布方案的县（市、区）的行政区划代码（6 位）：方案计入该地的发布数"),
     )
     supersedes = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, label=_("修订自"), help_text=_("本方案修订自的方案的编号（id）；不是修订版时为空")
+        read_only=True,
+        allow_null=True,
+        label=_("修订自"),
+        help_text=_("本方案修订自的方案的编号（id）；不是修订版时为空"),
     )
     counted_results = serializers.IntegerField(
         read_only=True, label=_("已计入对标结果"), help_text=COUNTED_RESULTS_HELP

@@ -294,6 +294,7 @@ def site_checks(world, name):
     # rules in its own module beside this one, in the same form.
     from tests.access import (
         matrix_accounts,
+        matrix_api,
         matrix_api_tokens,
         matrix_exports,
         matrix_imports,
@@ -306,6 +307,7 @@ def site_checks(world, name):
 
     for area in (
         matrix_accounts,
+        matrix_api,
         matrix_api_tokens,
         matrix_exports,
         matrix_imports,
@@ -353,6 +355,8 @@ def checks_for(world, name):
 
 @pytest.mark.django_db
 def test_every_url_for_every_role(client, world, capsys):
+    from tests.access import matrix_api
+
     names = [name for name, _ in walk(get_resolver().url_patterns)]
     missing = [name for name in names if checks_for(world, name) is None]
     assert not missing, f"URL patterns without a permission rule: {missing}"
@@ -363,9 +367,13 @@ def test_every_url_for_every_role(client, world, capsys):
             for role in ROLES:
                 user = world["users"][role]
                 client.logout()
-                if user is not None:
-                    client.force_login(user)
-                got = outcome_of(client.get(url))
+                if url.startswith("/api/"):
+                    # The API is reached by token only (tests/access/matrix_api.py).
+                    got = outcome_of(client.get(url, **matrix_api.api_headers(world, role)))
+                else:
+                    if user is not None:
+                        client.force_login(user)
+                    got = outcome_of(client.get(url))
                 checked += 1
                 if got != expected[role]:
                     failures.append(f"{role:13} GET {url}: expected {expected[role]}, got {got}")

@@ -199,7 +199,9 @@ def test_staff_revoke_an_enterprise_logins_token(client, bureau_staff, enterpris
 
 def test_staff_out_of_scope_get_404(client, other_branch_staff, enterprise_user):
     enterprise = enterprise_user.profile.enterprise
-    token, _raw = api_token_create(actor=enterprise_user, user=enterprise_user, name="质检系统", valid_days=30)
+    token, _raw = api_token_create(
+        actor=enterprise_user, user=enterprise_user, name="质检系统", valid_days=30
+    )
     client.force_login(other_branch_staff)
     url = reverse("enterprise-api-tokens", args=[enterprise.pk])
     assert client.get(url).status_code == 404
