@@ -17,15 +17,19 @@ ENTERPRISES = ("enterprise_a", "enterprise_b")
 
 def api_headers(world, role: str) -> dict:
     """The Authorization header of a token of ``role``'s user (one per role, made once)."""
+    return token_headers(world, world["users"][role])
+
+
+def token_headers(world, user) -> dict:
+    """The Authorization header of a token of ``user`` (made once per user); none for anonymous."""
     from benchmarking.services.api_tokens import api_token_create
 
-    user = world["users"][role]
     if user is None:
         return {}
     tokens = world.setdefault("api_tokens", {})
-    if role not in tokens:
-        tokens[role] = api_token_create(actor=user, user=user, name="权限矩阵", valid_days=30)[1]
-    return {"HTTP_AUTHORIZATION": f"Bearer {tokens[role]}"}
+    if user.pk not in tokens:
+        tokens[user.pk] = api_token_create(actor=user, user=user, name="权限矩阵", valid_days=30)[1]
+    return {"HTTP_AUTHORIZATION": f"Bearer {tokens[user.pk]}"}
 
 
 def _roles():
