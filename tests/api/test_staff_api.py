@@ -84,7 +84,7 @@ def test_an_expired_token_is_401(bureau_staff):
 
 
 @pytest.mark.parametrize("role_user", ["bureau_staff", "branch_staff", "manager"])
-def test_every_kind_of_staff_may_read(request, api_as, role_user):
+def test_every_kind_of_staff_may_read(request, db, api_as, role_user):
     user = request.getfixturevalue(role_user)
     for name in LISTS.values():
         assert api_as(user).get(reverse(name)).status_code == 200, name
