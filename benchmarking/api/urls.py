@@ -26,5 +26,5 @@ urlpatterns = [
     path("staff/", include("benchmarking.api.staff")),
     path("enterprise/", include("benchmarking.api.enterprise")),
     # Anything else under /api/ is a JSON 404, not the site's HTML page.
-    re_path(r"^.*$", views.not_found, name="api-not-found"),
+    re_path(r"^[\s\S]*$", views.not_found, name="api-not-found"),
 ]
