@@ -44,7 +44,7 @@ from benchmarking.services.schemes import start_revision
 from tests.api.conftest import token_for
 from tests.factories import StandardFactory
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
