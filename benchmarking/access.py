@@ -353,6 +353,12 @@ def may_manage_tokens_of(actor, user) -> bool:
         return False
     if actor.pk == user.pk:
         return may_use_api_as_staff(user) or may_use_api_as_enterprise(user)
-    if not may_use_api_as_enterprise(user) or not may_enter_records(actor):
-        return False
-    return enterprise_scope(actor, write=True).covers(profile_of(user).enterprise)
+    return may_use_api_as_enterprise(user) and may_manage_enterprise_tokens(
+        actor, profile_of(user).enterprise
+    )
+
+
+def may_manage_enterprise_tokens(actor, enterprise) -> bool:
+    """Staff who may make and revoke the tokens of ``enterprise``'s logins: those who enter its
+    records (and so link its 接口令牌 page from the enterprise's page)."""
+    return may_enter_records(actor) and enterprise_scope(actor, write=True).covers(enterprise)

@@ -7,9 +7,11 @@ view, filter and third-party admin to drop it, a request whose query string carr
 answered here: 400, with a page that says what is wrong.
 """
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from .outages import api_error, is_api
 
 
 class RefuseNulInQueryMiddleware:
@@ -21,11 +23,8 @@ class RefuseNulInQueryMiddleware:
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
             message = _("请求地址的参数中含有空字符（NUL），无法处理。")
-            if request.path.startswith("/api/"):
-                # The API answers in its own shape (benchmarking/api/errors.py), never a page.
-                return JsonResponse(
-                    {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
-                )
+            if is_api(request):
+                return api_error(message, status=400)
             # Rendered without the request: context processors would ask who is asking.
             return HttpResponseBadRequest(render_to_string("400.html", {"message": message}))
         return self.get_response(request)

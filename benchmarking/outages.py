@@ -11,8 +11,9 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,11 @@ def database_unavailable(exception: BaseException | None) -> bool:
 def unavailable_response(request, exception: BaseException) -> HttpResponse:
     """The 503 page in Chinese, with Retry-After."""
     logger.warning("database unavailable on %s %s: %s", request.method, request.path, exception)
-    # Rendered without the request: context processors would ask the database again.
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    if is_api(request):
+        response = api_error(_("数据库暂时无法访问，请稍后再试。"), status=503)
+    else:
+        # Rendered without the request: context processors would ask the database again.
+        response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -69,4 +73,15 @@ def server_error(request):
     exception = sys.exc_info()[1]
     if database_unavailable(exception):
         return unavailable_response(request, exception)
+    if is_api(request):
+        return api_error(_("服务器内部错误，已记录，请稍后再试。"), status=500)
     return defaults.server_error(request)
+
+
+def is_api(request) -> bool:
+    """The open API answers in JSON of its own shape (benchmarking/api/errors.py), never a page."""
+    return request.path.startswith("/api/")
+
+
+def api_error(detail: str, *, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})

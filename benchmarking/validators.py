@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -308,6 +309,16 @@ def validate_record_date(value: dt.date) -> None:
             _("日期应在 %(earliest)s 至 %(latest)s 之间。"),
             params={"earliest": EARLIEST_RECORD_DATE.isoformat(), "latest": LATEST_RECORD_DATE.isoformat()},
         )
+
+
+def validate_as_of_day(value: dt.date) -> None:
+    """The day figures are asked "as of": not after today (figures to come do not exist), not
+    before 2000 (no record is older). The dashboard's form and the API's figures both ask it."""
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(_("截至日期不能晚于今天（%(today)s）。"), params={"today": today.isoformat()})
+    if value < EARLIEST_RECORD_DATE:
+        raise ValidationError(_("截至日期不能早于 2000 年。"))
 
 
 # ---------------------------------------------------------------------------

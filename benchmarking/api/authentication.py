@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from ..models import ApiToken, hash_token
+from ..models.api_tokens import EXPIRED, REVOKED
 
 # last_used_at is written at most this often per token: not one UPDATE per request.
 LAST_USED_STEP = dt.timedelta(minutes=1)
@@ -30,9 +31,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             ApiToken.objects.select_related("user", "user__profile").filter(key_hash=hash_token(raw)).first()
         )
         now = timezone.now()
-        if token is None or token.revoked_at is not None:
+        state = token.state_at(now) if token is not None else None
+        if state in (None, REVOKED):
             raise exceptions.AuthenticationFailed(_("令牌无效或已被吊销。"))
-        if token.expires_at <= now:
+        if state == EXPIRED:
             raise exceptions.AuthenticationFailed(_("令牌已过期，请在“接口令牌”页面创建新令牌。"))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("令牌所属的账号已停用。"))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -48,6 +48,7 @@ from .enterprise_serializers import (
 )
 from .errors import NON_FIELD, PreconditionRequired
 from .pagination import ApiCursorPagination
+from .parsers import JSONParser
 from .views import EnterpriseToken
 
 TAG = "企业：本企业的声明"
@@ -322,13 +323,14 @@ class EvidenceUploadView(EnterpriseView):
     @extend_schema(
         summary="上传证明材料",
         description="给草稿或退回的声明添加一个证明材料文件（检测报告、证书等），以文件名为说明。"
-        "文件的检查（大小、按内容判断的类型）与门户相同。",
-        parameters=[DECLARATION_ID],
+        "文件的检查（大小、按内容判断的类型）与门户相同。须带 If-Match；回答的 ETag 是声明的新版本。",
+        parameters=[DECLARATION_ID, IF_MATCH],
         request={"multipart/form-data": EnterpriseEvidenceUploadSerializer},
         responses={201: EnterpriseEvidenceSerializer},
     )
     def post(self, request, pk: int):
         declaration = get_object_or_404(own_declarations(request), pk=pk)
+        version = expected_version(request)
         form = EnterpriseEvidenceUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         (evidence,) = call_service(
@@ -336,10 +338,12 @@ class EvidenceUploadView(EnterpriseView):
             declaration=declaration,
             actor=request.user,
             files=[form.validated_data["file"]],
+            expected_version=version,
         )
         return Response(
             EnterpriseEvidenceSerializer(evidence, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
+            headers={"ETag": etag(Declaration.objects.only("version").get(pk=pk))},
         )
 
 
@@ -349,8 +353,8 @@ class EvidenceDetailView(EnterpriseView):
 
     @extend_schema(
         summary="删除证明材料",
-        description="从草稿或退回的声明中删除一个证明材料文件。",
-        parameters=[DECLARATION_ID, EVIDENCE_ID],
+        description="从草稿或退回的声明中删除一个证明材料文件。须带 If-Match；回答的 ETag 是声明的新版本。",
+        parameters=[DECLARATION_ID, EVIDENCE_ID, IF_MATCH],
         request=None,
         responses={204: OpenApiResponse(description="已删除")},
     )
@@ -362,8 +366,12 @@ class EvidenceDetailView(EnterpriseView):
             declaration=declaration,
             actor=request.user,
             evidence_ids=[evidence.pk],
+            expected_version=expected_version(request),
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(
+            status=status.HTTP_204_NO_CONTENT,
+            headers={"ETag": etag(Declaration.objects.only("version").get(pk=pk))},
+        )
 
 
 @extend_schema_view(

@@ -75,7 +75,9 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, exceptions.Throttled):
         wait = exc.wait or 1
         response.data = {
-            "detail": _("请求过于频繁：每个令牌每分钟的请求数有上限。请 %(seconds)d 秒后再试。")
+            "detail": _(
+                "请求过于频繁：每分钟的请求数有上限（按令牌计；不带令牌时按网络地址计）。请 %(seconds)d 秒后再试。"
+            )
             % {"seconds": round(wait + 0.5)}
         }
     else:

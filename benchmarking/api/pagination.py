@@ -2,7 +2,7 @@
 whatever its position (no OFFSET, no COUNT)."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 MAX_PAGE_SIZE = 200
@@ -38,6 +38,23 @@ class ApiCursorPagination(CursorPagination):
                 }
             )
         return int(value)
+
+    def decode_cursor(self, request):
+        # DRF trusts the position inside a cursor; one hand-made to hold "abc" where an id goes
+        # would reach the database as pk < "abc" and fail there. A cursor is only ever one this
+        # API wrote: anything else is the same 404 as any unreadable cursor.
+        cursor = super().decode_cursor(request)
+        position = cursor.position if cursor is not None else None
+        if position is not None and not self.position_is_valid(position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def position_is_valid(self, position: str) -> bool:
+        """An id (up to a bigint's 18 digits) where the order is by id; any text without a NUL
+        (which no database text holds) where it is by a text column."""
+        if self.ordering[0].lstrip("-") == "pk":
+            return position.isascii() and position.isdigit() and len(position) <= 18
+        return "\x00" not in position
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

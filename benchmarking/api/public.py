@@ -27,6 +27,7 @@ from ..regions import RegionScope
 from ..selectors.lifecycle import attach_standard_updates
 from ..selectors.public import public_result, published_results
 from ..selectors.ranks import public_county_figures
+from ..validators import validate_as_of_day
 from .filtering import refuse_empty_or_repeated, without_sort
 
 TAG = "公开：结果公示与数字"
@@ -128,7 +129,7 @@ class PublicApiMixin:
         summary="已发布的对标结果",
         description=(
             "结果公示页面的列表：只含已发布且未撤回的结果（即千项计划计入的结果），"
-            "可按关键词、行业、对标水平、发布日期筛选；按游标翻页，最新的在前。"
+            "可按关键词、行业、对标水平、发布日期筛选；按游标翻页，按结果编号倒序（后录入的在前）。"
         ),
     )
 )
@@ -243,8 +244,7 @@ class FiguresQuery(serializers.Serializer):
         return region
 
     def validate_as_of(self, value: dt.date) -> dt.date:
-        if value > timezone.localdate():
-            raise serializers.ValidationError(_("日期不能晚于今天：以后的数字尚不存在。"))
+        validate_as_of_day(value)  # the dashboard's rule
         return value
 
 

@@ -10,6 +10,10 @@ from simple_history.models import HistoricalRecords
 
 __all__ = ["ApiToken", "hash_token"]
 
+# A token's state (有效 / 已过期 / 已吊销): the API's authentication and the tokens pages both ask
+# ``ApiToken.state_at``.
+ACTIVE, EXPIRED, REVOKED = "active", "expired", "revoked"
+
 
 def hash_token(raw: str) -> str:
     """The stored form of a token. A token is 32 random bytes, so one SHA-256 round is enough:
@@ -66,6 +70,7 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name}（{self.prefix}…）"
 
-    def is_active(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > now
+    def state_at(self, now) -> str:
+        if self.revoked_at is not None:
+            return REVOKED
+        return EXPIRED if self.expires_at <= now else ACTIVE

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ..access import acting_for_enterprise_q
 from ..models import ApiToken, Enterprise
+from ..models.api_tokens import ACTIVE, EXPIRED, REVOKED
 
 __all__ = [
     "ACTIVE",
@@ -20,18 +21,12 @@ __all__ = [
     "tokens_of_enterprise",
 ]
 
-# A token's state on the page (有效 / 已过期 / 已吊销); the API's authentication decides by the same
-# two fields (benchmarking.api.authentication).
-ACTIVE, EXPIRED, REVOKED = "active", "expired", "revoked"
-
 
 def _with_states(tokens: QuerySet, now: dt.datetime | None) -> list[ApiToken]:
     now = now or timezone.now()
     rows = list(tokens)
     for token in rows:
-        token.state = (
-            REVOKED if token.revoked_at is not None else EXPIRED if token.expires_at <= now else ACTIVE
-        )
+        token.state = token.state_at(now)
     return rows
 
 
@@ -41,8 +36,9 @@ def tokens_of(user, *, now: dt.datetime | None = None) -> list[ApiToken]:
 
 
 def tokens_of_enterprise(enterprise: Enterprise, *, now: dt.datetime | None = None) -> list[ApiToken]:
-    """The tokens of the logins acting for ``enterprise`` (today or once: a token outlives a
-    login's move only as a revoked or refused row), newest first, each with its ``state``."""
+    """The tokens of the logins acting for ``enterprise`` now, newest first, each with its
+    ``state``. (A login moved to another enterprise takes its tokens with it: they act as the
+    login does, for its enterprise of the day.)"""
     tokens = ApiToken.objects.filter(user__profile__enterprise=enterprise).select_related(
         "user"  # the 账号 column
     )

@@ -20,6 +20,9 @@ __all__ = ["TOKEN_PREFIX", "TOKEN_VALID_DAYS", "api_token_create", "api_token_re
 TOKEN_PREFIX = "ykapi_"
 # The choices of how long a new token lasts; a year at most, so a forgotten token dies.
 TOKEN_VALID_DAYS = (30, 90, 180, 365)
+# Tokens one user may hold at a time: the limits count per token, and a user with a hundred
+# tokens would have a hundred times the limit.
+MAX_ACTIVE_TOKENS = 10
 # The characters of the secret kept in clear, so the user can tell their tokens apart.
 SHOWN_CHARACTERS = len(TOKEN_PREFIX) + 6
 
@@ -45,9 +48,18 @@ def api_token_create(*, actor, user, name: str, valid_days: int, now: dt.datetim
             code="invalid_choice",
             params={"choices": "、".join(str(days) for days in TOKEN_VALID_DAYS)},
         )
+    now = now or timezone.now()
+    active = ApiToken.objects.select_for_update().filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=now
+    )
+    if active.count() >= MAX_ACTIVE_TOKENS:
+        errors["name"] = ValidationError(
+            _("该账号已有 %(count)d 个有效令牌，已达上限：请先吊销不再使用的令牌。"),
+            code="too_many",
+            params={"count": MAX_ACTIVE_TOKENS},
+        )
     if errors:
         raise ValidationError(errors)
-    now = now or timezone.now()
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

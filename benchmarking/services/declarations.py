@@ -364,12 +364,32 @@ def declaration_withdraw(*, declaration: Declaration, actor, comment: str, at: d
     )
 
 
-@transaction.atomic
-def declaration_attach_evidence(*, declaration: Declaration, actor, files) -> list[DeclarationEvidence]:
-    """Add evidence files (test reports, certificates) to a draft or returned declaration.
-    Each is titled by its file name; the upload checks (size, type by content) run on each."""
+def _lock_for_evidence(declaration: Declaration, actor, expected_version: int | None) -> Declaration:
     declaration = Declaration.objects.select_for_update().select_related("enterprise").get(pk=declaration.pk)
     _check_may_edit(declaration=declaration, actor=actor)
+    if expected_version is not None and declaration.version != expected_version:
+        raise EditConflict()
+    return declaration
+
+
+def _evidence_changed(declaration: Declaration, actor, expected_version: int | None) -> None:
+    """A change of evidence on its own (the API's) moves the declaration's version, so that
+    another editor's stale copy is refused as for any other change; within a save of the whole
+    form (``declaration_save_draft``) the save has already moved it once."""
+    if expected_version is not None:
+        declaration._history_user = actor
+        declaration.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def declaration_attach_evidence(
+    *, declaration: Declaration, actor, files, expected_version: int | None = None
+) -> list[DeclarationEvidence]:
+    """Add evidence files (test reports, certificates) to a draft or returned declaration.
+    Each is titled by its file name; the upload checks (size, type by content) run on each.
+    With ``expected_version`` (the version the editor saw), a stale one is an EditConflict and the
+    declaration's version moves."""
+    declaration = _lock_for_evidence(declaration, actor, expected_version)
     attached = []
     for upload in files:
         title = PurePath(upload.name).stem.strip()[:120] or _("证明材料")
@@ -378,14 +398,17 @@ def declaration_attach_evidence(*, declaration: Declaration, actor, files) -> li
         evidence._history_user = actor
         evidence.save()
         attached.append(evidence)
+    _evidence_changed(declaration, actor, expected_version)
     return attached
 
 
 @transaction.atomic
-def declaration_remove_evidence(*, declaration: Declaration, actor, evidence_ids) -> int:
-    """Remove evidence files from a draft or returned declaration; returns how many went."""
-    declaration = Declaration.objects.select_for_update().select_related("enterprise").get(pk=declaration.pk)
-    _check_may_edit(declaration=declaration, actor=actor)
+def declaration_remove_evidence(
+    *, declaration: Declaration, actor, evidence_ids, expected_version: int | None = None
+) -> int:
+    """Remove evidence files from a draft or returned declaration; returns how many went.
+    ``expected_version`` as for ``declaration_attach_evidence``."""
+    declaration = _lock_for_evidence(declaration, actor, expected_version)
     removed = 0
     for evidence in declaration.evidence.filter(pk__in=list(evidence_ids)):
         evidence._history_user = actor
@@ -394,6 +417,8 @@ def declaration_remove_evidence(*, declaration: Declaration, actor, evidence_ids
         # and a rolled-back removal must still find it.
         transaction.on_commit(partial(evidence.file.storage.delete, evidence.file.name))
         removed += 1
+    if removed:
+        _evidence_changed(declaration, actor, expected_version)
     return removed
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from ..access import enterprise_scope, may_enter_records, may_manage_tokens_of, may_use_api_as_enterprise
+from ..access import may_enter_records, may_manage_tokens_of, may_use_api_as_enterprise
 from ..forms.api_tokens import ApiTokenCreateForm, EnterpriseApiTokenCreateForm
 from ..forms.errors import add_service_error
 from ..models import ApiToken, Enterprise
@@ -34,12 +34,6 @@ from ..services.api_tokens import api_token_create, api_token_revoke
 
 # Where the new secret waits, in the session, for the one page that shows it.
 NEW_SECRET_KEY = "api_token_new_secret"
-
-
-def may_manage_enterprise_tokens(user, enterprise: Enterprise) -> bool:
-    """Does the enterprise's page link its 接口令牌 page for ``user``? The staff half of
-    ``may_manage_tokens_of``, asked of the enterprise rather than of one of its logins."""
-    return may_enter_records(user) and enterprise_scope(user, write=True).covers(enterprise)
 
 
 def _example_path(user) -> str:

@@ -25,7 +25,7 @@ from ..selectors import progress
 from ..selectors.dashboard import OFFICE_SORTS, dashboard_for
 from ..selectors.quality import quality_figures
 from ..selectors.ranks import county_tree
-from ..validators import EARLIEST_RECORD_DATE
+from ..validators import validate_as_of_day
 from .links import MEASURE_LISTS, counted_list_url
 from .mixins import ReplicaReadsMixin, StaffOnlyMixin
 from .viewer_cache import ViewerPageCacheMixin
@@ -48,12 +48,9 @@ class DashboardForm(forms.Form):
 
     def clean_as_of(self):
         day = self.cleaned_data["as_of"]
-        today = timezone.localdate()
-        if day and day > today:
-            raise forms.ValidationError(f"截至日期不能晚于今天（{today:%Y-%m-%d}）。")
-        if day and day < EARLIEST_RECORD_DATE:
-            raise forms.ValidationError("截至日期不能早于 2000 年。")
-        return day or today
+        if day:
+            validate_as_of_day(day)
+        return day or timezone.localdate()
 
 
 def _viewer_office_id(user) -> int | None:

@@ -5,9 +5,8 @@ from django.contrib.auth.mixins import AccessMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from ..access import is_enterprise_user, may_read_staff_pages, may_review
+from ..access import is_enterprise_user, may_manage_enterprise_tokens, may_read_staff_pages, may_review
 from ..selectors.enterprise_page import enterprise_page
-from .api_tokens import may_manage_enterprise_tokens
 
 
 class EnterpriseDetailView(AccessMixin, TemplateView):

@@ -158,7 +158,7 @@ def writes(world):
             "post",
             reverse("api-enterprise-declaration-evidence", args=[declaration.pk]),
             None,  # a file, made per request
-            False,
+            True,
             {**outsiders, "enterprise_a": 201},
         ),
         (
@@ -167,7 +167,7 @@ def writes(world):
                 "api-enterprise-declaration-evidence-detail", args=[declaration.pk, samples["evidence_a"].pk]
             ),
             None,
-            False,
+            True,
             {**outsiders, "enterprise_a": 204},
         ),
         (

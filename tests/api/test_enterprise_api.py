@@ -55,6 +55,11 @@ def new_draft(scheme, **changes) -> dict:
     return data
 
 
+def current(pk: int) -> dict:
+    """The If-Match of the declaration's stored version, as a client that has just read it sends."""
+    return {"HTTP_IF_MATCH": f'"{Declaration.objects.get(pk=pk).version}"'}
+
+
 def create(api, scheme, **changes):
     return api.post(url("declaration-list"), new_draft(scheme, **changes), format="json")
 
@@ -155,6 +160,7 @@ def test_create_fill_attach_and_submit(
         url("declaration-evidence", body["id"]),
         {"file": SimpleUploadedFile("检测报告 2024-01.pdf", PDF)},
         format="multipart",
+        **current(body["id"]),
     )
     assert attached.status_code == 201, attached.json()
     assert attached.json()["file_name"] == "检测报告 2024-01.pdf"
@@ -163,7 +169,8 @@ def test_create_fill_attach_and_submit(
     (evidence,) = read.json()["evidence"]
     assert evidence["id"] == attached.json()["id"]
     assert "/files/evidence/" in evidence["download_url"]
-    assert read["ETag"] == filled["ETag"]  # a file attached is not an edit of the declaration
+    # A file attached is a change: the version moves, and the answer gave the new ETag.
+    assert read["ETag"] == attached["ETag"] != filled["ETag"]
 
     with django_capture_on_commit_callbacks(execute=True):
         submitted = ent.post(url("declaration-submit", body["id"]), HTTP_IF_MATCH=read["ETag"])
@@ -221,10 +228,14 @@ def test_history_names_the_tokens_user(ent, scheme, enterprise_user):
         format="json",
         HTTP_IF_MATCH=f'"{body["version"]}"',
     )
-    ent.post(url("declaration-evidence", body["id"]), {"file": SimpleUploadedFile("r.pdf", PDF)})
+    ent.post(
+        url("declaration-evidence", body["id"]),
+        {"file": SimpleUploadedFile("r.pdf", PDF)},
+        **current(body["id"]),
+    )
 
     records = Declaration.history.filter(id=body["id"])
-    assert records.count() == 2
+    assert records.count() == 3  # made, changed, a file attached (the version moves)
     assert {record.history_user for record in records} == {enterprise_user}
     assert records.latest().product_model == "YK-600"
     item_records = DeclarationItem.history.filter(declaration_id=body["id"])
@@ -390,7 +401,7 @@ def test_a_submitted_declaration_cannot_be_changed(
 ):
     draft = draft_of(enterprise_user, enterprise, scheme, executed_standard)
     evidence = ent.post(
-        url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("r.pdf", PDF)}
+        url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("r.pdf", PDF)}, **current(draft.pk)
     ).json()
     draft.refresh_from_db()
     submitted = declaration_submit(declaration=draft, actor=enterprise_user)
@@ -399,8 +410,10 @@ def test_a_submitted_declaration_cannot_be_changed(
     changed = ent.patch(
         url("declaration-detail", draft.pk), {"product_name": "改"}, format="json", HTTP_IF_MATCH=etag
     )
-    attached = ent.post(url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("s.pdf", PDF)})
-    removed = ent.delete(url("declaration-evidence-detail", draft.pk, evidence["id"]))
+    attached = ent.post(
+        url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("s.pdf", PDF)}, **current(draft.pk)
+    )
+    removed = ent.delete(url("declaration-evidence-detail", draft.pk, evidence["id"]), **current(draft.pk))
     again = ent.post(url("declaration-submit", draft.pk), HTTP_IF_MATCH=etag)
 
     assert changed.status_code == 400
@@ -432,11 +445,17 @@ def test_evidence_is_checked_as_on_the_portal(
 ):
     draft = draft_of(enterprise_user, enterprise, scheme, executed_standard)
     renamed = ent.post(
-        url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00")}
+        url("declaration-evidence", draft.pk),
+        {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00")},
+        **current(draft.pk),
     )
     settings.BENCHMARKING_MAX_UPLOAD_BYTES = 10
-    too_big = ent.post(url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("big.pdf", PDF)})
-    nothing = ent.post(url("declaration-evidence", draft.pk), {})
+    too_big = ent.post(
+        url("declaration-evidence", draft.pk),
+        {"file": SimpleUploadedFile("big.pdf", PDF)},
+        **current(draft.pk),
+    )
+    nothing = ent.post(url("declaration-evidence", draft.pk), {}, **current(draft.pk))
 
     assert renamed.status_code == 400
     assert renamed.json()["errors"]["file"] == [
@@ -451,12 +470,39 @@ def test_evidence_is_checked_as_on_the_portal(
 def test_evidence_is_removed(ent, scheme, enterprise, enterprise_user, executed_standard):
     draft = draft_of(enterprise_user, enterprise, scheme, executed_standard)
     evidence = ent.post(
-        url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("r.pdf", PDF)}
+        url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("r.pdf", PDF)}, **current(draft.pk)
     ).json()
 
-    assert ent.delete(url("declaration-evidence-detail", draft.pk, evidence["id"])).status_code == 204
+    removed = ent.delete(url("declaration-evidence-detail", draft.pk, evidence["id"]), **current(draft.pk))
+    assert removed.status_code == 204
     assert ent.get(url("declaration-detail", draft.pk)).json()["evidence"] == []
     assert ent.delete(url("declaration-evidence-detail", draft.pk, evidence["id"])).status_code == 404
+
+
+def test_evidence_changes_need_the_version_and_move_it(
+    ent, scheme, enterprise, enterprise_user, executed_standard
+):
+    # Two programs read the same draft; one attaches a file: the other's copy is stale.
+    draft = draft_of(enterprise_user, enterprise, scheme, executed_standard)
+    read = current(draft.pk)
+    missing = ent.post(url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("r.pdf", PDF)})
+    attached = ent.post(
+        url("declaration-evidence", draft.pk), {"file": SimpleUploadedFile("r.pdf", PDF)}, **read
+    )
+    stale = ent.delete(url("declaration-evidence-detail", draft.pk, attached.json()["id"]), **read)
+    stale_submit = ent.post(url("declaration-submit", draft.pk), **read)
+
+    assert missing.status_code == 428
+    assert attached.status_code == 201 and attached["ETag"] != read["HTTP_IF_MATCH"]
+    assert stale.status_code == 412 and stale_submit.status_code == 412
+    assert DeclarationEvidence.objects.filter(declaration=draft).count() == 1
+    draft.refresh_from_db()
+    assert draft.status == DeclarationStatus.DRAFT
+    # With the new ETag the file goes.
+    removed = ent.delete(
+        url("declaration-evidence-detail", draft.pk, attached.json()["id"]), HTTP_IF_MATCH=attached["ETag"]
+    )
+    assert removed.status_code == 204 and removed["ETag"] != attached["ETag"]
 
 
 # -- the review result and the 对标标准已更新 mark ------------------------------------------------

@@ -183,6 +183,7 @@ def test_one_county(api_as, counties):
         ({"region": "999999"}, "region", "没有代码为 999999"),
         ({"as_of": "2024-02-30"}, "as_of", "日期"),
         ({"as_of": (dt.date.today() + dt.timedelta(days=3)).isoformat()}, "as_of", "不能晚于今天"),
+        ({"as_of": "1999-12-31"}, "as_of", "不能早于 2000 年"),
     ],
 )
 def test_a_bad_region_or_day_is_a_400_naming_it(api_as, db, params, field, words):

@@ -67,6 +67,7 @@ def test_an_enterprise_declares_by_api_staff_publish_on_the_web_the_public_api_s
         reverse("api-enterprise-declaration-evidence", args=[created.json()["id"]]),
         {"file": SimpleUploadedFile("检测报告.pdf", b"%PDF-1.4\n%round trip\n", "application/pdf")},
         format="multipart",
+        HTTP_IF_MATCH=filled["ETag"],
     )
     assert attached.status_code == 201, attached.json()
 
@@ -75,7 +76,7 @@ def test_an_enterprise_declares_by_api_staff_publish_on_the_web_the_public_api_s
         reverse("api-enterprise-declaration-submit", args=[created.json()["id"]]),
         {},
         format="json",
-        HTTP_IF_MATCH=filled["ETag"],
+        HTTP_IF_MATCH=attached["ETag"],
     )
     assert submitted.status_code == 200, submitted.json()
     assert submitted.json()["status"] == DeclarationStatus.SUBMITTED

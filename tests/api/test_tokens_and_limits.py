@@ -160,3 +160,52 @@ def test_the_schema_and_its_documentation_are_served_by_the_app(client, db):
     assert "cdn" not in docs.lower() and "https://" not in docs
     # The page's start-up script is a file of its own (the CSP allows no inline script).
     assert "<script>" not in docs.replace(" ", "")
+
+
+@pytest.mark.parametrize("position", ["abc", "1 OR 1=1", "9" * 40, "-1"])
+def test_a_hand_made_cursor_is_a_404_not_an_error(client, db, position):
+    import base64
+    from urllib.parse import urlencode
+
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    response = client.get(PUBLIC, {"cursor": cursor})
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+
+
+def test_a_hand_made_cursor_on_a_list_by_code_is_a_404_not_an_error(bureau_staff, enterprise_user, scheme):
+    import base64
+    from urllib.parse import urlencode
+
+    from tests.api.conftest import token_for
+
+    cursor = base64.b64encode(urlencode({"p": "YK\x00"}).encode()).decode()
+    response = client_with_token(token_for(enterprise_user)).get(
+        reverse("api-enterprise-scheme-list"), {"cursor": cursor}
+    )
+    assert response.status_code == 404
+
+
+def test_a_json_body_nested_too_deep_is_a_400_not_an_error(enterprise_user, scheme):
+    from tests.api.conftest import token_for
+
+    response = client_with_token(token_for(enterprise_user)).post(
+        reverse("api-enterprise-declaration-list"),
+        "[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+
+
+def test_a_user_holds_at_most_ten_active_tokens(bureau_staff):
+    from django.core.exceptions import ValidationError
+
+    tokens = [
+        api_token_create(actor=bureau_staff, user=bureau_staff, name=f"第{n}个", valid_days=30)[0]
+        for n in range(10)
+    ]
+    with pytest.raises(ValidationError, match="已达上限"):
+        api_token_create(actor=bureau_staff, user=bureau_staff, name="第十一个", valid_days=30)
+    api_token_revoke(actor=bureau_staff, token=tokens[0])
+    api_token_create(actor=bureau_staff, user=bureau_staff, name="第十一个", valid_days=30)
+    assert ApiToken.objects.filter(user=bureau_staff, revoked_at__isnull=True).count() == 10

@@ -135,6 +135,19 @@ def test_500_is_the_sites_chinese_page(client, production, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_an_api_500_is_json_in_chinese(client, production, monkeypatch):
+    def bug(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("benchmarking.api.public.published_results", bug)
+    client.raise_request_exception = False
+    response = client.get(reverse("api-public-results"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "服务器内部错误，已记录，请稍后再试。"}
+
+
+@pytest.mark.django_db
 def test_the_500_and_503_pages_render_without_the_database(django_assert_num_queries):
     # handler500 renders them with no request: nothing on them may ask the database.
     with django_assert_num_queries(0):
