@@ -20,6 +20,7 @@ from ..models import DeclarationAction
 from ..people import full_name
 from ..selectors.declarations import declaration_grade_explained, item_display
 from ..validators import normalize_standard_number, validate_national_platform_url, validate_standard_number
+from .shared_serializers import StandardUpdateSerializer
 
 # A declared value in JSON: a decimal (as a string, or a number) for a numeric indicator,
 # true/false (符合/不符合) for a pass/fail one, null for not yet filled in.
@@ -188,20 +189,6 @@ class EnterpriseStandardRefSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=StandardStatus.choices, help_text="标准状态")
 
 
-class EnterpriseRevisionSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk", help_text="修订后方案的编号（内部），可据此重新声明")
-    code = serializers.CharField(help_text="修订后的方案编号")
-    title = serializers.CharField(help_text="修订后的方案名称")
-
-
-class EnterpriseStandardUpdateSerializer(serializers.Serializer):
-    reasons = serializers.ListField(
-        child=serializers.CharField(), help_text="对标标准已更新的原因：每条说明一项标准或方案的变化"
-    )
-    revision = EnterpriseRevisionSerializer(allow_null=True, help_text="已发布的修订后方案；尚无时为 null")
-    awaiting_revision = serializers.BooleanField(help_text="方案待修订，尚无修订后的方案可声明")
-
-
 class EnterpriseReviewSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True, help_text="最近一次退回的时间（仅“已退回”时）")
     return_comment = serializers.CharField(allow_null=True, help_text="审核人员退回的理由（仅“已退回”时）")
@@ -250,7 +237,7 @@ class EnterpriseDeclarationRowSerializer(serializers.Serializer):
     standard_updated = serializers.BooleanField(
         help_text="对标标准已更新：方案已修订或待修订，或执行标准已废止、被代替"
     )
-    standard_update = EnterpriseStandardUpdateSerializer(
+    standard_update = StandardUpdateSerializer(
         allow_null=True, help_text="对标标准已更新的说明；未更新时为 null"
     )
 

@@ -29,21 +29,12 @@ from ..selectors.public import public_result, published_results
 from ..selectors.ranks import public_county_figures
 from ..validators import validate_as_of_day
 from .filtering import refuse_empty_or_repeated, without_sort
+from .shared_serializers import StandardUpdateSerializer
 
 TAG = "公开：结果公示与数字"
 
 
 # -- results --------------------------------------------------------------------------------
-
-
-class StandardUpdateSerializer(serializers.Serializer):
-    reasons = serializers.ListField(
-        child=serializers.CharField(), help_text="为什么对标标准已更新：每条说明一项标准的变化"
-    )
-    revision_code = serializers.CharField(
-        source="revision.code", allow_null=True, default=None, help_text="已发布的修订方案编号（如有）"
-    )
-    awaiting_revision = serializers.BooleanField(help_text="方案待修订，尚无修订后的方案")
 
 
 class PublicResultRowSerializer(serializers.Serializer):
