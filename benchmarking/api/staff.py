@@ -20,8 +20,6 @@ from rest_framework.views import APIView
 from ..filters import DeclarationFilter, EnterpriseFilter, SchemeFilter, StandardFilter
 from ..models import (
     Declaration,
-    DeclarationEvent,
-    DeclarationItem,
     Enterprise,
     Indicator,
     IndicatorReferenceValue,
@@ -31,6 +29,7 @@ from ..models import (
 )
 from ..scoping import visible_to
 from ..selectors.dashboard import dashboard_for
+from ..selectors.declarations import declarations_with_parts
 from ..selectors.revisions import with_revision_marks
 from ..views.dashboard import DashboardForm, _viewer_office, viewer_county
 from . import staff_serializers as s
@@ -180,17 +179,8 @@ class DeclarationViewSet(StaffReadViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action != "retrieve":
-            return queryset
-        return queryset.prefetch_related(
-            # Each item's indicator name, unit and benchmark.
-            Prefetch("items", queryset=DeclarationItem.objects.select_related("indicator")),
-            # Each event's actor name.
-            Prefetch(
-                "events", queryset=DeclarationEvent.objects.select_related("actor").order_by("at", "id")
-            ),
-            "evidence",
-        )
+        # The detail reads what the declaration pages read: items, events, evidence.
+        return declarations_with_parts(queryset) if self.action == "retrieve" else queryset
 
 
 class ProgressView(APIView):
