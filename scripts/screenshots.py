@@ -86,7 +86,7 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
     import django
 
     django.setup()
-    from benchmarking.demo.showcase import demo_showcase
+    from benchmarking.demo.showcase import api_token_samples, demo_showcase
 
     showcase = demo_showcase()
     tokens_enterprise = api_token_samples()
@@ -228,30 +228,6 @@ def shots_by_login() -> dict[str, list[tuple[str, str, dict, str]]]:
 # A media value: fill the page's 创建令牌 form with the longest 用途 and photograph the page it
 # leads to, the one that shows the new secret.
 CREATE_TOKEN = "create-token"
-LONGEST_TOKEN_NAME = "永康市五金产业质量检测中心实验室信息管理系统与浙江省市场监督管理局数据共享平台之间的数据自动对接程序（生产环境一号机）"
-
-
-def api_token_samples() -> int:
-    """Tokens of enterprise A's login, in each state the page shows (used, never used, revoked,
-    expired), one with the longest 用途; returns that enterprise's id."""
-    import datetime as dt
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from benchmarking.models import ApiToken
-    from benchmarking.services.api_tokens import api_token_create, api_token_revoke
-
-    user = get_user_model().objects.select_related("profile").get(username="enterprise_a")
-    bureau = get_user_model().objects.get(username="bureau")
-    used, _secret = api_token_create(actor=user, user=user, name=LONGEST_TOKEN_NAME, valid_days=365)
-    ApiToken.objects.filter(pk=used.pk).update(last_used_at=timezone.now() - dt.timedelta(hours=3))
-    api_token_create(actor=bureau, user=user, name="企业质检系统", valid_days=90)
-    revoked, _secret = api_token_create(actor=user, user=user, name="旧版数据同步脚本", valid_days=30)
-    api_token_revoke(actor=user, token=revoked)
-    expired, _secret = api_token_create(actor=user, user=user, name="测试环境", valid_days=30)
-    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(days=2))
-    return user.profile.enterprise_id
 
 
 def shoot(base: str, only: list[str] | None = None) -> None:
@@ -264,6 +240,7 @@ def shoot(base: str, only: list[str] | None = None) -> None:
         shots = {username: login_shots for username, login_shots in shots.items() if login_shots}
     from benchmarking.demo.names import LOGINS
     from benchmarking.demo.province import REGION_LOGINS
+    from benchmarking.demo.showcase import LONGEST_TOKEN_NAME
 
     passwords = {login.username: login.password for login in (*LOGINS, *REGION_LOGINS)}
     with sync_playwright() as p:

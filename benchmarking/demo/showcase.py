@@ -61,3 +61,35 @@ def demo_showcase() -> Showcase:
         .order_by("-records", "pk")
         .first(),
     )
+
+
+# The longest 用途 a token page must hold: a real system's name, as a clerk would type it.
+LONGEST_TOKEN_NAME = (
+    "永康市五金产业质量检测中心实验室信息管理系统与浙江省市场监督管理局数据共享平台之间的数据自动对接程序"
+    "（生产环境一号机）"
+)
+
+
+def api_token_samples() -> int:
+    """Tokens of the demo enterprise login in each state the 接口令牌 pages show (used, never used,
+    made by staff, revoked, expired), one with the longest 用途; made once. Returns the
+    enterprise's id."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from ..models import ApiToken
+    from ..services.api_tokens import api_token_create, api_token_revoke
+
+    user = get_user_model().objects.select_related("profile").get(username=DEMO_ENTERPRISE_LOGIN)
+    if not ApiToken.objects.filter(user=user).exists():
+        bureau = get_user_model().objects.get(username="bureau")
+        used, _secret = api_token_create(actor=user, user=user, name=LONGEST_TOKEN_NAME, valid_days=365)
+        ApiToken.objects.filter(pk=used.pk).update(last_used_at=timezone.now() - dt.timedelta(hours=3))
+        api_token_create(actor=bureau, user=user, name="企业质检系统", valid_days=90)
+        revoked, _secret = api_token_create(actor=user, user=user, name="旧版数据同步脚本", valid_days=30)
+        api_token_revoke(actor=user, token=revoked)
+        expired, _secret = api_token_create(actor=user, user=user, name="测试环境", valid_days=30)
+        ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(days=2))
+    return user.profile.enterprise_id

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from benchmarking.demo.names import LOGINS
 from benchmarking.demo.province import REGION_LOGINS
-from benchmarking.demo.showcase import DEMO_ENTERPRISE_LOGIN, demo_showcase
+from benchmarking.demo.showcase import DEMO_ENTERPRISE_LOGIN, api_token_samples, demo_showcase
 from benchmarking.imports import kinds
 from tests.e2e.conftest import log_in as log_in_with_form
 
@@ -38,7 +38,7 @@ def demo_pages() -> list[RolePage]:
     """Every role's pages on the seeded demo (call after seed_demo)."""
     showcase = demo_showcase()
     first_kind = next(iter(kinds()))
-    tokens_enterprise = _demo_api_tokens()
+    tokens_enterprise = api_token_samples()
     staff_lists = [
         ("技术方案", reverse("scheme-list")),
         ("企业", reverse("enterprise-list")),
@@ -157,31 +157,6 @@ def _demo_exports() -> list[tuple[str, str]]:
 
 
 # The longest 用途 a token may have (60 characters), as the 接口令牌 pages must hold it.
-LONGEST_TOKEN_NAME = "永康市五金产业质量检测中心实验室信息管理系统与浙江省市场监督管理局数据共享平台之间的数据自动对接程序（生产环境一号机）"
-
-
-def _demo_api_tokens() -> int:
-    """The demo enterprise login's API tokens in each state the pages show (used, never used,
-    revoked, expired), one with the longest 用途, made once; returns its enterprise's id."""
-    import datetime as dt
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from benchmarking.models import ApiToken
-    from benchmarking.services.api_tokens import api_token_create, api_token_revoke
-
-    user = get_user_model().objects.select_related("profile").get(username=DEMO_ENTERPRISE_LOGIN)
-    if not ApiToken.objects.filter(user=user).exists():
-        bureau = get_user_model().objects.get(username="bureau")
-        used, _secret = api_token_create(actor=user, user=user, name=LONGEST_TOKEN_NAME, valid_days=365)
-        ApiToken.objects.filter(pk=used.pk).update(last_used_at=timezone.now() - dt.timedelta(hours=3))
-        api_token_create(actor=bureau, user=user, name="企业质检系统", valid_days=90)
-        revoked, _secret = api_token_create(actor=user, user=user, name="旧版数据同步脚本", valid_days=30)
-        api_token_revoke(actor=user, token=revoked)
-        expired, _secret = api_token_create(actor=user, user=user, name="测试环境", valid_days=30)
-        ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(days=2))
-    return user.profile.enterprise_id
 
 
 def log_in(page, base_url: str, username: str) -> None:
