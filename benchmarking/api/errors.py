@@ -11,7 +11,6 @@ conflict (another write since the version the client read) is a 412.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from ..models import EditConflict
@@ -85,7 +84,3 @@ def api_exception_handler(exc, context):
         detail = data.get("detail") if isinstance(data, dict) else None
         response.data = {"detail": str(detail if detail is not None else data)}
     return response
-
-
-def error_response(status_code: int, detail: str) -> Response:
-    return Response({"detail": detail}, status=status_code)

@@ -2,8 +2,6 @@
 statuses each kind of operation can give, so that clients (and Schemathesis) find every answer
 the API gives described in the schema."""
 
-from rest_framework import serializers
-
 ERROR_SCHEMA = {
     "type": "object",
     "description": "出错时的回答：detail 说明原因；errors（仅 400）按字段列出问题。",
@@ -34,12 +32,6 @@ ERROR_WORDS = {
 # Every operation may answer these; the others as its method and path allow (below).
 ALWAYS = ("400", "401", "403", "404", "405", "406", "429")
 WRITES = ("412", "413", "415", "428")
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Only for views that return an error body by hand; the hook below covers the rest."""
-
-    detail = serializers.CharField()
 
 
 def add_error_responses(result, generator, request, public):

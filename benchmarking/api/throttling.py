@@ -12,14 +12,14 @@ from ..security import client_ip_address
 class ApiRateThrottle(SimpleRateThrottle):
     scope = "api"
 
-    def get_rate(self):
-        # Read at each request, not at import as DRF's default does: a setting, overridable.
-        key = "token" if isinstance(getattr(self, "_auth", None), ApiToken) else "anonymous"
-        return settings.BENCHMARKING_API_RATES[key]
+    def __init__(self):
+        # The rate depends on the request (a token's or an address's), so it is chosen in
+        # ``allow_request``, read from the settings each time, not fixed at start as DRF does.
+        pass
 
     def allow_request(self, request, view):
-        self._auth = request.auth
-        self.rate = self.get_rate()
+        kind = "token" if isinstance(request.auth, ApiToken) else "anonymous"
+        self.rate = settings.BENCHMARKING_API_RATES[kind]
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
 
