@@ -15,8 +15,6 @@ A script, not a test: pytest collects only tests/.
 """
 
 import os
-import statistics
-import sys
 import time
 from urllib.parse import urlencode
 
@@ -89,7 +87,7 @@ def main() -> None:
         if name.startswith("api-enterprise"):
             client = enterprise
         path = reverse(name) + (f"?{urlencode(query)}" if query else "")
-        rows.append(time_endpoint(client, path, args.warmup, args.requests))
+        rows.append(harness.time_requests(client, path, args.warmup, args.requests))
     report(args, migrate_seconds, load_seconds, rows, load)
 
 
@@ -109,24 +107,6 @@ def enterprise_token() -> str:
     return api_token_create(actor=user, user=user, name="基准测试", valid_days=30)[1]
 
 
-def time_endpoint(client, path: str, warmup: int, requests: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries = [], set()
-    for n in range(warmup + requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response, _ = harness.fetch(client, path)
-            elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            sys.exit(f"{path} answered {response.status_code}, not 200: {response.content[:300]!r}")
-        if n >= warmup:
-            times.append(elapsed)
-            queries.add(len(captured.captured_queries))
-    return {"path": path, "times": times, "queries": queries}
-
-
 def report(args, migrate_seconds: float, load_seconds: float | None, rows: list[dict], load: str) -> None:
     print(f"\n## API lists at {args.factor} × the demo data ({time.strftime('%Y-%m-%d')})\n")
     print(
@@ -142,16 +122,7 @@ def report(args, migrate_seconds: float, load_seconds: float | None, rows: list[
         f"{args.requests} timed requests each; staff endpoints by a bureau-staff token, enterprise ones by a token "
         "of the enterprise with the most declarations, first page (50 rows):\n"
     )
-    print("| endpoint | URL | median ms | p95 ms | min ms | max ms | queries |")
-    print("|---|---|--:|--:|--:|--:|--:|")
-    for (label, _, _), row in zip(ENDPOINTS, rows, strict=True):
-        times = row["times"]
-        queries = "–".join(str(n) for n in sorted(row["queries"]))
-        print(
-            f"| {label} | `{row['path']}` | {statistics.median(times):.0f} "
-            f"| {harness.percentile(times, 0.95):.0f} "
-            f"| {min(times):.0f} | {max(times):.0f} | {queries} |"
-        )
+    harness.print_timings("endpoint", [label for label, _, _ in ENDPOINTS], rows)
     print("\nMachine:\n")
     for line in harness.key_value_table([*harness.machine(), ("load average at start (1/5/15 min)", load)]):
         print(line)

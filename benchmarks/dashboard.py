@@ -13,8 +13,6 @@ A script, not a test: pytest collects only tests/.
 """
 
 import os
-import statistics
-import sys
 import time
 
 from benchmarks import harness
@@ -57,31 +55,10 @@ def main() -> None:
     progress = progress_as_of()
     client = Client()
     client.force_login(harness.role_user("bench_manager", Role.MANAGER))
-    rows = [time_page(client, path, args.warmup, args.requests, cold=cold) for _, path, cold in PAGES]
+    rows = [
+        harness.time_requests(client, path, args.warmup, args.requests, cold=cold) for _, path, cold in PAGES
+    ]
     report(args, progress, migrate_seconds, load_seconds, rows, load)
-
-
-def time_page(client, path: str, warmup: int, requests: int, *, cold: bool) -> dict:
-    """Milliseconds of each timed request and the queries each made. CaptureQueriesContext
-    turns DEBUG's query log on for the request whatever the settings say."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries = [], set()
-    for n in range(warmup + requests):
-        if cold:
-            cache.clear()  # outside the timing: only the request is timed
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response, _ = harness.fetch(client, path)
-            elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            sys.exit(f"{path} answered {response.status_code}, not 200.")
-        if n >= warmup:
-            times.append(elapsed)
-            queries.add(len(captured.captured_queries))
-    return {"path": path, "times": times, "queries": queries}
 
 
 def report(
@@ -101,16 +78,7 @@ def report(
         f"Server time (Django test Client, in process), {args.warmup} warm-up then "
         f"{args.requests} timed requests each, logged in as a manager:\n"
     )
-    print("| page | URL | median ms | p95 ms | min ms | max ms | queries |")
-    print("|---|---|--:|--:|--:|--:|--:|")
-    for (label, _, _), row in zip(PAGES, rows, strict=True):
-        times = row["times"]
-        queries = "–".join(str(n) for n in sorted(row["queries"]))
-        print(
-            f"| {label} | `{row['path']}` | {statistics.median(times):.0f} "
-            f"| {harness.percentile(times, 0.95):.0f} "
-            f"| {min(times):.0f} | {max(times):.0f} | {queries} |"
-        )
+    harness.print_timings("page", [label for label, _, _ in PAGES], rows)
     print("\nMachine:\n")
     for line in harness.key_value_table([*harness.machine(), ("load average at start (1/5/15 min)", load)]):
         print(line)

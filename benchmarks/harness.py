@@ -285,3 +285,45 @@ def machine(*, debug: bool = True) -> list[tuple[str, str]]:
 def key_value_table(rows: list[tuple[str, str]], header: str = "| | |") -> list[str]:
     """Markdown lines of a two-column table."""
     return [header, "|---|---|", *(f"| {key} | {value} |" for key, value in rows)]
+
+
+def time_requests(client, path: str, warmup: int, requests: int, *, cold: bool = False) -> dict:
+    """Milliseconds of each timed GET of ``path`` and the queries each made, after ``warmup``
+    untimed ones; with ``cold``, the cache is cleared before each (outside the timing).
+    CaptureQueriesContext turns DEBUG's query log on for the request whatever the settings say.
+    Exits when a request does not answer 200: a figure of an error page would mislead."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries = [], set()
+    for n in range(warmup + requests):
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response, _ = fetch(client, path)
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            sys.exit(f"{path} answered {response.status_code}, not 200: {response.content[:300]!r}")
+        if n >= warmup:
+            times.append(elapsed)
+            queries.add(len(captured.captured_queries))
+    return {"path": path, "times": times, "queries": queries}
+
+
+def print_timings(first_column: str, labels: list[str], rows: list[dict]) -> None:
+    """The markdown table of ``time_requests`` rows: median, p95, min, max ms and the queries per
+    request (a range where requests differed)."""
+    import statistics
+
+    print(f"| {first_column} | URL | median ms | p95 ms | min ms | max ms | queries |")
+    print("|---|---|--:|--:|--:|--:|--:|")
+    for label, row in zip(labels, rows, strict=True):
+        times = row["times"]
+        queries = "–".join(str(n) for n in sorted(row["queries"]))
+        print(
+            f"| {label} | `{row['path']}` | {statistics.median(times):.0f} "
+            f"| {percentile(times, 0.95):.0f} "
+            f"| {min(times):.0f} | {max(times):.0f} | {queries} |"
+        )
